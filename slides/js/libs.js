@@ -1,0 +1,50 @@
+// The deck's only door to third-party code. Quarto's OJS standard library would fetch d3,
+// Plot, Inputs, htl, md, tex and apache-arrow from CDNs at run time, which fails in a lecture
+// hall without network. The first cell of every deck imports these names instead, which
+// shadows the builtins for the whole page:
+//
+//   //| output: false
+//   import {Plot, Inputs, d3, arrow, md, html, tex} from "./js/libs.js"
+//
+// Every import below is a static `import ... from` of a file in ../vendor/ (built by
+// scripts/build_vendor.mjs from package-lock.json): Quarto's resource scanner follows exactly
+// that form, and not `export * as X from`, when it copies files into _site.
+
+import * as d3 from "../vendor/d3.js";
+import * as Plot from "../vendor/plot.js";
+import * as Inputs from "../vendor/inputs.js";
+import * as arrow from "../vendor/arrow.js";
+import * as htl from "../vendor/htl.js";
+import katex from "../vendor/katex.js";
+import { marked } from "../vendor/marked.js";
+import { template } from "../vendor/observable_template.js";
+
+// Observable's `md`: a tagged template whose interpolated DOM nodes (a plot, an input) are
+// placed where they appear in the text; a single top-level element is returned unwrapped.
+const md = template(
+  (markdown) => {
+    const root = document.createElement("div");
+    root.innerHTML = marked.parse(markdown, { async: false, langPrefix: "" }).trim();
+    return root;
+  },
+  () => document.createElement("div"),
+);
+
+// Observable's `tex`: tex`x^2` renders inline, tex.block`...` as display math. A malformed
+// formula shows KaTeX's red source text instead of throwing, so a cell never goes blank.
+function tex_renderer(options) {
+  return function (strings, ...values) {
+    const root = document.createElement("div");
+    katex.render(String.raw(strings, ...values), root, { throwOnError: false, ...options });
+    return root.removeChild(root.firstChild);
+  };
+}
+const tex = tex_renderer({});
+tex.block = tex_renderer({ displayMode: true });
+tex.options = tex_renderer;
+
+const html = htl.html;
+const svg = htl.svg;
+const Arrow = arrow; // the capitalised name of Observable's builtin
+
+export { d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, katex, marked };
