@@ -1,0 +1,70 @@
+"""Input validation shared by the core modules: every message names the bad value.
+
+Twin of ``slides/js/checks.js``.
+"""
+
+import json
+import math
+
+
+def check_name(kind, name, known):
+    if name not in known:
+        raise ValueError(f"unknown {kind} {json.dumps(name)}; expected one of: {', '.join(known)}")
+    return name
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_finite(what, value):
+    if not is_number(value) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {format_value(value)}")
+    return float(value)
+
+
+def check_non_negative(what, value):
+    value = check_finite(what, value)
+    if value < 0:
+        raise ValueError(f"{what} must be >= 0, got {format_value(value)}")
+    return value
+
+
+def check_count(what, value):
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if not is_number(value) or not integral or value < 0:
+        raise ValueError(f"{what} must be a non-negative integer, got {format_value(value)}")
+    return int(value)
+
+
+def check_integer(what, value):
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if not is_number(value) or not integral or abs(value) > 2**53 - 1:
+        raise ValueError(f"{what} must be an integer, got {format_value(value)}")
+    return int(value)
+
+
+def merge_params(what, defaults, given=None):
+    """Merge ``given`` over ``defaults``, refusing unknown keys and non-finite values."""
+    merged = dict(defaults)
+    for key, value in (given or {}).items():
+        if key not in defaults:
+            known = ", ".join(defaults) or "(none)"
+            raise ValueError(f"unknown {what} parameter {json.dumps(key)}; expected one of: {known}")
+        merged[key] = check_finite(f"{what} parameter {key}", value)
+    return merged
+
+
+def format_value(value):
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if value is None:
+        return "undefined"
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)

@@ -1,0 +1,130 @@
+"""The deck's interactive scenes: each maps a cell's slider values to runner configs.
+
+Twin of ``slides/js/scenes.js``. ``pygen`` runs the scenes at their defaults to produce
+``data/reference_trajectories.arrow``; a test checks the browser reproduces them bit for bit.
+"""
+
+import json
+
+from .checks import check_finite, check_name
+from .runner import run
+from .surfaces import make_surface
+
+# Each scene's start point and surface come from the professor's source; the box is the
+# plotted view widened by half its size on every side, so a path that leaves it is reported
+# as gone, not drawn off the slide.
+SCENES = {
+    "saddle": {
+        "defaults": {"lr": 0.1, "noise": 0.0, "steps": 20.0, "seed": 1.0},
+        "view": {"x": [-2.0, 2.0], "y": [-2.0, 2.0]},
+        "surface": lambda v: ("saddle", {}),
+        "paths": lambda v: [
+            {"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "noise_std": v["noise"], "noise_seed": v["seed"],
+                                                          "start": [0.0, 0.1], "steps": v["steps"]}},
+        ],
+    },
+    "ill_conditioned": {
+        "defaults": {"a": 10.0, "lr": 0.1, "steps": 20.0},
+        "view": {"x": [-10.0, 10.0], "y": [-5.0, 5.0]},
+        "surface": lambda v: ("elongated_bowl", {"a": v["a"]}),
+        "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-8.0, -4.0], "steps": v["steps"]}}],
+    },
+    "momentum": {
+        "defaults": {"lr": 0.05, "alpha": 0.9, "steps": 40.0},
+        "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
+        "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
+        "paths": lambda v: [
+            {"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-8.0, -4.0], "steps": v["steps"]}},
+            {"label": "Momentum", "optimizer": "momentum",
+             "config": {"lr": v["lr"], "hyper": {"alpha": v["alpha"]}, "start": [-8.0, -4.0], "steps": v["steps"]}},
+        ],
+    },
+    "lr_1d": {
+        "defaults": {"lr": 0.1, "steps": 5.0},
+        "view": {"x": [-1.5, 1.5], "y": [-1.5, 3.0]},
+        "surface": lambda v: ("quartic", {}),
+        # The quartic's own box [-10, 10]: beyond it every learning rate on the slider diverges.
+        "box": lambda: None,
+        "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [0.0], "steps": v["steps"]}}],
+    },
+    "comparison": {
+        "defaults": {"lr": 0.1, "lr_adam": 0.5, "steps": 50.0},
+        "view": {"x": [-4.0, 4.0], "y": [-4.0, 4.0]},
+        "surface": lambda v: ("skewed_bowl", {}),
+        "paths": lambda v: [
+            {"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [3.0, -3.0], "steps": v["steps"]}},
+            {"label": "Momentum", "optimizer": "momentum",
+             "config": {"lr": v["lr"], "hyper": {"alpha": 0.9}, "start": [3.0, -3.0], "steps": v["steps"]}},
+            {"label": "RMSProp", "optimizer": "rmsprop",
+             "config": {"lr": v["lr"], "hyper": {"gamma": 0.9}, "start": [3.0, -3.0], "steps": v["steps"]}},
+            {"label": "ADAM", "optimizer": "adam", "config": {"lr": v["lr_adam"], "start": [3.0, -3.0], "steps": v["steps"]}},
+        ],
+    },
+    "flat_sharp": {
+        "defaults": {"shift": 0.0},
+        "view": {"x": [-1.0, 1.0], "y": [0.0, 5.0]},
+        "surface": None,
+        "paths": lambda v: [],
+    },
+}
+
+SCENE_NAMES = list(SCENES)
+
+SCENE_VIEW = {name: {"x": list(s["view"]["x"]), "y": list(s["view"]["y"])} for name, s in SCENES.items()}
+
+FLAT_SHARP_CURVATURE = {"sharp": 50.0, "flat": 2.0}
+
+
+def scene_defaults(name):
+    check_name("scene", name, SCENE_NAMES)
+    return dict(SCENES[name]["defaults"])
+
+
+def _scene_values(name, values):
+    merged = scene_defaults(name)
+    for key, value in (values or {}).items():
+        if key not in merged:
+            raise ValueError(f"unknown value {json.dumps(key)} for scene {name}; expected one of: {', '.join(merged)}")
+        merged[key] = check_finite(f"scene {name} value {key}", value)
+    return merged
+
+
+def _widened_box(view):
+    return [[lo - (hi - lo) / 2, hi + (hi - lo) / 2] for lo, hi in (view["x"], view["y"])]
+
+
+def scene_surface(name, values=None):
+    scene = SCENES[check_name("scene", name, SCENE_NAMES)]
+    if scene["surface"] is None:
+        return None
+    surface_name, params = scene["surface"](_scene_values(name, values))
+    return make_surface(surface_name, params)
+
+
+def scene_configs(name, values=None):
+    scene = SCENES[check_name("scene", name, SCENE_NAMES)]
+    v = _scene_values(name, values)
+    if scene["surface"] is None:
+        return []
+    surface_name, params = scene["surface"](v)
+    box = scene["box"]() if "box" in scene else _widened_box(scene["view"])
+    return [
+        {"label": p["label"], "optimizer": p["optimizer"],
+         "config": {"surface": surface_name, "surface_params": params, "optimizer": p["optimizer"], "box": box, **p["config"]}}
+        for p in scene["paths"](v)
+    ]
+
+
+def run_scene(name, values=None):
+    return [{"label": c["label"], "optimizer": c["optimizer"], "result": run(c["config"])} for c in scene_configs(name, values)]
+
+
+def flat_sharp_loss(kind, theta, shift):
+    """The flat/sharp scene: a trained model sits at theta = 0; the test data shift the minimum."""
+    check_name("minimum", kind, list(FLAT_SHARP_CURVATURE))
+    d = theta - shift
+    return d * d * FLAT_SHARP_CURVATURE[kind]
+
+
+def flat_sharp_losses(shift):
+    return {"sharp": flat_sharp_loss("sharp", 0.0, shift), "flat": flat_sharp_loss("flat", 0.0, shift)}

@@ -1,0 +1,76 @@
+"""Learning-rate schedules: ``make_schedule(name, params) -> lr_at(t, base_lr)``.
+
+Twin of ``slides/js/schedules.js``. Powers are repeated products and the cosine is
+``portable_math.cos``, so both languages give the same bits.
+"""
+
+import math
+
+from .checks import check_count, check_name, merge_params
+from .portable_math import PI, cos, power_int
+
+
+def cosine_decay(t, total, base_lr, min_lr):
+    if t >= total:
+        return min_lr
+    return min_lr + (base_lr - min_lr) * (1 + cos(PI * t / total)) / 2
+
+
+def require_positive_count(what, value):
+    check_count(what, value)
+    if value < 1:
+        raise ValueError(f"{what} must be at least 1, got {value!r}")
+
+
+def _constant(p):
+    return lambda t, base_lr: base_lr
+
+
+def _step(p):
+    require_positive_count("schedule step: step_size", p["step_size"])
+    return lambda t, base_lr: base_lr * power_int(p["factor"], math.floor(t / p["step_size"]))
+
+
+def _exponential(p):
+    return lambda t, base_lr: base_lr * power_int(p["gamma"], t)
+
+
+def _cosine(p):
+    require_positive_count("schedule cosine: total_steps", p["total_steps"])
+    return lambda t, base_lr: cosine_decay(t, p["total_steps"], base_lr, p["min_lr"])
+
+
+def _warmup_cosine(p):
+    # Linear ramp to base_lr over warmup_steps, then cosine decay over the remaining steps.
+    warmup, total = p["warmup_steps"], p["total_steps"]
+    check_count("schedule warmup_cosine: warmup_steps", warmup)
+    require_positive_count("schedule warmup_cosine: total_steps", total)
+    if total <= warmup:
+        raise ValueError(f"schedule warmup_cosine: total_steps ({total:g}) must exceed warmup_steps ({warmup:g})")
+
+    def lr_at(t, base_lr):
+        if t < warmup:
+            return base_lr * (t + 1) / warmup
+        return cosine_decay(t - warmup, total - warmup, base_lr, p["min_lr"])
+
+    return lr_at
+
+
+DEFINITIONS = {
+    "constant": {"defaults": {}, "make": _constant},
+    "step": {"defaults": {"step_size": 10.0, "factor": 0.5}, "make": _step},
+    "exponential": {"defaults": {"gamma": 0.95}, "make": _exponential},
+    "cosine": {"defaults": {"total_steps": 100.0, "min_lr": 0.0}, "make": _cosine},
+    "warmup_cosine": {"defaults": {"warmup_steps": 10.0, "total_steps": 100.0, "min_lr": 0.0}, "make": _warmup_cosine},
+}
+
+SCHEDULE_NAMES = list(DEFINITIONS)
+
+DEFAULT_SCHEDULE_PARAMS = {name: dict(d["defaults"]) for name, d in DEFINITIONS.items()}
+
+
+def make_schedule(name, params=None):
+    check_name("schedule", name, SCHEDULE_NAMES)
+    definition = DEFINITIONS[name]
+    return definition["make"](merge_params(f"schedule {name}", definition["defaults"], params))
+

@@ -1,0 +1,108 @@
+// The one trajectory runner: every cell, test and generator goes through run(config).
+// Twin of pygen/runner.py. See ARCHITECTURE.md for the config and the rows.
+
+import {check_count, check_finite, check_integer, check_non_negative} from "./checks.js";
+import {make_noise} from "./noise.js";
+import {make_optimizer} from "./optimizers.js";
+import {make_schedule} from "./schedules.js";
+import {make_surface} from "./surfaces.js";
+
+const CONFIG_DEFAULTS = {
+  surface_params: {},
+  hyper: {},
+  schedule: "constant",
+  schedule_params: {},
+  noise_std: 0,
+  noise_seed: 0,
+  box: null,
+};
+const CONFIG_KEYS = ["surface", "optimizer", "lr", "start", "steps", ...Object.keys(CONFIG_DEFAULTS)];
+
+const all_finite = (values) => values.every((value) => Number.isFinite(value));
+const inside = (theta, box) => theta.every((x, i) => box[i][0] <= x && x <= box[i][1]);
+
+function norm(g) {
+  let sum = 0;
+  for (const g_i of g) sum = sum + g_i * g_i;
+  return Math.sqrt(sum);
+}
+
+function check_box(box, dim) {
+  if (!Array.isArray(box) || box.length !== dim) {
+    throw new Error(`box must list [lo, hi] for each of the ${dim} coordinates, got ${JSON.stringify(box)}`);
+  }
+  return box.map((bounds, i) => {
+    if (!Array.isArray(bounds) || bounds.length !== 2) {
+      throw new Error(`box[${i}] must be [lo, hi], got ${JSON.stringify(bounds)}`);
+    }
+    const lo = check_finite(`box[${i}][0]`, bounds[0]);
+    const hi = check_finite(`box[${i}][1]`, bounds[1]);
+    if (!(lo < hi)) throw new Error(`box[${i}] must have lo < hi, got [${lo}, ${hi}]`);
+    return [lo, hi];
+  });
+}
+
+function check_start(start, dim, box) {
+  if (!Array.isArray(start) || start.length !== dim) {
+    throw new Error(`start must be a list of ${dim} numbers, got ${JSON.stringify(start)}`);
+  }
+  const theta = start.map((x, i) => check_finite(`start[${i}]`, x));
+  if (!inside(theta, box)) throw new Error(`start ${JSON.stringify(theta)} lies outside the box ${JSON.stringify(box)}`);
+  return theta;
+}
+
+function diverged_message(reason, step, box) {
+  const bounds = box.map(([lo, hi]) => `[${lo}, ${hi}]`).join(" x ");
+  const what = reason === "left_box" ? `left the box ${bounds}` : "produced a non-finite value";
+  return `diverged: update ${step} ${what}`;
+}
+
+export function run(config) {
+  if (config === null || typeof config !== "object") throw new Error(`config must be an object, got ${JSON.stringify(config)}`);
+  for (const key of Object.keys(config)) {
+    if (!CONFIG_KEYS.includes(key)) throw new Error(`unknown config key ${JSON.stringify(key)}; expected one of: ${CONFIG_KEYS.join(", ")}`);
+  }
+  const cfg = {...CONFIG_DEFAULTS, ...config};
+  const surface = make_surface(cfg.surface, cfg.surface_params);
+  const optimizer = make_optimizer(cfg.optimizer, cfg.hyper);
+  const lr_at = make_schedule(cfg.schedule, cfg.schedule_params);
+  const base_lr = check_non_negative("lr", cfg.lr);
+  const steps = check_count("steps", cfg.steps);
+  const perturb = make_noise(cfg.noise_std, check_integer("noise_seed", cfg.noise_seed));
+  const box = check_box(cfg.box ?? surface.box, surface.dim);
+  let state = optimizer.init(check_start(cfg.start, surface.dim, box));
+
+  const rows = [];
+  const result = (status, reason = null, diverged_step = null) => ({
+    rows,
+    status,
+    reason,
+    diverged_step,
+    message: status === "completed" ? `completed ${steps} steps` : diverged_message(reason, diverged_step, box),
+    config: cfg,
+  });
+  const diverge = (reason, step) => {
+    rows[rows.length - 1].status = "diverged";
+    return result("diverged", reason, step);
+  };
+
+  for (let t = 0; ; t++) {
+    const theta = state.theta;
+    const loss = surface.f(theta);
+    const grad_norm = norm(surface.grad(theta));
+    const lr = lr_at(t, base_lr);
+    if (!Number.isFinite(loss) || !Number.isFinite(grad_norm) || !Number.isFinite(lr)) {
+      if (t === 0) throw new Error(`the start ${JSON.stringify(theta)} gives a non-finite loss, gradient or learning rate`);
+      return diverge("non_finite", t);
+    }
+    rows.push({step: t, theta: [...theta], loss, grad_norm, lr, status: "ok"});
+    if (t === steps) return result("completed");
+
+    const g = surface.grad(optimizer.gradient_point(state));
+    if (!all_finite(g)) return diverge("non_finite", t + 1);
+    const next = optimizer.step(state, perturb(g), lr);
+    if (!all_finite(next.theta)) return diverge("non_finite", t + 1);
+    if (!inside(next.theta, box)) return diverge("left_box", t + 1);
+    state = next;
+  }
+}

@@ -1,0 +1,125 @@
+// The deck's interactive scenes: each maps a cell's slider values to runner configs.
+// Twin of pygen/scenes.py, which runs the same scenes at their defaults to produce
+// data/reference_trajectories.arrow; a test checks the browser reproduces them bit for bit.
+
+import {check_finite, check_name} from "./checks.js";
+import {run} from "./runner.js";
+import {make_surface} from "./surfaces.js";
+
+// Each scene's start point and surface come from the professor's source; the box is the
+// plotted view widened by half its size on every side, so a path that leaves it is reported
+// as gone, not drawn off the slide.
+const SCENES = {
+  saddle: {
+    defaults: {lr: 0.1, noise: 0, steps: 20, seed: 1},
+    view: {x: [-2, 2], y: [-2, 2]},
+    surface: () => ({name: "saddle", params: {}}),
+    paths: (v) => [
+      {label: "GD", optimizer: "gd", config: {lr: v.lr, noise_std: v.noise, noise_seed: v.seed, start: [0, 0.1], steps: v.steps}},
+    ],
+  },
+  ill_conditioned: {
+    defaults: {a: 10, lr: 0.1, steps: 20},
+    view: {x: [-10, 10], y: [-5, 5]},
+    surface: (v) => ({name: "elongated_bowl", params: {a: v.a}}),
+    paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [-8, -4], steps: v.steps}}],
+  },
+  momentum: {
+    defaults: {lr: 0.05, alpha: 0.9, steps: 40},
+    view: {x: [-10, 5], y: [-5, 5]},
+    surface: () => ({name: "elongated_bowl", params: {a: 15}}),
+    paths: (v) => [
+      {label: "GD", optimizer: "gd", config: {lr: v.lr, start: [-8, -4], steps: v.steps}},
+      {label: "Momentum", optimizer: "momentum", config: {lr: v.lr, hyper: {alpha: v.alpha}, start: [-8, -4], steps: v.steps}},
+    ],
+  },
+  lr_1d: {
+    defaults: {lr: 0.1, steps: 5},
+    view: {x: [-1.5, 1.5], y: [-1.5, 3]},
+    surface: () => ({name: "quartic", params: {}}),
+    // The quartic's own box [-10, 10]: beyond it every learning rate on the slider diverges.
+    box: () => null,
+    paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [0], steps: v.steps}}],
+  },
+  comparison: {
+    defaults: {lr: 0.1, lr_adam: 0.5, steps: 50},
+    view: {x: [-4, 4], y: [-4, 4]},
+    surface: () => ({name: "skewed_bowl", params: {}}),
+    paths: (v) => [
+      {label: "GD", optimizer: "gd", config: {lr: v.lr, start: [3, -3], steps: v.steps}},
+      {label: "Momentum", optimizer: "momentum", config: {lr: v.lr, hyper: {alpha: 0.9}, start: [3, -3], steps: v.steps}},
+      {label: "RMSProp", optimizer: "rmsprop", config: {lr: v.lr, hyper: {gamma: 0.9}, start: [3, -3], steps: v.steps}},
+      {label: "ADAM", optimizer: "adam", config: {lr: v.lr_adam, start: [3, -3], steps: v.steps}},
+    ],
+  },
+  flat_sharp: {
+    defaults: {shift: 0},
+    view: {x: [-1, 1], y: [0, 5]},
+    surface: null,
+    paths: () => [],
+  },
+};
+
+export const SCENE_NAMES = Object.keys(SCENES);
+
+export const SCENE_VIEW = Object.fromEntries(
+  SCENE_NAMES.map((name) => [name, {x: [...SCENES[name].view.x], y: [...SCENES[name].view.y]}]),
+);
+
+export const FLAT_SHARP_CURVATURE = {sharp: 50, flat: 2};
+
+export function scene_defaults(name) {
+  check_name("scene", name, SCENE_NAMES);
+  return {...SCENES[name].defaults};
+}
+
+function scene_values(name, values) {
+  const defaults = scene_defaults(name);
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (!(key in defaults)) {
+      throw new Error(`unknown value ${JSON.stringify(key)} for scene ${name}; expected one of: ${Object.keys(defaults).join(", ")}`);
+    }
+    defaults[key] = check_finite(`scene ${name} value ${key}`, value);
+  }
+  return defaults;
+}
+
+function widened_box(view) {
+  return [view.x, view.y].map(([lo, hi]) => [lo - (hi - lo) / 2, hi + (hi - lo) / 2]);
+}
+
+export function scene_surface(name, values = {}) {
+  const scene = SCENES[check_name("scene", name, SCENE_NAMES)];
+  if (!scene.surface) return null;
+  const {name: surface_name, params} = scene.surface(scene_values(name, values));
+  return make_surface(surface_name, params);
+}
+
+export function scene_configs(name, values = {}) {
+  const scene = SCENES[check_name("scene", name, SCENE_NAMES)];
+  const v = scene_values(name, values);
+  if (!scene.surface) return [];
+  const surface = scene.surface(v);
+  const box = scene.box ? scene.box() : widened_box(scene.view);
+  return scene.paths(v).map(({label, optimizer, config}) => ({
+    label,
+    optimizer,
+    config: {surface: surface.name, surface_params: surface.params, optimizer, box, ...config},
+  }));
+}
+
+export function run_scene(name, values = {}) {
+  return scene_configs(name, values).map(({label, optimizer, config}) => ({label, optimizer, result: run(config)}));
+}
+
+// The flat/sharp scene has no optimizer: a trained model sits at theta = 0 and the test
+// distribution shifts the minimum to `shift`.
+export function flat_sharp_loss(kind, theta, shift) {
+  check_name("minimum", kind, Object.keys(FLAT_SHARP_CURVATURE));
+  const d = theta - shift;
+  return d * d * FLAT_SHARP_CURVATURE[kind];
+}
+
+export function flat_sharp_losses(shift) {
+  return {sharp: flat_sharp_loss("sharp", 0, shift), flat: flat_sharp_loss("flat", 0, shift)};
+}
