@@ -5,6 +5,7 @@ Twin of ``slides/js/checks.js``.
 
 import json
 import math
+from decimal import Decimal
 
 
 def check_name(kind, name, known):
@@ -55,13 +56,35 @@ def merge_params(what, defaults, given=None):
     return merged
 
 
+def format_number(x):
+    """A float as JavaScript's String(x) writes it, so that messages match the JS twin."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    sign, digit_tuple, exponent = Decimal(repr(float(x))).as_tuple()
+    all_digits = "".join(map(str, digit_tuple))
+    digits = all_digits.rstrip("0")
+    exponent += len(all_digits) - len(digits)
+    k = len(digits)
+    n = exponent + k
+    prefix = "-" if sign else ""
+    if k <= n <= 21:
+        return prefix + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return prefix + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return prefix + "0." + "0" * (-n) + digits
+    e = n - 1
+    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{prefix}{mantissa}e{'+' if e > 0 else '-'}{abs(e)}"
+
+
 def format_value(value):
     if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return repr(value)
+        return format_number(value)
     if value is None:
         return "undefined"
     try:

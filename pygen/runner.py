@@ -6,7 +6,7 @@ Twin of ``slides/js/runner.js``. See ARCHITECTURE.md for the config and the rows
 import json
 import math
 
-from .checks import check_count, check_finite, check_integer, check_non_negative
+from .checks import check_count, check_finite, check_integer, check_non_negative, format_number
 from .noise import make_noise
 from .optimizers import make_optimizer
 from .schedules import make_schedule
@@ -64,7 +64,7 @@ def _check_start(start, dim, box):
 
 
 def _diverged_message(reason, step, box):
-    bounds = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in box)
+    bounds = " x ".join(f"[{format_number(lo)}, {format_number(hi)}]" for lo, hi in box)
     what = f"left the box {bounds}" if reason == "left_box" else "produced a non-finite value"
     return f"diverged: update {step} {what}"
 

@@ -1,0 +1,71 @@
+// Runs requests against the JavaScript core for the pytest suite, one JSON line in and one
+// out, so that thousands of configurations share a single Node process.
+// Numbers travel back as raw float64 bytes (base64): JSON would turn -0 into 0.
+import {createInterface} from "node:readline";
+import {run} from "../../slides/js/runner.js";
+import * as surfaces from "../../slides/js/surfaces.js";
+import * as optimizers from "../../slides/js/optimizers.js";
+import * as schedules from "../../slides/js/schedules.js";
+import * as noise from "../../slides/js/noise.js";
+import * as scenes from "../../slides/js/scenes.js";
+import * as portable_math from "../../slides/js/portable_math.js";
+
+const encode = (numbers) => Buffer.from(new Float64Array(numbers).buffer).toString("base64");
+
+function encode_result(result) {
+  const numbers = [];
+  for (const row of result.rows) numbers.push(row.step, ...row.theta, row.loss, row.grad_norm, row.lr);
+  return {
+    status: result.status,
+    reason: result.reason,
+    diverged_step: result.diverged_step,
+    message: result.message,
+    row_status: result.rows.map((row) => row.status),
+    dim: result.rows[0].theta.length,
+    numbers: encode(numbers),
+  };
+}
+
+const handlers = {
+  run: ({config}) => encode_result(run(config)),
+  // JSON has no NaN or Infinity: the bad-input tests name them and the worker makes them here.
+  run_with_special: ({config, key, special}) => encode_result(run({...config, [key]: Number(special)})),
+  run_scene: ({name, values}) =>
+    scenes.run_scene(name, values).map(({label, optimizer, result}) => ({label, optimizer, ...encode_result(result)})),
+  surface: ({name, params, thetas}) => {
+    const s = surfaces.make_surface(name, params);
+    return {numbers: encode(thetas.flatMap((t) => [s.f(t), ...s.grad(t), ...s.hessian(t).flat()]))};
+  },
+  schedule: ({name, params, base_lr, ts}) => {
+    const lr_at = schedules.make_schedule(name, params);
+    return {numbers: encode(ts.map((t) => lr_at(t, base_lr)))};
+  },
+  noise: ({seed, count}) => {
+    const rng = noise.make_rng(seed);
+    return {numbers: encode(Array.from({length: count}, () => rng.normal()))};
+  },
+  trig: ({xs}) => ({numbers: encode(xs.flatMap((x) => [portable_math.cos(x), portable_math.sin(x)]))}),
+  optimizer: ({name, hyper}) => ({hyper: optimizers.make_optimizer(name, hyper).hyper}),
+  names: () => ({
+    surfaces: surfaces.SURFACE_NAMES,
+    optimizers: optimizers.OPTIMIZER_NAMES,
+    schedules: schedules.SCHEDULE_NAMES,
+    scenes: scenes.SCENE_NAMES,
+    default_hyper: optimizers.DEFAULT_HYPER,
+    default_schedule_params: schedules.DEFAULT_SCHEDULE_PARAMS,
+    scene_defaults: Object.fromEntries(scenes.SCENE_NAMES.map((n) => [n, scenes.scene_defaults(n)])),
+    scene_view: scenes.SCENE_VIEW,
+  }),
+};
+
+const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
+for await (const line of lines) {
+  let reply;
+  try {
+    const request = JSON.parse(line);
+    reply = {ok: handlers[request.op](request)};
+  } catch (error) {
+    reply = {error: String(error && error.message ? error.message : error)};
+  }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}

@@ -1,0 +1,78 @@
+"""Bad input gets a clear error naming the bad value, in both languages alike."""
+
+import pytest
+
+from node_core import JSError, NodeCore
+from pygen import runner, scenes
+
+GOOD = {"surface": "elongated_bowl", "optimizer": "adam", "lr": 0.1, "start": [1.0, 2.0], "steps": 10}
+
+BAD = [
+    ({"optimizer": "adamx"}, 'unknown optimizer "adamx"'),
+    ({"surface": "himmelblau"}, 'unknown surface "himmelblau"'),
+    ({"schedule": "linear"}, 'unknown schedule "linear"'),
+    ({"steps": -3}, "steps must be a non-negative integer, got -3"),
+    ({"steps": 2.5}, "steps must be a non-negative integer, got 2.5"),
+    ({"steps": "10"}, 'steps must be a non-negative integer, got "10"'),
+    ({"lr": float("nan")}, "lr must be a finite number, got NaN"),
+    ({"lr": -0.1}, "lr must be >= 0, got -0.1"),
+    ({"hyper": {"beta1": float("inf")}}, "parameter beta1 must be a finite number, got Infinity"),
+    ({"hyper": {"beta1": 1.0}}, "beta1 must be in [0, 1), got 1"),
+    ({"hyper": {"eps": 0.0}}, "eps must be > 0, got 0"),
+    ({"hyper": {"alpha": 0.9}}, 'unknown optimizer adam parameter "alpha"'),
+    ({"surface_params": {"a": float("-inf")}}, "parameter a must be a finite number, got -Infinity"),
+    ({"schedule": "cosine", "schedule_params": {"total_steps": 0}}, "total_steps must be at least 1, got 0"),
+    ({"schedule": "warmup_cosine", "schedule_params": {"warmup_steps": 20, "total_steps": 10}}, "must exceed warmup_steps"),
+    ({"noise_std": -1.0}, "noise stddev must be >= 0, got -1"),
+    ({"noise_seed": 1.5}, "noise_seed must be an integer, got 1.5"),
+    ({"start": [1.0]}, "start must be a list of 2 numbers"),
+    ({"start": [1.0, float("nan")]}, "start[1] must be a finite number, got NaN"),
+    ({"start": [5000.0, 0.0]}, "lies outside the box"),
+    ({"box": [[1.0, -1.0], [0.0, 1.0]]}, "box[0] must have lo < hi"),
+    ({"momentum": 0.9}, 'unknown config key "momentum"'),
+]
+
+
+@pytest.fixture(scope="module")
+def node():
+    core = NodeCore()
+    yield core
+    core.close()
+
+
+@pytest.mark.parametrize("change,message", BAD, ids=[m for _, m in BAD])
+def test_python_names_the_bad_value(change, message):
+    with pytest.raises(ValueError) as error:
+        runner.run({**GOOD, **change})
+    assert message in str(error.value)
+
+
+JSON_SAFE = [(c, m) for c, m in BAD if "NaN" not in m and "Infinity" not in m]
+
+
+@pytest.mark.parametrize("change,message", JSON_SAFE, ids=[m for _, m in JSON_SAFE])
+def test_javascript_names_the_bad_value(node, change, message):
+    with pytest.raises(JSError) as error:
+        node.call("run", config={**GOOD, **change})
+    assert message in str(error.value)
+
+
+def test_javascript_rejects_non_finite_numbers(node):
+    """NaN and Infinity cannot travel in JSON, so the worker builds them from markers in JS."""
+    for key, value, message in [("lr", "NaN", "lr must be a finite number, got NaN"),
+                                ("lr", "Infinity", "lr must be a finite number, got Infinity")]:
+        with pytest.raises(JSError) as error:
+            node.call("run_with_special", config=GOOD, key=key, special=value)
+        assert message in str(error.value)
+
+
+def test_unknown_scene_and_scene_value():
+    with pytest.raises(ValueError, match='unknown scene "bowl"'):
+        scenes.run_scene("bowl")
+    with pytest.raises(ValueError, match='unknown value "eta" for scene saddle'):
+        scenes.run_scene("saddle", {"eta": 0.1})
+
+
+def test_javascript_unknown_scene(node):
+    with pytest.raises(JSError, match='unknown scene "bowl"'):
+        node.call("run_scene", name="bowl", values={})
