@@ -1,0 +1,652 @@
+// Plot helpers for the decks: loss-surface contours, optimizer paths, readouts, legends.
+// Browser only (no Python twin). Every helper returns an Observable Plot figure sized by the
+// caller, so that a cell reads: inputs, one call to the core, one call here.
+//
+// Two rules keep every plot projector-safe and harness-clean:
+//  * grids are built from integer indices (lo + (hi - lo) * i / n), never by adding a float
+//    step repeatedly, so the last grid line is exactly hi and no sample is skipped or doubled;
+//  * nothing is drawn outside the plotted view: path segments are cut at the frame
+//    (Liang-Barsky) and points outside it are not drawn, so a diverging run never puts marks
+//    at 1e30 px. What was cut is said in words on the plot instead.
+
+import {Plot} from "./libs.js";
+import {make_surface} from "./surfaces.js";
+
+// One colour per optimizer across the whole deck: the Okabe-Ito palette, which stays
+// distinguishable under the common colour-vision deficiencies and in greyscale print.
+export const OPTIMIZER_COLORS = {
+  gd: "#D55E00", // vermillion (also "SGD" on real-data slides)
+  momentum: "#0072B2", // blue
+  nesterov: "#E69F00", // orange
+  adagrad: "#56B4E9", // sky blue
+  rmsprop: "#009E73", // bluish green
+  adam: "#CC79A7", // reddish purple
+  adamw: "#000000", // black
+  amsgrad: "#F0E442", // yellow (not plotted on white anywhere yet)
+};
+
+export const OPTIMIZER_LABELS = {
+  gd: "GD",
+  momentum: "Momentum",
+  nesterov: "Nesterov",
+  adagrad: "AdaGrad",
+  rmsprop: "RMSProp",
+  adam: "ADAM",
+  adamw: "AdamW",
+  amsgrad: "AMSGrad",
+};
+
+// Things that are not optimizers are grey, so that a colour always means an optimizer.
+export const REFERENCE_LABEL = "Python reference";
+export const REFERENCE_COLOR = "#8c8c8c";
+export const NEUTRAL_COLORS = {dark: "#333333", mid: "#777777", light: "#bbbbbb"};
+
+export const READOUT_FONT_SIZE = 17;
+const READOUT_LINE_HEIGHT = 22;
+const SURFACE_SHADE = "#3b4a5a";
+const MARGIN_LEFT = 60;
+const MARGIN_RIGHT = 20;
+
+// ---------------------------------------------------------------------------------------
+// Grids and levels
+
+// n + 1 evenly spaced numbers from lo to hi inclusive, each computed from its index.
+export function linspace(lo, hi, n) {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`linspace needs an integer n >= 1, got ${n}`);
+  const values = new Array(n + 1);
+  for (let i = 0; i <= n; i++) values[i] = i === n ? hi : lo + ((hi - lo) * i) / n;
+  return values;
+}
+
+// Samples f on an nx x ny grid of cell centres covering view = {x: [lo, hi], y: [lo, hi]},
+// in the dense row-major layout Plot.contour expects (row j from y = lo upwards, sample i
+// of a row at x = lo + (i + 1/2) (hi - lo) / nx: the same convention as Plot's own sampler).
+export function surface_grid(f, view, nx = 240, ny = 160) {
+  const [x1, x2] = view.x;
+  const [y1, y2] = view.y;
+  const values = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++) {
+    const y = y1 + ((y2 - y1) * (j + 0.5)) / ny;
+    for (let i = 0; i < nx; i++) {
+      const x = x1 + ((x2 - x1) * (i + 0.5)) / nx;
+      values[j * nx + i] = f([x, y]);
+    }
+  }
+  return {values, width: nx, height: ny, x1, x2, y1, y2};
+}
+
+const signed_sqrt = (v) => (v < 0 ? -Math.sqrt(-v) : Math.sqrt(v));
+const signed_square = (s) => (s < 0 ? -s * s : s * s);
+
+// Contour levels evenly spaced in signed sqrt(value): on a quadratic bowl the level sets are
+// then evenly spaced ellipses instead of crowding at the rim of the view.
+export function contour_levels(values, count = 14) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!(lo < hi)) return [];
+  const s = linspace(signed_sqrt(lo), signed_sqrt(hi), count + 1);
+  return s.slice(1, -1).map(signed_square);
+}
+
+// ---------------------------------------------------------------------------------------
+// Clipping to the view
+
+const inside_view = (p, view) =>
+  view.x[0] <= p.x && p.x <= view.x[1] && view.y[0] <= p.y && p.y <= view.y[1];
+
+// Liang-Barsky: the part of segment a-b inside the view, or null.
+export function clip_segment(a, b, view) {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  let t0 = 0;
+  let t1 = 1;
+  const edges = [
+    [-dx, a.x - view.x[0]],
+    [dx, view.x[1] - a.x],
+    [-dy, a.y - view.y[0]],
+    [dy, view.y[1] - a.y],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return null;
+    } else {
+      const r = q / p;
+      if (p < 0) {
+        if (r > t1) return null;
+        if (r > t0) t0 = r;
+      } else {
+        if (r < t0) return null;
+        if (r < t1) t1 = r;
+      }
+    }
+  }
+  return {x1: a.x + t0 * dx, y1: a.y + t0 * dy, x2: a.x + t1 * dx, y2: a.y + t1 * dy};
+}
+
+// Visible segments and points of a polyline, and the first step whose point is off the view.
+export function clip_polyline(points, view) {
+  const segments = [];
+  for (let i = 1; i < points.length; i++) {
+    const segment = clip_segment(points[i - 1], points[i], view);
+    if (segment) segments.push({...segment, step: points[i].step});
+  }
+  const visible = points.filter((p) => inside_view(p, view));
+  const first_outside = points.find((p) => !inside_view(p, view));
+  return {segments, visible, first_outside_step: first_outside ? first_outside.step : null};
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting and readouts
+
+export function format_number(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return v.toPrecision(4).replace(/(\.\d*?[1-9])0+$|\.0+$/, "$1");
+}
+
+// Points of a run's rows in plot coordinates: (theta0, theta1) for 2D surfaces,
+// (theta0, loss) for 1D ones.
+export function run_points(result) {
+  return result.rows.map((row) => ({
+    step: row.step,
+    x: row.theta[0],
+    y: row.theta.length === 1 ? row.loss : row.theta[1],
+    loss: row.loss,
+  }));
+}
+
+// One sentence per run: where it is now, or that (and where) it diverged.
+export function run_readout(run, view) {
+  const {label, result} = run;
+  const last = result.rows[result.rows.length - 1];
+  if (result.status === "diverged") {
+    return `${label}: DIVERGED at update ${result.diverged_step} (${divergence_reason(result)}); last finite loss ${format_number(last.loss)}`;
+  }
+  let line = `${label}: step ${last.step}, loss ${format_number(last.loss)}, |grad| ${format_number(last.grad_norm)}`;
+  if (view) {
+    const {first_outside_step} = clip_polyline(run_points(result), view);
+    if (first_outside_step !== null) line += `; leaves the plotted area at step ${first_outside_step}`;
+  }
+  return line;
+}
+
+function divergence_reason(result) {
+  if (result.reason === "left_box") return "the parameters ran away from the minimum";
+  if (result.reason === "non_finite") return "a value overflowed to infinity";
+  return result.message;
+}
+
+// Splits text into lines of at most max_chars characters at spaces (a longer word stays whole).
+export function wrap_text(text, max_chars) {
+  const lines = [];
+  let line = "";
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max_chars) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+// Text marks stacked from a corner of the frame, each with a white halo so that it stays
+// legible over contours and paths. Long texts are wrapped to the frame's width (an average
+// character is taken as 0.6 em, generous for the deck's sans-serif fonts).
+export function text_lines(lines, {fontSize = READOUT_FONT_SIZE, anchor = "top-left", frame_width = 840} = {}) {
+  const top = anchor.startsWith("top");
+  const left = anchor.endsWith("left");
+  const max_chars = Math.max(20, Math.floor((frame_width - 20) / (0.6 * fontSize)));
+  const wrapped = lines.flatMap(({text, color = NEUTRAL_COLORS.dark, weight = "normal"}) =>
+    wrap_text(text, max_chars).map((part) => ({text: part, color, weight})),
+  );
+  return wrapped.map(({text, color, weight}, i) =>
+    Plot.text([text], {
+      frameAnchor: anchor,
+      dx: left ? 10 : -10,
+      dy: top ? 8 + i * READOUT_LINE_HEIGHT : -8 - (wrapped.length - 1 - i) * READOUT_LINE_HEIGHT,
+      text: (d) => d,
+      textAnchor: left ? "start" : "end",
+      lineAnchor: top ? "top" : "bottom",
+      fill: color,
+      fontSize,
+      fontWeight: weight,
+      stroke: "white",
+      strokeWidth: 4,
+      paintOrder: "stroke",
+    }),
+  );
+}
+
+export function message_lines(runs, view) {
+  return runs.map((run) => ({
+    text: run_readout(run, view),
+    color: run_color(run),
+    weight: run.result.status === "diverged" ? "bold" : "normal",
+  }));
+}
+
+export function run_color(run) {
+  return OPTIMIZER_COLORS[run.optimizer] ?? NEUTRAL_COLORS.dark;
+}
+
+// A Plot color scale whose legend lists the runs (and the reference when it is drawn),
+// each optimizer in its fixed deck colour.
+export function legend_scale(runs, {reference = false} = {}) {
+  const domain = runs.map((run) => run.label);
+  const range = runs.map(run_color);
+  if (reference) {
+    domain.push(REFERENCE_LABEL);
+    range.push(REFERENCE_COLOR);
+  }
+  return {domain, range, legend: true};
+}
+
+// ---------------------------------------------------------------------------------------
+// Marks
+
+// Filled contours of a 2D surface: nested translucent layers, so darker means higher loss
+// without using the colour scale (which belongs to the optimizers).
+export function surface_marks(surface, view, {levels = 14} = {}) {
+  const grid = surface_grid(surface.f, view);
+  const thresholds = contour_levels(grid.values, levels);
+  return [
+    Plot.contour(grid.values, {
+      width: grid.width,
+      height: grid.height,
+      x1: grid.x1,
+      x2: grid.x2,
+      y1: grid.y1,
+      y2: grid.y2,
+      thresholds,
+      fill: SURFACE_SHADE,
+      fillOpacity: 0.05,
+      stroke: SURFACE_SHADE,
+      strokeOpacity: 0.35,
+      strokeWidth: 0.8,
+      clip: true,
+    }),
+  ];
+}
+
+// The curve of a 1D surface over the view, sampled by index.
+export function curve_marks(surface, view, {samples = 300} = {}) {
+  const xs = linspace(view.x[0], view.x[1], samples);
+  const points = xs.map((x, i) => ({x, y: surface.f([x]), step: i}));
+  const {segments} = clip_polyline(points, view);
+  return [
+    Plot.link(segments, {x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: NEUTRAL_COLORS.mid, strokeWidth: 3, clip: true}),
+  ];
+}
+
+// A run's path as clipped segments plus dots at the visible iterates (start point larger).
+export function path_marks(run, view, {color = run.label, dashed = false, faint = false, dots = true} = {}) {
+  const points = run_points(run.result);
+  const {segments, visible} = clip_polyline(points, view);
+  const marks = [
+    Plot.link(segments, {
+      x1: "x1",
+      y1: "y1",
+      x2: "x2",
+      y2: "y2",
+      stroke: () => color,
+      strokeWidth: faint ? 5 : 2.5,
+      strokeOpacity: faint ? 0.45 : 1,
+      ...(dashed ? {strokeDasharray: "6,4"} : {}),
+      clip: true,
+    }),
+  ];
+  if (dots) {
+    marks.push(
+      Plot.dot(visible, {
+        x: "x",
+        y: "y",
+        r: (d) => (d.step === 0 ? 6 : 3.5),
+        fill: () => color,
+        stroke: "white",
+        strokeWidth: 1,
+        clip: true,
+        title: (d) => `${run.label}, step ${d.step}: loss ${format_number(d.loss)}`,
+      }),
+    );
+  }
+  return marks;
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures
+
+// The scene's surface, rebuilt from the runner config the core used.
+export function runs_surface(runs) {
+  const config = runs[0].result.config;
+  return make_surface(config.surface, config.surface_params);
+}
+
+// Contours (2D) or the loss curve (1D) with every run's path, the Python reference under the
+// live path when given, the legend, and a readout of each run's step, loss and divergence.
+//   runs:      run_scene(...) output
+//   view:      SCENE_VIEW[name]
+//   reference: {runs, note} from reference_for_scene(...) (deck_data.js), or null
+export function trajectory_plot(runs, view, {width = 960, height = 380, x_label, y_label, reference = null, notes = []} = {}) {
+  const surface = runs_surface(runs);
+  const background = surface.dim === 1 ? curve_marks(surface, view) : surface_marks(surface, view);
+  const reference_runs = reference?.runs ?? [];
+  const reference_marks = reference_runs.flatMap((run) =>
+    path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
+  );
+  const live_marks = runs.flatMap((run) => path_marks(run, view));
+  const lines = message_lines(runs, view);
+  for (const note of [reference?.note, ...notes]) {
+    if (note) lines.push({text: note, color: NEUTRAL_COLORS.mid});
+  }
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    x: {domain: view.x, label: x_label, labelAnchor: "center", labelArrow: "none"},
+    y: {domain: view.y, label: y_label, labelAnchor: "center", labelArrow: "none"},
+    color: legend_scale(runs, {reference: reference_runs.length > 0}),
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      ...background,
+      ...reference_marks,
+      ...live_marks,
+      ...text_lines(lines, {frame_width: width - MARGIN_LEFT - MARGIN_RIGHT}),
+    ],
+  });
+}
+
+// Flat vs sharp minimum: both test-loss parabolas shifted by `shift`, the trained model at
+// theta = 0, and its test loss on each. A value above the view is marked at the top edge with
+// its number instead of being drawn off the slide.
+export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360, shift = 0} = {}) {
+  const xs = linspace(view.x[0], view.x[1], 400);
+  const kinds = [
+    {key: "sharp", label: "Sharp Minimum", color: NEUTRAL_COLORS.dark, dash: null},
+    {key: "flat", label: "Flat Minimum", color: NEUTRAL_COLORS.dark, dash: "8,5"},
+  ];
+  const marks = [Plot.frame({stroke: NEUTRAL_COLORS.light}), Plot.ruleX([0], {stroke: NEUTRAL_COLORS.light, strokeDasharray: "2,3"})];
+  const lines = [];
+  for (const kind of kinds) {
+    const points = xs.map((x, i) => ({x, y: curve(kind.key, x, shift), step: i}));
+    const {segments} = clip_polyline(points, view);
+    marks.push(
+      Plot.link(segments, {x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: () => kind.label, strokeWidth: 3, ...(kind.dash ? {strokeDasharray: kind.dash} : {}), clip: true}),
+    );
+    const value = losses[kind.key];
+    const on_scale = value <= view.y[1];
+    const y = on_scale ? value : view.y[1];
+    marks.push(
+      Plot.dot([{x: 0, y}], {x: "x", y: "y", r: 9, fill: () => kind.label, stroke: "white", strokeWidth: 2, symbol: on_scale ? "circle" : "triangle", clip: true}),
+    );
+    lines.push({text: `${kind.label}: test loss at the trained parameters = ${format_number(value)}${on_scale ? "" : " (above the plotted range, marked at the top edge)"}`, color: kind.color});
+  }
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    x: {domain: view.x, label: "Parameter Deviation", labelAnchor: "center", labelArrow: "none"},
+    y: {domain: view.y, label: "Loss", labelAnchor: "center", labelArrow: "none"},
+    color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
+    marks: [...marks, ...text_lines(lines, {anchor: "top-right", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT})],
+  });
+}
+
+// A figure that says in words why there is no plot (missing or corrupt data), sized like
+// the plot it replaces, so the slide layout does not jump.
+export function message_plot(lines, {width = 960, height = 300, title} = {}) {
+  const all = [...(title ? [{text: title, weight: "bold"}] : []), ...lines.map((text) => (typeof text === "string" ? {text} : text))];
+  return Plot.plot({
+    width,
+    height,
+    x: {domain: [0, 1], axis: null},
+    y: {domain: [0, 1], axis: null},
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light, strokeDasharray: "4,4"}),
+      ...text_lines(all.map((l) => ({color: "#b00020", ...l})), {frame_width: width}),
+    ],
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Data slides (files made by pygen). Each takes load_table(...)'s result and draws it, or says
+// in words why it cannot.
+
+const STAGE_COLORS = {init: "#b0b0b0", mid: "#6f6f6f", end: "#000000"};
+
+function not_loaded(loaded, options) {
+  if (loaded && loaded.status === "ok") return null;
+  return message_plot([loaded?.message ?? "The data file was not loaded."], {title: "No data to show", ...options});
+}
+
+function mean(values) {
+  let sum = 0;
+  for (const v of values) sum = sum + v;
+  return sum / values.length;
+}
+
+function optimizer_scale(rows) {
+  const seen = new Map();
+  for (const row of rows) if (!seen.has(row.label)) seen.set(row.label, row.optimizer);
+  const labels = [...seen.keys()];
+  return {domain: labels, range: labels.map((label) => OPTIMIZER_COLORS[seen.get(label)] ?? NEUTRAL_COLORS.dark), legend: true};
+}
+
+// Train (solid) and test (dashed) loss per epoch, mean over seeds with the seeds' range as a
+// band, one panel per batch size; the caption gives the final losses.
+export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
+  const missing = not_loaded(loaded, {width, height});
+  if (missing) return missing;
+  const groups = group_rows(loaded.rows, (r) => `${r.label}|${r.batch_size}|${r.epoch}`);
+  const summary = [...groups.values()].map((rows) => ({
+    label: rows[0].label,
+    optimizer: rows[0].optimizer,
+    batch: `batch size ${rows[0].batch_size}`,
+    batch_size: rows[0].batch_size,
+    epoch: rows[0].epoch,
+    train: mean(rows.map((r) => r.train_loss)),
+    test: mean(rows.map((r) => r.test_loss)),
+    test_lo: Math.min(...rows.map((r) => r.test_loss)),
+    test_hi: Math.max(...rows.map((r) => r.test_loss)),
+    seeds: rows.length,
+  }));
+  const positive = summary.filter((d) => d.train > 0 && d.test > 0 && d.test_lo > 0);
+  const last_epoch = Math.max(...positive.map((d) => d.epoch));
+  const finals = positive.filter((d) => d.epoch === last_epoch);
+  const batches = [...new Set(finals.map((d) => d.batch_size))].sort((a, b) => a - b);
+  const caption = batches
+    .map((b) => `batch ${b}: ` + finals.filter((d) => d.batch_size === b).map((d) => `${d.label} ${format_number(d.train)} / ${format_number(d.test)}`).join(", "))
+    .join("; ");
+  const diverged = [...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`))];
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    fx: {label: null},
+    x: {label: "Epoch", labelAnchor: "center", labelArrow: "none"},
+    y: {type: "log", label: "Loss (MSE, eV²), log scale", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+    color: optimizer_scale(loaded.rows),
+    caption:
+      `Solid: training loss; dashed: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: range of the seeds' test loss). ` +
+      `Final train / test loss at epoch ${last_epoch}, ${caption} eV².` +
+      (diverged.length ? ` Diverged and stopped early: ${diverged.join(", ")}.` : ""),
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.areaY(positive, {fx: "batch", x: "epoch", y1: "test_lo", y2: "test_hi", z: "label", fill: "label", fillOpacity: 0.15}),
+      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 2.5}),
+      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 2.5, strokeDasharray: "7,4"}),
+    ],
+  });
+}
+
+function group_rows(rows, key) {
+  const groups = new Map();
+  for (const row of rows) {
+    const k = key(row);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(row);
+  }
+  return groups;
+}
+
+// The whole sorted spectrum at each stage of training: rank on x, eigenvalue on a symlog y
+// axis (so both the bulk near zero and the few large outliers are visible).
+export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) {
+  const missing = not_loaded(loaded, {width, height});
+  if (missing) return missing;
+  const stages = [...group_rows(loaded.rows, (r) => r.stage).entries()];
+  const lines = stages.map(([stage, rows]) => {
+    const values = rows.map((r) => r.eigenvalue);
+    const negative = values.filter((v) => v < 0).length;
+    return {
+      text: `${stage} (epoch ${rows[0].epoch}, loss ${format_number(rows[0].train_loss)}): λmax ${format_number(Math.max(...values))}, λmin ${format_number(Math.min(...values))}, ${negative} of ${values.length} eigenvalues < 0`,
+      color: STAGE_COLORS[stage] === "#b0b0b0" ? NEUTRAL_COLORS.mid : NEUTRAL_COLORS.dark,
+    };
+  });
+  const domain = stages.map(([stage]) => stage);
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT + 10,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    x: {label: "Rank of the eigenvalue (sorted, most negative first)", labelAnchor: "center", labelArrow: "none"},
+    y: {type: "symlog", label: "Hessian eigenvalue (symlog)", labelAnchor: "center", labelArrow: "none", grid: true},
+    color: {domain, range: domain.map((s) => STAGE_COLORS[s] ?? NEUTRAL_COLORS.dark), legend: true},
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.ruleY([0], {stroke: NEUTRAL_COLORS.mid}),
+      Plot.lineY(loaded.rows, {x: "rank", y: "eigenvalue", z: "stage", stroke: "stage", strokeWidth: 3}),
+      ...text_lines(lines, {anchor: "top-left", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT - 10}),
+    ],
+  });
+}
+
+// Dauphin et al.'s plot along a training run: fraction of negative eigenvalues against the
+// training loss (left), and the top eigenvalue and trace per epoch (right).
+export function curvature_training_plot(loaded, {width = 960, height = 380} = {}) {
+  const missing = not_loaded(loaded, {width, height});
+  if (missing) return missing;
+  const rows = [...loaded.rows].sort((a, b) => a.epoch - b.epoch);
+  const half = Math.floor((width - 20) / 2);
+  const color = OPTIMIZER_COLORS.gd;
+  const index = Plot.plot({
+    width: half,
+    height,
+    marginLeft: 70,
+    marginBottom: 48,
+    x: {label: "Training loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
+    y: {label: "Fraction of negative eigenvalues", labelAnchor: "center", labelArrow: "none", grid: true, percent: false},
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 2}),
+      Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
+      Plot.text(rows, {x: "train_loss", y: "negative_fraction", text: (d) => `ep ${d.epoch}`, dy: -12, fontSize: 14, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+    ],
+  });
+  const long = rows.flatMap((d) => [
+    {epoch: d.epoch, what: "top eigenvalue λmax", value: d.top_eigenvalue},
+    {epoch: d.epoch, what: "trace / 10", value: d.trace / 10},
+  ]);
+  const curvature = Plot.plot({
+    width: half,
+    height,
+    marginLeft: 70,
+    marginBottom: 48,
+    x: {label: "Epoch", labelAnchor: "center", labelArrow: "none"},
+    y: {label: "Curvature", labelAnchor: "center", labelArrow: "none", grid: true},
+    color: {domain: ["top eigenvalue λmax", "trace / 10"], range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.line(long, {x: "epoch", y: "value", stroke: "what", strokeWidth: 2.5}),
+      Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
+    ],
+  });
+  return side_by_side([index, curvature], width);
+}
+
+function side_by_side(figures, width) {
+  const row = document.createElement("div");
+  row.style.display = "flex";
+  row.style.gap = "20px";
+  row.style.width = `${width}px`;
+  row.style.alignItems = "flex-end";
+  row.append(...figures);
+  return row;
+}
+
+// Sharpness of full-batch GD over the steps, one panel per learning rate, with the stability
+// bound 2/eta as a dashed line: the edge of stability is where the curve meets the line.
+export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {}) {
+  const missing = not_loaded(loaded, {width, height});
+  if (missing) return missing;
+  const rows = loaded.rows.map((r) => ({...r, panel: `η = ${r.lr}  (2/η = ${format_number(r.two_over_lr)})`}));
+  const bounds = [...group_rows(rows, (r) => r.panel).values()].map((g) => g[0]);
+  const finals = bounds.map((first) => {
+    const run = rows.filter((r) => r.panel === first.panel);
+    const last = run.reduce((a, b) => (b.step > a.step ? b : a));
+    const status = last.run_status === "diverged" ? `diverged after step ${last.step}` : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
+    return `η = ${first.lr}: ${status}`;
+  });
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    fx: {label: null},
+    x: {label: "Gradient-descent step", labelAnchor: "center", labelArrow: "none"},
+    y: {type: "log", label: "Top Hessian eigenvalue (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+    caption: `Vermillion: sharpness λmax of full-batch GD; dashed: the stability bound 2/η. ${finals.join("; ")}.`,
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.ruleY(bounds, {fx: "panel", y: "two_over_lr", stroke: NEUTRAL_COLORS.dark, strokeDasharray: "6,4", strokeWidth: 2}),
+      Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 2.5}),
+    ],
+  });
+}
+
+// Final sharpness against final test loss for every run, small batches as circles and large
+// ones as squares; the caption gives the mean sharpness per batch size.
+export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
+  const missing = not_loaded(loaded, {width, height});
+  if (missing) return missing;
+  const rows = loaded.rows.filter((r) => r.top_eigenvalue > 0 && r.test_loss > 0);
+  const batches = [...new Set(rows.map((r) => r.batch_size))].sort((a, b) => a - b);
+  const symbol_of = (b) => (b === batches[0] ? "circle" : "square");
+  const by_batch = batches.map((b) => {
+    const group = rows.filter((r) => r.batch_size === b);
+    return `batch ${b}: mean λmax ${format_number(mean(group.map((r) => r.top_eigenvalue)))}, mean test loss ${format_number(mean(group.map((r) => r.test_loss)))} eV², mean train loss ${format_number(mean(group.map((r) => r.train_loss)))} eV²`;
+  });
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT + 10,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    x: {type: "log", label: "Top Hessian eigenvalue at the end of training (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+    y: {label: "Final test loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
+    color: optimizer_scale(rows),
+    symbol: {domain: batches.map((b) => `batch ${b}`), range: batches.map(symbol_of), legend: true},
+    caption: `Circles: batch ${batches[0]}; squares: batch ${batches[batches.length - 1]}. ${by_batch.join("; ")}.`,
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: (d) => `batch ${d.batch_size}`, r: 8, strokeWidth: 2, title: (d) => `${d.label}, batch ${d.batch_size}, seed ${d.seed}`}),
+    ],
+  });
+}

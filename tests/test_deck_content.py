@@ -1,0 +1,475 @@
+"""The Unit 6 deck against the professor's source text.
+
+The source (`seed/000_049a4a1a2ed32fe3.txt` in the shared folder) is the lecture as plain text:
+slide titles on their own unindented lines, bullets indented with "•", math in \\( \\) and
+\\[ \\], and six interactive Observable cells pasted as code. These tests parse it and check
+that `slides/unit6.qmd` keeps every title in order, every bullet and formula, the inputs of
+every interactive cell (same ranges, steps, defaults and labels; the one deliberate change is
+the comparison's steps slider), and that the deck follows the team's rules: citations resolve
+in `slides/references.bib`, every content slide has speaker notes, no cell runs an optimizer
+loop of its own, and every interactive cell goes through the scenes API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DECK = ROOT / "slides" / "unit6.qmd"
+BIB = ROOT / "slides" / "references.bib"
+INDEX = ROOT / "index.qmd"
+SEED_NAME = "000_049a4a1a2ed32fe3.txt"
+
+
+def find_seed() -> Path | None:
+    """The source lives in the shared folder beside the repo (../shared or ../../shared in CI)."""
+    candidates = [os.environ.get("UNIT6_SEED", "")]
+    for parent in [ROOT, *ROOT.parents][:4]:
+        candidates.append(str(parent / "shared" / "seed" / SEED_NAME))
+        candidates.append(str(parent.parent / "shared" / "seed" / SEED_NAME))
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+SEED = find_seed()
+needs_seed = pytest.mark.skipif(SEED is None, reason=f"the professor's source {SEED_NAME} is not in a shared/seed folder beside the repo")
+
+# ---------------------------------------------------------------------------------------
+# Parsing the source text
+
+# A code line at the top level of a pasted cell always has one of these characters; a slide
+# title never does. That is how a title after a cell is told from the cell's last line.
+CODE_CHARS = re.compile(r"[=;{}()`]")
+BULLET = re.compile(r"^\s+(?:•|\d+\.)\s+(.*)$")
+MERMAID_START = re.compile(r"^graph (TD|LR|TB|BT|RL)\b")
+
+
+def seed_structure(text: str) -> dict:
+    """Headings, bullets, paragraphs, gaps and code cells of the source, in order."""
+    lines = text.splitlines()
+    # Lines 1-5: title block (title, subtitle, author, affiliation).
+    body_start = next(i for i, line in enumerate(lines) if line.startswith("Title + Unit 6"))
+    headings, bullets, paragraphs, gaps, cells, mermaid = [], [], [], [], [], []
+    mode = "text"
+    for line in lines[body_start:]:
+        stripped = line.strip()
+        if mode == "code":
+            top_level = line and not line[0].isspace()
+            if top_level and not CODE_CHARS.search(line) and not stripped.startswith("//"):
+                mode = "text"
+            else:
+                cells[-1].append(line)
+                continue
+        if mode == "mermaid":
+            if line.startswith(" ") and stripped:
+                mermaid[-1].append(stripped)
+                continue
+            mode = "text"
+        if not stripped:
+            continue
+        if stripped.startswith("//|"):
+            mode = "code"
+            cells.append([line])
+            continue
+        if MERMAID_START.match(line):
+            mode = "mermaid"
+            mermaid.append([stripped])
+            continue
+        bullet = BULLET.match(line)
+        if bullet:
+            bullets.append(bullet.group(1))
+        elif stripped.startswith("[INSERT"):
+            gaps.append(stripped)
+        elif line[0].isspace() or stripped.startswith("\\["):
+            paragraphs.append(stripped)  # display math
+        elif stripped.endswith(":"):
+            paragraphs.append(stripped)
+        else:
+            headings.append(stripped)
+    return {
+        "title_block": [normalise(line) for line in lines[:body_start] if line.strip()],
+        "headings": headings,
+        "bullets": bullets,
+        "paragraphs": paragraphs,
+        "gaps": gaps,
+        "cells": ["\n".join(cell) for cell in cells],
+        "mermaid": mermaid,
+    }
+
+
+def to_deck_math(text: str) -> str:
+    """The source's LaTeX delimiters as the deck writes them."""
+    text = re.sub(r"\\\((.*?)\\\)", lambda m: f"${m.group(1).strip()}$", text)
+    text = re.sub(r"\\\[(.*?)\\\]", lambda m: f"$${m.group(1).strip()}$$", text)
+    return text
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+
+
+def heading_key(text: str) -> str:
+    """Titles compare without a trailing full stop (the source has one typo-like title)."""
+    return normalise(text).rstrip(".")
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing the deck
+
+FENCE_OPEN = re.compile(r"^```+\s*\{(\w+)[^}]*\}\s*$")
+
+
+def deck_text() -> str:
+    return DECK.read_text(encoding="utf-8")
+
+
+def deck_blocks(text: str) -> tuple[list[tuple[str, str]], str]:
+    """The {ojs}/{mermaid} code blocks as (engine, source), and the markdown without them."""
+    blocks, markdown, current, engine = [], [], None, None
+    for line in text.splitlines():
+        if current is None:
+            match = FENCE_OPEN.match(line)
+            if match:
+                current, engine = [], match.group(1)
+            else:
+                markdown.append(line)
+        elif line.strip().startswith("```"):
+            blocks.append((engine, "\n".join(current)))
+            current = None
+        else:
+            current.append(line)
+    assert current is None, "an unclosed code block in the deck"
+    return blocks, "\n".join(markdown)
+
+
+def front_matter(text: str) -> dict:
+    import yaml
+
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    assert match, "the deck has no YAML front matter"
+    return yaml.safe_load(match.group(1))
+
+
+def deck_slides(markdown: str) -> list[dict]:
+    """Slides split at level-2 headings (Quarto's default slide level): title, level, body."""
+    body = re.sub(r"^---\n.*?\n---\n", "", markdown, count=1, flags=re.S)
+    slides = []
+    for line in body.splitlines():
+        match = re.match(r"^(#{1,2})\s+(.*?)\s*(\{[^}]*\})?\s*$", line)
+        if match:
+            slides.append({"title": match.group(2), "attrs": match.group(3) or "", "lines": []})
+        elif slides:
+            slides[-1]["lines"].append(line)
+    for slide in slides:
+        slide["body"] = "\n".join(slide["lines"])
+    return slides
+
+
+def all_headings(markdown: str) -> list[str]:
+    return [m.group(2) for m in re.finditer(r"^(#{2,4})\s+(.*?)\s*(\{[^}]*\})?\s*$", markdown, re.M)]
+
+
+# ---------------------------------------------------------------------------------------
+# Fixtures
+
+@pytest.fixture(scope="module")
+def seed():
+    return seed_structure(SEED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def deck():
+    text = deck_text()
+    blocks, markdown = deck_blocks(text)
+    return {"text": text, "blocks": blocks, "markdown": markdown, "slides": deck_slides(markdown), "front": front_matter(text)}
+
+
+# ---------------------------------------------------------------------------------------
+# The parser itself (so that a broken parser cannot make the order test pass vacuously)
+
+@needs_seed
+def test_seed_parser_finds_the_lecture(seed):
+    assert seed["title_block"] == [
+        "Mathematical Foundations of AI & ML",
+        "Unit 6: Loss Landscapes and Optimization Behavior",
+        "Prof. Dr. Philipp Pelz",
+        "FAU Erlangen-Nürnberg",
+    ]
+    assert seed["headings"][0] == "Title + Unit 6 positioning"
+    assert seed["headings"][-1] == "References + reading assignment for next unit"
+    assert "Generalization Error Analysis" in seed["headings"]
+    assert len(seed["headings"]) == 55  # 53 slide titles, the two column headings
+    assert len(seed["bullets"]) == 169
+    # six interactive slides, each pasted as an inputs cell and a computation cell (the flat/sharp
+    # slide has extra readout cells)
+    assert sum("Inputs.range" in cell for cell in seed["cells"]) == 6
+    assert len(seed["mermaid"]) == 1
+    assert len(seed["gaps"]) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Content faithful to the source
+
+def test_title_slide(deck):
+    front = deck["front"]
+    full_title = f"{front['title']} — {front['subtitle']}"
+    assert full_title == "Mathematical Foundations of AI & ML — Unit 6: Loss Landscapes and Optimization Behavior"
+    authors = front["author"]
+    assert authors[0]["name"] == "Prof. Dr. Philipp Pelz"
+    assert "FAU Erlangen-Nürnberg" in str(authors[0]["affiliation"])
+    assert front["format"] == "revealjs" or "revealjs" in front["format"]
+
+
+@needs_seed
+def test_every_source_heading_appears_in_order(seed, deck):
+    wanted = [heading_key(h) for h in seed["headings"]]
+    have = [heading_key(h) for h in all_headings(deck["markdown"])]
+    position = 0
+    for title in wanted:
+        try:
+            position = have.index(title, position) + 1
+        except ValueError:
+            earlier = title in have[:position]
+            pytest.fail(f"source heading {title!r} is {'out of order' if earlier else 'missing'} in the deck")
+
+
+@needs_seed
+def test_source_slide_titles_are_slides(seed, deck):
+    titles = {heading_key(s["title"]) for s in deck["slides"]}
+    sub_headings = {"Mathematical Definition", "Geometric Intuition"}
+    for heading in seed["headings"]:
+        if heading not in sub_headings:
+            assert heading_key(heading) in titles, f"{heading!r} is not a slide title (## heading)"
+
+
+@needs_seed
+def test_every_bullet_and_formula_is_on_the_slides(seed, deck):
+    markdown = normalise(deck["markdown"])
+    for text in seed["bullets"] + seed["paragraphs"]:
+        expected = normalise(to_deck_math(text))
+        assert expected in markdown, f"source text missing from the deck: {expected!r}"
+
+
+def test_columns_layout(deck):
+    slide = next(s for s in deck["slides"] if s["title"] == "Conditioning and the condition number")
+    body = slide["body"]
+    assert ":::: {.columns}" in body
+    left, right = body.index("### Mathematical Definition"), body.index("### Geometric Intuition")
+    assert body.index(":::: {.columns}") < left < right
+    assert body.count('::: {.column width="50%"}') == 2
+
+
+@needs_seed
+def test_mermaid_genealogy(seed, deck):
+    mermaid = [source for engine, source in deck["blocks"] if engine == "mermaid"]
+    assert len(mermaid) == 1
+    lines = {normalise(line) for line in mermaid[0].splitlines()}
+    for line in seed["mermaid"][0]:
+        assert normalise(line) in lines, f"mermaid line {line!r} missing"
+
+
+@needs_seed
+def test_gaps_are_filled(seed, deck):
+    for gap in seed["gaps"]:
+        assert gap not in deck["text"], "the [INSERT ...] placeholder is still in the deck"
+    table_slide = next(s for s in deck["slides"] if "materials-science models" in s["title"])
+    table_rows = [line for line in table_slide["lines"] if line.startswith("|")]
+    assert len(table_rows) >= 6, "the selection table needs a header, a rule and at least four rows"
+    body = table_slide["body"]
+    for topic in ["GNN", "MLP", "composition", "small", "large", "AdamW", "SGD"]:
+        assert topic.lower() in body.lower(), f"the selection table does not cover {topic!r}"
+    materials = next(s for s in deck["slides"] if heading_key(s["title"]) == "ADAM vs SGD on a materials dataset")
+    section = deck["text"].split("## ADAM vs SGD on a materials dataset", 1)[1].split("\n## ", 1)[0]
+    assert 'FileAttachment("../data/training_curves.arrow")' in section
+    assert "training_curves_plot(" in section
+    assert "Claim tested" in materials["body"]
+
+
+# ---------------------------------------------------------------------------------------
+# Citations and notes
+
+def bib_keys() -> dict[str, str]:
+    text = BIB.read_text(encoding="utf-8")
+    entries = {}
+    for match in re.finditer(r"@(\w+)\{([^,]+),(.*?)\n\}", text, re.S):
+        entries[match.group(2).strip()] = match.group(3)
+    return entries
+
+
+def test_every_citation_has_a_full_bib_entry(deck):
+    entries = bib_keys()
+    cited = set(re.findall(r"@([A-Za-z][\w:-]*\d{4}\w*)", deck["markdown"]))
+    nocite = front_matter(deck["text"]).get("nocite", "")
+    cited |= set(re.findall(r"@([\w:-]+)", nocite))
+    assert cited, "the deck cites nothing"
+    for key in cited:
+        assert key in entries, f"citation @{key} has no entry in references.bib"
+        for field in ("author", "title", "year"):
+            assert re.search(rf"\b{field}\s*=", entries[key]), f"@{key} lacks {field}"
+        assert re.search(r"\b(publisher|journal|booktitle)\s*=", entries[key]), f"@{key} lacks its publisher/venue"
+
+
+@needs_seed
+def test_source_citations_are_kept_and_books_are_right(seed, deck):
+    source_keys = set(re.findall(r"\[@([\w-]+)\]", SEED.read_text(encoding="utf-8")))
+    assert source_keys == {"goodfellow2016deep", "mcclarren2021machine", "neuer2024machine"}
+    entries = bib_keys()
+    assert "MIT Press" in entries["goodfellow2016deep"] and "2016" in entries["goodfellow2016deep"]
+    assert "Machine Learning for Engineers" in entries["mcclarren2021machine"] and "Springer" in entries["mcclarren2021machine"]
+    assert "2021" in entries["mcclarren2021machine"]
+    assert "Machine Learning for Engineers" in entries["neuer2024machine"] and "2024" in entries["neuer2024machine"]
+    assert "Pattern Recognition and Machine Learning" in entries["bishop2006pattern"]
+    for key in source_keys:
+        assert f"[@{key}]" in deck["markdown"]
+
+
+def test_references_slide(deck):
+    last = deck["slides"][-1]
+    assert last["title"] == "References"
+    assert "::: {#refs}" in last["body"]
+    assert front_matter(deck["text"])["bibliography"] == "references.bib"
+
+
+def test_every_content_slide_has_speaker_notes(deck):
+    for slide in deck["slides"]:
+        if slide["title"] == "References":
+            continue
+        body = slide["body"]
+        assert "::: {.notes}" in body, f"slide {slide['title']!r} has no speaker notes"
+        notes = body.split("::: {.notes}", 1)[1]
+        assert len(notes.split()) >= 25, f"the notes of {slide['title']!r} are too thin"
+
+
+# ---------------------------------------------------------------------------------------
+# Cells
+
+def ojs_cells(deck) -> list[str]:
+    return [source for engine, source in deck["blocks"] if engine == "ojs"]
+
+
+def test_first_cell_imports_the_vendored_libraries(deck):
+    first = ojs_cells(deck)[0]
+    assert "//| output: false" in first
+    assert 'import {Plot, Inputs, d3, arrow, md, html} from "./js/libs.js"' in first
+
+
+def test_no_cell_runs_a_loop_of_its_own(deck):
+    for source in ojs_cells(deck):
+        code = re.sub(r"//.*", "", source)
+        assert not re.search(r"\b(for|while)\s*\(", code), f"a cell contains a loop:\n{source}"
+        assert "Math.random" not in code and "Math.pow" not in code
+
+
+def test_every_interactive_cell_uses_the_scenes_api(deck):
+    code = "\n".join(ojs_cells(deck))
+    for scene in ["saddle", "ill_conditioned", "momentum", "lr_1d", "comparison"]:
+        assert re.search(rf'run_scene\("{scene}"', code), f"no cell runs the scene {scene}"
+        assert f"SCENE_VIEW.{scene}" in code
+    assert "flat_sharp_losses(" in code and "SCENE_VIEW.flat_sharp" in code
+
+
+def test_file_attachments_are_relative_string_literals(deck):
+    code = "\n".join(ojs_cells(deck))
+    calls = re.findall(r"FileAttachment\(([^)]*)\)", code)
+    assert calls, "the deck reads no data file"
+    for argument in calls:
+        assert re.fullmatch(r'"\.\./data/[\w.-]+\.arrow"', argument.strip()), f"FileAttachment({argument}) is not a relative string literal"
+        assert (ROOT / "data").exists() or True  # the file may be missing: the slide says so
+
+
+def test_plots_are_sized_for_the_slide(deck):
+    code = "\n".join(ojs_cells(deck))
+    for call in re.findall(r"\w+_plot\([^\n]*", code):
+        width = re.search(r"width:\s*(\d+)", call)
+        height = re.search(r"height:\s*(\d+)", call)
+        assert width and height, f"plot call without explicit width and height: {call}"
+        assert 600 <= int(width.group(1)) <= 1000 and 200 <= int(height.group(1)) <= 480, call
+
+
+INPUT_CALL = re.compile(r"viewof\s+(\w+)\s*=\s*Inputs\.range\(\[([^\]]*)\],\s*\{([^}]*)\}\)")
+
+
+def range_inputs(code: str) -> dict[str, dict]:
+    inputs = {}
+    for name, extent, options in INPUT_CALL.findall(code):
+        lo, hi = (float(x) for x in extent.split(","))
+        value = re.search(r"value:\s*([-\d.]+)", options)
+        step = re.search(r"step:\s*([-\d.]+)", options)
+        label = re.search(r'label:\s*"([^"]*)"', options)
+        inputs[name] = {
+            "extent": (lo, hi),
+            "value": float(value.group(1)) if value else None,
+            "step": float(step.group(1)) if step else None,
+            "label": label.group(1) if label else None,
+        }
+    return inputs
+
+
+@needs_seed
+def test_inputs_have_the_source_ranges_defaults_and_labels(seed, deck):
+    source = range_inputs("\n".join(seed["cells"]))
+    ours = range_inputs("\n".join(ojs_cells(deck)))
+    assert len(source) == 15
+    for name, spec in source.items():
+        assert name in ours, f"input {name} of the source is missing"
+        expected = dict(spec)
+        if name == "steps_opt":
+            # The source's [1, 200] with step 10 offers 1, 11, 21, ...: fixed to [10, 200].
+            expected["extent"] = (10.0, 200.0)
+        assert ours[name] == expected, f"input {name}: {ours[name]} != {expected}"
+
+
+SCENE_OF_INPUT = {
+    "saddle": {"lr_saddle": "lr", "noise_saddle": "noise", "steps_saddle": "steps"},
+    "ill_conditioned": {"a_cond": "a", "lr_cond": "lr", "steps_cond": "steps"},
+    "momentum": {"lr_mom": "lr", "alpha_mom": "alpha", "steps_mom": "steps"},
+    "lr_1d": {"lr_1d": "lr", "epochs_1d": "steps"},
+    "comparison": {"lr_opt": "lr", "lr_adam": "lr_adam", "steps_opt": "steps"},
+    "flat_sharp": {"dshift": "shift"},
+}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_slider_defaults_equal_the_scene_defaults(deck):
+    script = (
+        'import {SCENE_NAMES, scene_defaults} from "./slides/js/scenes.js";'
+        "console.log(JSON.stringify(Object.fromEntries(SCENE_NAMES.map((n) => [n, scene_defaults(n)]))));"
+    )
+    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    defaults = json.loads(out.stdout)
+    ours = range_inputs("\n".join(ojs_cells(deck)))
+    for scene, mapping in SCENE_OF_INPUT.items():
+        for input_name, key in mapping.items():
+            assert ours[input_name]["value"] == defaults[scene][key], f"{input_name} starts at {ours[input_name]['value']}, scene default {defaults[scene][key]}"
+
+
+def test_buttons_reset_or_reseed(deck):
+    code = "\n".join(ojs_cells(deck))
+    for button in ["btn_saddle", "btn_cond", "btn_mom", "reset_btn_1d", "btn_opt"]:
+        match = re.search(rf'viewof {button} = Inputs\.button\("Reset / Re-run", \{{reduce: \(\) => (\w+)\(', code)
+        assert match, f"{button} is not a Reset / Re-run button with an action"
+        assert match.group(1) == ("set_input" if button == "btn_saddle" else "reset_inputs")
+    assert "viewof seed_saddle = Inputs.number(" in code
+    assert "new_seed(" in code
+
+
+# ---------------------------------------------------------------------------------------
+# Landing page
+
+def test_landing_page():
+    text = INDEX.read_text(encoding="utf-8")
+    front = front_matter(text)
+    assert front["format"] == "html"
+    assert "slides/unit6.qmd" in text
+    for hint in ["?print-pdf", "data/"]:
+        assert hint in text
+    assert re.search(r"\bS\b|`s`", text) and re.search(r"\bF\b|`f`", text)
