@@ -1,0 +1,239 @@
+"""The PDF handout (scripts/print_pdf.py).
+
+With `quarto` on PATH: render the site in a scratch copy, print the deck through reveal.js's
+?print-pdf over http://127.0.0.1, and check one page per slide (plus one per speaker-notes page
+with --notes) and vector plots on the interactive slides' pages.
+Without Quarto: the same printing and checks run on the harness page of each deck (every slide
+as a 1050x700 box, each printed on its own page), and the Quarto part is skipped with its reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import print_pdf  # noqa: E402
+
+DECK = ROOT / "slides" / "unit6.qmd"
+FIXTURE_DECK = ROOT / "tests" / "fixtures" / "decks" / "slides" / "good.qmd"
+SLIDE_PT = (1050 * 0.75, 700 * 0.75)  # CSS px -> PDF points
+# A plot (axes, ticks, curves, contours) is many hundreds of path segments (the Unit 6 deck's
+# smallest: ~630); a slide of text, a table or a diagram has at most ~130.
+PLOT_SEGMENTS = 400
+PLOT_CALL = re.compile(r"Plot\.\w+\s*\(|\w+_plot\s*\(|\.plot\s*\(")
+
+
+def plotted_slides(deck, controls_imply_plot: bool) -> list[int]:
+    """Slides with a cell that draws a plot (Plot.* directly or one of plots.js's *_plot helpers);
+    with controls_imply_plot (the lecture decks) also every slide with a control (Inputs.*):
+    each interactive slide of the lecture is a plot driven by its sliders."""
+    slides = {chunk.slide for chunk in deck.chunks
+              if chunk.evaluates and chunk.shows_output and PLOT_CALL.search(chunk.source)}
+    if controls_imply_plot:
+        slides |= {chunk.slide for chunk in deck.chunks if "Inputs." in chunk.source}
+    return sorted(slides)
+
+
+def assert_vector_plots(deck, pages, controls_imply_plot=True):
+    slides = plotted_slides(deck, controls_imply_plot)
+    assert slides, "the deck has no plot to check"
+    for slide in slides:
+        page = pages[slide]
+        assert page.path_segments >= PLOT_SEGMENTS, (
+            f"page {slide + 1} ({deck.slides[slide].title!r}) has no vector plot: "
+            f"{page.path_segments} path segments")
+        assert page.xobjects_drawn == 0, f"page {slide + 1}: a plot was printed as a raster image"
+
+
+def run_script(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "print_pdf.py"), *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def assert_slide_sized(pages):
+    for number, page in enumerate(pages, 1):
+        assert abs(page.width_pt - SLIDE_PT[0]) < 2 and abs(page.height_pt - SLIDE_PT[1]) < 2, (
+            f"page {number} is {page.width_pt:.1f} x {page.height_pt:.1f} pt, not the 1050x700 slide")
+
+
+# --- arguments and bad input -------------------------------------------------------------------
+
+def test_missing_site_is_a_clear_error(tmp_path):
+    done = run_script("--site", str(tmp_path / "nowhere"))
+    assert done.returncode == 2 and "quarto render" in done.stderr
+
+
+def test_missing_deck_is_a_clear_error(tmp_path):
+    (tmp_path / "slides").mkdir()
+    done = run_script("--site", str(tmp_path), "--deck", "slides/nope.html")
+    assert done.returncode == 2 and "nope.html does not exist" in done.stderr
+
+
+def test_url_needs_out_and_loopback(tmp_path):
+    assert "--url needs --out" in run_script("--url", "http://127.0.0.1:1/x.html").stderr
+    with pytest.raises(ValueError, match="file://"):
+        print_pdf.print_url("file:///tmp/x.html", browser=None, out=tmp_path / "x.pdf")
+    with pytest.raises(ValueError, match="127.0.0.1"):
+        print_pdf.print_url("http://example.org/x.html", browser=None, out=tmp_path / "x.pdf")
+
+
+def test_dry_run_lists_decks(tmp_path):
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "deck.html").write_text('<div class="reveal"><div class="slides"></div></div>')
+    (tmp_path / "slides" / "notes.html").write_text("<p>not a deck</p>")
+    done = run_script("--site", str(tmp_path), "--all", "--notes", "--dry-run")
+    assert done.returncode == 0
+    assert "deck.html" in done.stdout and "deck-notes.pdf" in done.stdout and "notes.html" not in done.stdout
+
+
+# --- printing, on pages we control ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def session():
+    """One Chromium for the module, the harness's: Playwright's sync API allows one instance
+    per thread, so the harness tests and the plain printing tests share it."""
+    harness = pytest.importorskip("harness", reason="tests/harness/ is not available")
+    if not Path(print_pdf.CHROMIUM).exists():
+        pytest.skip(f"{print_pdf.CHROMIUM} is not installed")
+    with harness.HarnessSession() as harness_session:
+        yield harness_session
+
+
+@pytest.fixture(scope="module")
+def browser(session):
+    return session.browser
+
+
+SVG_PLOT = "".join(f'<line x1="{20 + 2 * i}" y1="40" x2="{20 + 2 * i}" y2="600" stroke="black"/>' for i in range(480))
+TEST_PAGE = f"""<!doctype html><html><body>
+<section class="slide"><h1>Title</h1></section>
+<section class="slide"><svg width="1000" height="650">{SVG_PLOT}<path d="M 20 600 C 300 40, 600 40, 980 600" fill="none" stroke="red"/></svg></section>
+<section class="slide"><p>Late text</p><div id="late"></div></section>
+<script>
+  // Content that appears after load, like an OJS cell finishing: the PDF must wait for it.
+  setTimeout(() => {{ document.getElementById("late").textContent = "computed later"; }}, 400);
+</script>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    (folder / "page.html").write_text(TEST_PAGE)
+    handler = functools.partial(print_pdf.QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_page_per_element_printing_and_the_pdf_reader(browser, served, tmp_path):
+    out = tmp_path / "page.pdf"
+    result = print_pdf.print_url(f"{served}/page.html", browser, print_mode=False,
+                                 page_selector="section.slide", out=out)
+    assert result.clean, result.summary()
+    assert result.pages_in_layout == 3
+    pages = print_pdf.pdf_pages(out)
+    assert len(pages) == 3
+    assert_slide_sized(pages)
+    assert pages[1].path_segments >= PLOT_SEGMENTS > pages[0].path_segments
+    # "Late text" and the text that appeared 400 ms after load are two text runs.
+    assert pages[2].text_shows >= 2, "the PDF was taken before the page settled"
+
+
+def test_blocked_requests_are_reported(browser, tmp_path):
+    folder = tmp_path / "cdn"
+    folder.mkdir()
+    (folder / "cdn.html").write_text('<script src="https://cdn.jsdelivr.net/npm/d3@7"></script><p>x</p>')
+    handler = functools.partial(print_pdf.QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = print_pdf.print_url(f"http://127.0.0.1:{server.server_address[1]}/cdn.html", browser,
+                                     print_mode=False, out=tmp_path / "cdn.pdf")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not result.clean
+    assert result.blocked_requests == ["https://cdn.jsdelivr.net/npm/d3@7"]
+    assert "blocked non-loopback requests" in result.summary()
+
+
+# --- printing the decks' harness pages (no Quarto needed) -----------------------------------------
+
+def harness_decks():
+    decks = [pytest.param(FIXTURE_DECK, id="fixture")]
+    decks.append(pytest.param(DECK, id="unit6", marks=pytest.mark.skipif(
+        not DECK.exists(), reason=f"{DECK.relative_to(ROOT)} does not exist yet")))
+    return decks
+
+
+@pytest.mark.parametrize("deck_path", harness_decks())
+def test_harness_page_prints_one_page_per_slide_with_vector_plots(deck_path, session, tmp_path):
+    out = tmp_path / "deck.pdf"
+    deck, _report, url, options = session.prepare(deck_path)
+    result = print_pdf.print_url(url, session.browser, print_mode=False,
+                                 page_selector="section[data-harness-slide]",
+                                 width=options.width, height=options.height, out=out)
+    print(result.summary())
+    pages = print_pdf.pdf_pages(out)
+    assert len(pages) == len(deck.slides) == result.pages_in_layout
+    assert_slide_sized(pages)
+    assert_vector_plots(deck, pages, controls_imply_plot=deck_path == DECK)
+    assert result.clean, result.summary()
+
+
+# --- the real thing: Quarto's rendered deck ------------------------------------------------------
+
+SITE_PARTS = ["_quarto.yml", "index.qmd", "exercise.qmd", "slides", "data", "vendor", "exercises"]
+
+
+@pytest.fixture(scope="module")
+def rendered_site(tmp_path_factory):
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        reason = "`quarto` is not on PATH: the rendered-deck PDF test runs where Quarto is installed (CI's publish workflow)"
+        print(f"SKIPPED: {reason}")
+        pytest.skip(reason)
+    project = tmp_path_factory.mktemp("project")
+    for part in SITE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part, symlinks=False)
+        elif source.exists():
+            shutil.copy2(source, project / part)
+    done = subprocess.run([quarto, "render"], cwd=project, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return project / "_site"
+
+
+@pytest.mark.parametrize("notes", [False, True], ids=["slides", "with-notes"])
+def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path):
+    harness = pytest.importorskip("harness", reason="tests/harness/ parses the deck")
+    out = tmp_path / "unit6.pdf"
+    args = ["--site", str(rendered_site), "--deck", "slides/unit6.html", "--out", str(out)]
+    done = run_script(*args, *(["--notes"] if notes else []))
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = print_pdf.pdf_pages(out)
+    deck = harness.parse_deck(DECK)
+    html = (rendered_site / "slides" / "unit6.html").read_text()
+    with_notes = html.count('<aside class="notes">')
+    expected = len(deck.slides) + (with_notes if notes else 0)
+    assert len(pages) == expected, f"{len(pages)} pages for {len(deck.slides)} slides" + (
+        f" and {with_notes} notes pages" if notes else "")
+    if not notes:
+        assert_slide_sized(pages)
+        assert_vector_plots(deck, pages)
