@@ -1,0 +1,7 @@
+"""`python -m pygen`: see pygen.cli."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,185 @@
+"""`python -m pygen` / `pygen`: regenerate, list or check the files in `data/`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import arrow_io, materials
+from .generators import BY_NAME, DATA_FILES, Context, compare, produce, serialise
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pygen",
+        description="Regenerate the data files the slides read (Arrow IPC files in data/).",
+        epilog="With no option, every file is regenerated. Exit status: 0 success, 1 a file "
+        "differs or a generator failed, 2 bad usage.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="list the data files and what each supports")
+    mode.add_argument("--check", action="store_true",
+                      help="regenerate in memory and compare with data/; exit 1 naming each file that differs")
+    parser.add_argument("--only", metavar="NAME", action="append", default=[],
+                        help="only this file (repeatable); NAME as printed by --list")
+    parser.add_argument("--data-dir", metavar="DIR", type=Path, default=DEFAULT_DATA_DIR,
+                        help=f"folder of the data files (default: {DEFAULT_DATA_DIR})")
+    parser.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    return parser
+
+
+def _selected(parser, names):
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        parser.error(
+            f"unknown data file name{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"known names: {', '.join(BY_NAME)}"
+        )
+    if not names:
+        return list(DATA_FILES)
+    return [entry for entry in DATA_FILES if entry.name in names]
+
+
+def _say(quiet, message):
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _package_missing(entry) -> str | None:
+    if entry.requires_package == materials.PACKAGE and not materials.package_available():
+        return f"{materials.PACKAGE} {materials.PACKAGE_VERSION} is not installed ({materials.INSTALL_HINT})"
+    return None
+
+
+def _writable_dir(data_dir: Path) -> str | None:
+    """None if files can be created in data_dir (created if missing), else the reason."""
+    if data_dir.exists() and not data_dir.is_dir():
+        return f"{data_dir} exists but is not a directory"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as err:
+        return f"cannot write into {data_dir}: {err.strerror or err}"
+    return None
+
+
+def cmd_list(entries) -> int:
+    width = max(len(e.name) for e in entries)
+    for entry in entries:
+        kind = "exact" if entry.tolerance is None else "tolerance"
+        extra = f", needs {entry.requires_package}" if entry.requires_package else ""
+        print(f"{entry.name:<{width}}  {entry.filename}  [{kind}{extra}]")
+        print(f"{'':<{width}}  {entry.title}")
+    return EXIT_OK
+
+
+def cmd_generate(entries, data_dir: Path, quiet: bool) -> int:
+    problem = _writable_dir(data_dir)
+    if problem:
+        print(f"pygen: {problem}; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    ctx = Context(data_dir, progress=lambda message: _say(quiet, f"    {message}"))
+    failures, skipped = [], []
+    started = time.perf_counter()
+    for number, entry in enumerate(entries, 1):
+        path = data_dir / entry.filename
+        missing = _package_missing(entry)
+        if missing:
+            skipped.append(entry.name)
+            _say(False, f"[{number}/{len(entries)}] {entry.name}: skipped, {missing}; "
+                        f"keeping the existing {path.name}")
+            continue
+        _say(quiet, f"[{number}/{len(entries)}] {entry.name} -> {path}")
+        t0 = time.perf_counter()
+        try:
+            arrow_io.write_atomic(path, serialise(entry, produce(entry, ctx)))
+        except (arrow_io.DataFileError, materials.PackageMissing, ValueError) as err:
+            failures.append(entry.name)
+            print(f"pygen: {entry.name} failed: {err}", file=sys.stderr)
+            continue
+        _say(quiet, f"    wrote {path.name} ({path.stat().st_size:,} bytes, {time.perf_counter() - t0:.1f} s)")
+    summary = f"{len(entries) - len(failures) - len(skipped)} file(s) written in {time.perf_counter() - started:.0f} s"
+    if skipped:
+        summary += f", {len(skipped)} skipped ({', '.join(skipped)})"
+    if failures:
+        print(f"pygen: {summary}; FAILED: {', '.join(failures)}", file=sys.stderr)
+        return EXIT_FAILED
+    _say(False, f"pygen: {summary}")
+    return EXIT_OK
+
+
+def _verify_without_package(entry, path: Path) -> list[str]:
+    """What --check can still say about a file whose source package is absent."""
+    if not path.exists():
+        return ["missing"]
+    if entry.is_arrow:
+        try:
+            materials.verify_table(arrow_io.read_table(path))
+        except arrow_io.DataFileError as err:
+            return [str(err)]
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [] if text.startswith("MIT License") else ["does not hold the MIT licence text"]
+
+
+def cmd_check(entries, data_dir: Path, quiet: bool) -> int:
+    ctx = Context(data_dir, progress=lambda message: _say(quiet, f"    {message}"))
+    differing, notes = [], []
+    started = time.perf_counter()
+    for number, entry in enumerate(entries, 1):
+        path = data_dir / entry.filename
+        _say(quiet, f"[{number}/{len(entries)}] checking {entry.name} ({path.name})")
+        missing = _package_missing(entry)
+        try:
+            if missing:
+                problems = _verify_without_package(entry, path)
+                if not problems:
+                    notes.append(f"{path.name}: not regenerated ({missing}); structure and source checksum verified")
+            else:
+                problems = compare(entry, path, produce(entry, ctx))
+        except (arrow_io.DataFileError, materials.PackageMissing, ValueError) as err:
+            problems = [f"generator failed: {err}"]
+        if problems:
+            differing.append(entry.filename)
+            print(f"DIFFERS {path}:", file=sys.stderr)
+            for problem in problems:
+                print(f"    {problem}", file=sys.stderr)
+        else:
+            _say(quiet, "    matches")
+    for note in notes:
+        print(f"pygen: note: {note}", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    if differing:
+        print(f"pygen --check: {len(differing)} of {len(entries)} file(s) differ from what the generators "
+              f"produce now: {', '.join(differing)} (run `python -m pygen` to regenerate)", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"pygen --check: all {len(entries)} file(s) match ({elapsed:.0f} s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    entries = _selected(parser, args.only)
+    data_dir = args.data_dir
+    if args.list:
+        return cmd_list(entries)
+    if args.check:
+        if not data_dir.is_dir():
+            print(f"pygen: {data_dir} is not a directory; nothing to check", file=sys.stderr)
+            return EXIT_FAILED
+        return cmd_check(entries, data_dir, args.quiet)
+    return cmd_generate(entries, data_dir, args.quiet)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
