@@ -1,0 +1,225 @@
+// In-page checks on what the cells drew. Each returns issues {kind, chunk, slide, message};
+// the Python side adds the cell/slide names and decides what fails.
+//
+// Definitions (documented in tests/harness/README.md):
+//  - mark: an SVG path/circle/rect/line/polyline/polygon/ellipse/image that is not part of an
+//    axis, tick, grid or frame (Plot labels those groups with aria-label) and has geometry;
+//  - far outside: a mark's box, in the coordinates of its <svg>, reaches more than
+//    FAR_FACTOR plot widths (heights) beyond the plot's left/right (top/bottom) edge, or any
+//    coordinate in its geometry attributes exceeds HUGE_COORDINATE in magnitude;
+//  - overflow: an element rendered on a slide extends beyond the slide box (1050x700 by
+//    default) by more than OVERFLOW_TOLERANCE px; clipping containers are measured themselves.
+
+export const FAR_FACTOR = 3;
+export const HUGE_COORDINATE = 1e6;
+export const OVERFLOW_TOLERANCE = 1;
+
+const PRIMITIVES = "path, circle, rect, line, polyline, polygon, ellipse, image";
+const NON_MARK_LABEL = /axis|tick|grid|frame|legend|swatch/i;
+const GEOMETRY_ATTRIBUTES = ["d", "points", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry",
+  "width", "height", "transform"];
+const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g;
+
+function chunkOf(element) {
+  const cell = element.closest("[data-harness-chunk]");
+  return cell ? Number(cell.dataset.harnessChunk) : null;
+}
+
+function slideOf(element) {
+  const section = element.closest("section[data-harness-slide]");
+  return section ? Number(section.dataset.harnessSlide) : null;
+}
+
+function isNonMark(element, svg) {
+  for (let e = element; e && e !== svg; e = e.parentElement) {
+    const label = e.getAttribute && e.getAttribute("aria-label");
+    if (label && NON_MARK_LABEL.test(label)) return true;
+    if (e.tagName && e.tagName.toLowerCase() === "defs") return true;
+    if (e.tagName && /^(clippath|mask|pattern|marker|symbol)$/i.test(e.tagName)) return true;
+  }
+  return false;
+}
+
+function hasGeometry(element) {
+  const tag = element.tagName.toLowerCase();
+  if (tag === "path") return /\d/.test(element.getAttribute("d") || "");
+  if (tag === "polyline" || tag === "polygon") return /\d/.test(element.getAttribute("points") || "");
+  return true;
+}
+
+function markLabel(element, svg) {
+  for (let e = element; e && e !== svg; e = e.parentElement) {
+    const label = e.getAttribute && e.getAttribute("aria-label");
+    if (label) return label;
+  }
+  return element.tagName.toLowerCase();
+}
+
+function svgSize(svg) {
+  const vb = svg.viewBox && svg.viewBox.baseVal;
+  if (vb && vb.width > 0 && vb.height > 0) return {x: vb.x, y: vb.y, width: vb.width, height: vb.height};
+  const r = svg.getBoundingClientRect();
+  return {x: 0, y: 0, width: r.width, height: r.height};
+}
+
+function describeNumber(v) {
+  return Math.abs(v) >= 1e6 ? v.toExponential(2) : String(Math.round(v));
+}
+
+function checkSvg(svg, issues, base) {
+  // Nested svgs are checked with their own box.
+  if (svg.parentElement && svg.parentElement.closest("svg")) return {marks: 0};
+  const area = svgSize(svg);
+  let marks = 0;
+  let badAttributes = 0, far = 0;
+  const svgCTM = svg.getScreenCTM();
+  for (const el of svg.querySelectorAll("*")) {
+    // NaN / Infinity in any attribute that is not a label.
+    for (const attr of el.attributes) {
+      if (/^(aria-|data-|class$|id$)/.test(attr.name)) continue;
+      if (/NaN|Infinity/.test(attr.value)) {
+        if (badAttributes++ < 3) {
+          issues.push({...base, kind: "nan", message:
+            `SVG <${el.tagName.toLowerCase()} ${attr.name}="${attr.value.slice(0, 60)}"> (${markLabel(el, svg)}) contains NaN/Infinity`});
+        }
+      }
+    }
+    if (el.tagName.toLowerCase() === "text" && /(?<![A-Za-z])NaN(?![a-z])|Infinity/.test(el.textContent) && badAttributes++ < 3) {
+      issues.push({...base, kind: "nan", message: `SVG text "${el.textContent.slice(0, 60)}" shows NaN/Infinity`});
+    }
+    if (!el.matches(PRIMITIVES) || isNonMark(el, svg) || !hasGeometry(el)) continue;
+    marks++;
+    // Far outside the plot area.
+    let message = null;
+    for (const name of GEOMETRY_ATTRIBUTES) {
+      const value = el.getAttribute(name);
+      if (!value) continue;
+      for (const m of value.match(NUMBER) || []) {
+        if (Math.abs(Number(m)) > HUGE_COORDINATE) {
+          message = `${name} has coordinate ${describeNumber(Number(m))}`;
+          break;
+        }
+      }
+      if (message) break;
+    }
+    if (!message && svgCTM) {
+      let box;
+      try { box = el.getBBox(); } catch (e) { box = null; }
+      const ctm = el.getScreenCTM();
+      if (box && ctm && (box.width > 0 || box.height > 0 || box.x !== 0 || box.y !== 0)) {
+        const m = svgCTM.inverse().multiply(ctm);
+        const corners = [[box.x, box.y], [box.x + box.width, box.y], [box.x, box.y + box.height],
+          [box.x + box.width, box.y + box.height]].map(([x, y]) => ({x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f}));
+        // Back into viewBox units.
+        const sx = area.width / (svg.getBoundingClientRect().width || area.width);
+        const sy = area.height / (svg.getBoundingClientRect().height || area.height);
+        for (const c of corners) {
+          const x = area.x + c.x * sx, y = area.y + c.y * sy;
+          if (!isFinite(x) || !isFinite(y)
+              || x < area.x - FAR_FACTOR * area.width || x > area.x + (1 + FAR_FACTOR) * area.width
+              || y < area.y - FAR_FACTOR * area.height || y > area.y + (1 + FAR_FACTOR) * area.height) {
+            message = `reaches (${describeNumber(x)}, ${describeNumber(y)}) in a ${Math.round(area.width)}x${Math.round(area.height)} plot`;
+            break;
+          }
+        }
+      }
+    }
+    if (message && far++ < 3) {
+      issues.push({...base, kind: "far", message: `mark "${markLabel(el, svg)}" drawn far outside its plot area: ${message}`});
+    }
+  }
+  return {marks};
+}
+
+function visible(element) {
+  if (element.closest(".quarto-ojs-hide, .hidden")) return false;
+  const style = getComputedStyle(element);
+  return style.display !== "none" && style.visibility !== "hidden";
+}
+
+export function checkOutputs(plotChunks) {
+  const issues = [];
+  const plotSet = new Set(plotChunks);
+  for (const cell of document.querySelectorAll("[data-harness-chunk]")) {
+    const chunk = Number(cell.dataset.harnessChunk);
+    const base = {chunk, slide: slideOf(cell)};
+    let marks = 0, svgs = 0;
+    for (const svg of cell.querySelectorAll("svg")) {
+      if (!visible(svg)) continue;
+      svgs++;
+      marks += checkSvg(svg, issues, base).marks;
+    }
+    if (plotSet.has(chunk) && svgs === 0) {
+      issues.push({...base, kind: "no-svg", message: "plot cell rendered no SVG"});
+    } else if ((plotSet.has(chunk) || svgs > 0) && marks === 0) {
+      issues.push({...base, kind: "no-marks", message: "plot has no SVG marks (only axes or nothing)"});
+    }
+    // A readout that shows NaN (outside the inspector of hidden values).
+    for (const el of cell.querySelectorAll("*")) {
+      if (el.closest("svg") || el.closest(".observablehq--inspect") || !visible(el)) continue;
+      for (const node of el.childNodes) {
+        if (node.nodeType === 3 && /(?<![A-Za-z])NaN(?![a-z])/.test(node.textContent)) {
+          issues.push({...base, kind: "nan", message: `text "${node.textContent.trim().slice(0, 60)}" shows NaN`});
+          break;
+        }
+      }
+    }
+  }
+  for (const err of document.querySelectorAll(".katex-error")) {
+    issues.push({chunk: chunkOf(err), slide: slideOf(err), kind: "math",
+      message: `KaTeX error: ${(err.getAttribute("title") || err.textContent).slice(0, 120)}`});
+  }
+  return issues;
+}
+
+function clips(style) {
+  return /(hidden|auto|scroll|clip)/.test(style.overflowX + " " + style.overflowY);
+}
+
+export function checkOverflow(width, height) {
+  const issues = [];
+  for (const section of document.querySelectorAll("section[data-harness-slide]")) {
+    if (section.classList.contains("scrollable")) continue;
+    const box = section.getBoundingClientRect();
+    const offenders = [];
+    const visit = (element) => {
+      for (const child of element.children) {
+        const style = getComputedStyle(child);
+        if (style.display === "none" || style.visibility === "hidden" || style.position === "fixed") continue;
+        const r = child.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) {
+          const right = r.right - box.left, bottom = r.bottom - box.top;
+          const left = r.left - box.left, top = r.top - box.top;
+          if (right > width + OVERFLOW_TOLERANCE || bottom > height + OVERFLOW_TOLERANCE
+              || left < -OVERFLOW_TOLERANCE || top < -OVERFLOW_TOLERANCE) {
+            offenders.push({element: child, right, bottom, left, top});
+          }
+        }
+        if (!clips(style)) visit(child);
+      }
+    };
+    visit(section);
+    if (offenders.length) {
+      // Name the outermost offenders (a child of an offender is usually an offender too).
+      const outer = offenders.filter(o => !offenders.some(p => p !== o && p.element.contains(o.element)));
+      const maxRight = Math.max(...offenders.map(o => o.right));
+      const maxBottom = Math.max(...offenders.map(o => o.bottom));
+      const chunks = [...new Set(outer.map(o => chunkOf(o.element)).filter(c => c !== null))];
+      const what = outer.slice(0, 3).map(o => {
+        const c = chunkOf(o.element);
+        const tag = o.element.tagName.toLowerCase();
+        return c === null ? `<${tag}> "${(o.element.textContent || "").trim().slice(0, 40)}"` : `<${tag}> of cell ${c}`;
+      }).join(", ");
+      issues.push({chunk: chunks.length ? chunks[0] : null, chunks, slide: Number(section.dataset.harnessSlide),
+        kind: "overflow",
+        message: `content overflows the ${width}x${height} slide: reaches ${Math.round(maxRight)}x${Math.round(maxBottom)} (${what})`});
+    }
+  }
+  return issues;
+}
+
+export function runChecks({plotChunks = [], width = 1050, height = 700, overflow = true} = {}) {
+  const issues = checkOutputs(plotChunks);
+  if (overflow) issues.push(...checkOverflow(width, height));
+  return issues;
+}

@@ -1,0 +1,86 @@
+"""The deck harness can fail: every broken fixture deck is caught, with a message naming the
+cell, and the good fixture (every Quarto feature the decks rely on) passes.
+
+Fixture decks: tests/fixtures/decks/slides/*.qmd (a miniature project whose slides/js,
+slides/vendor, vendor/ and slides/_metadata.yml are links to the real ones)."""
+
+from pathlib import Path
+
+import pytest
+
+from harness import corner_combinations, parse_deck
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "decks" / "slides"
+
+# deck -> (failure kinds that must be reported for the labelled cell, the cell's label,
+#          what must appear in the context: the state in which it failed)
+BROKEN = {
+    "bad_throw.qmd": ({"cell-error"}, "throws", "initial load"),
+    "bad_cdn.qmd": ({"cell-error"}, "cdn-plot", "initial load"),
+    "bad_missing_data.qmd": ({"cell-error"}, "missing-file", "initial load"),
+    "bad_nan.qmd": ({"nan"}, "nan-path", "initial load"),
+    "bad_slider_max.qmd": ({"far"}, "diverging-plot", "Learning rate=1.5"),
+    "bad_overflow.qmd": ({"overflow"}, "too-tall", "initial load"),
+}
+
+
+def test_good_fixture_passes(harness_session):
+    report = harness_session.check_deck(FIXTURES / "good.qmd")
+    assert not report.failures, report.format()
+    # It was really driven: 2 sliders x (5 values + default), 4 corners, defaults, 2 buttons,
+    # the keyboard check and the initial load.
+    assert report.steps >= 20, report.format()
+    assert report.load_ms is not None and report.bytes_loaded > 0
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_fixture_is_caught_naming_the_cell(harness_session, name):
+    kinds, label, context = BROKEN[name]
+    report = harness_session.check_deck(FIXTURES / name)
+    hits = [f for f in report.failures if f.kind in kinds and f.chunk is not None and f.chunk.label == label]
+    assert hits, f"expected a {kinds} failure of cell '{label}':\n{report.format()}"
+    assert any(context in f.context for f in hits), report.format()
+    for failure in hits:
+        text = str(failure)
+        assert f"cell {failure.chunk.index} '{label}'" in text
+        assert failure.deck_slide_title() in text
+
+
+def test_cdn_builtin_is_an_aborted_external_request(harness_session):
+    report = harness_session.check_deck(FIXTURES / "bad_cdn.qmd", drive=False, keyboard=False)
+    external = [f for f in report.failures if f.kind == "external-request"]
+    assert external and "cdn.jsdelivr.net" in external[0].message and "Plot" in external[0].message
+
+
+def test_missing_file_is_a_failed_request(harness_session):
+    report = harness_session.check_deck(FIXTURES / "bad_missing_data.qmd", drive=False, keyboard=False)
+    assert any(f.kind == "failed-request" and "no_such_file.arrow" in f.message for f in report.failures)
+
+
+def test_keyboard_stays_in_slider_without_the_fix(harness_session):
+    report = harness_session.check_deck(FIXTURES / "bad_keyboard.qmd")
+    hits = [f for f in report.failures if f.kind == "keyboard"]
+    assert hits and "ArrowRight moved the slider" in hits[0].message, report.format()
+    assert hits[0].chunk is not None and "cell 2" in str(hits[0])
+
+
+def test_corner_combinations():
+    assert corner_combinations(1) == [(0,), (1,)]
+    assert len(corner_combinations(3)) == 8
+    assert len(set(corner_combinations(3))) == 8
+    many = corner_combinations(8)
+    assert len(many) == 64 and len(set(many)) == 64
+    assert (0,) * 8 in many and (1,) * 8 in many
+
+
+def test_deck_parsing():
+    deck = parse_deck(FIXTURES / "good.qmd")
+    titles = [s.title for s in deck.slides]
+    assert titles[0].startswith("Harness fixture")
+    assert "Sliders and a button" in titles
+    assert [c.index for c in deck.chunks] == list(range(1, len(deck.chunks) + 1))
+    first = deck.chunks[0]
+    assert first.options == {"output": False} and not first.shows_output
+    assert deck.slides[first.slide].title == "Imports"
+    plots = [c for c in deck.chunks if c.looks_like_plot]
+    assert len(plots) == 1 and deck.slides[plots[0].slide].title == "Sliders and a button"
