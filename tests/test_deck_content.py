@@ -473,3 +473,33 @@ def test_landing_page():
     for hint in ["?print-pdf", "data/"]:
         assert hint in text
     assert re.search(r"\bS\b|`s`", text) and re.search(r"\bF\b|`f`", text)
+
+
+# ---------------------------------------------------------------------------------------
+# Data slides
+
+def slide_sections(text: str) -> dict[str, str]:
+    """Raw text (code blocks included) of each slide, keyed by its title."""
+    sections = {}
+    for part in re.split(r"\n(?=## )", text):
+        match = re.match(r"## (.*?)\s*(\{[^}]*\})?\n", part)
+        if match:
+            sections[match.group(1)] = part
+    return sections
+
+
+def test_every_data_file_is_read_by_a_slide_that_states_its_claim(deck):
+    attached = {}
+    for title, section in slide_sections(deck["text"]).items():
+        for name in re.findall(r'FileAttachment\("\.\./data/([\w.-]+)"\)', section):
+            attached[name] = (title, section)
+    expected = {"reference_trajectories.arrow", "bandgap_zhuo2018.arrow", "training_curves.arrow",
+                "hessian_spectrum.arrow", "hessian_training.arrow", "edge_of_stability.arrow",
+                "batch_sharpness.arrow"}
+    on_disk = {p.name for p in (ROOT / "data").glob("*.arrow")}
+    assert expected | on_disk <= set(attached), f"data files without a slide: {sorted((expected | on_disk) - set(attached))}"
+    for name, (title, section) in attached.items():
+        if name == "reference_trajectories.arrow":
+            continue  # drawn under every live path; the note on each plot says what it shows
+        assert "**Claim tested:**" in section, f"the slide {title!r} reading {name} does not state the claim it tests"
+        assert "_plot(" in section, f"the slide {title!r} does not plot {name}"

@@ -8,8 +8,9 @@
 import {arrow} from "./libs.js";
 
 // {status: "ok", rows, columns, metadata} or {status: "missing" | "corrupt", message}.
-// rows are plain objects (Arrow's row proxies converted), columns the field names.
-export async function load_table(file, {name = "the data file", required_columns = []} = {}) {
+// rows are plain objects (Arrow's row proxies converted), columns the field names; `columns`
+// restricts the rows to those fields.
+export async function load_table(file, {name = "the data file", required_columns = [], columns: wanted = null} = {}) {
   let buffer;
   try {
     buffer = await file.arrayBuffer();
@@ -30,7 +31,9 @@ export async function load_table(file, {name = "the data file", required_columns
   if (table.numRows === 0) {
     return {status: "corrupt", message: `${name} has no rows: regenerate it with \`python -m pygen\`.`};
   }
-  const rows = table.toArray().map((row) => plain(row.toJSON()));
+  // Only the wanted columns are turned into JS objects (the band-gap file has 138 of them).
+  const selected = wanted ? table.select(wanted.filter((c) => columns.includes(c))) : table;
+  const rows = selected.toArray().map((row) => plain(row.toJSON()));
   const metadata = Object.fromEntries(table.schema.metadata ?? []);
   return {status: "ok", rows, columns, metadata};
 }

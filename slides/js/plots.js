@@ -100,33 +100,43 @@ export function contour_levels(values, count = 14) {
 const inside_view = (p, view) =>
   view.x[0] <= p.x && p.x <= view.x[1] && view.y[0] <= p.y && p.y <= view.y[1];
 
-// Liang-Barsky: the part of segment a-b inside the view, or null.
+// Liang-Barsky: the part of segment a-b inside the view, or null. A cut end is put exactly on
+// the edge that cut it (t * d alone can land a rounding error inside).
 export function clip_segment(a, b, view) {
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   let t0 = 0;
   let t1 = 1;
+  let edge0 = null;
+  let edge1 = null;
   const edges = [
-    [-dx, a.x - view.x[0]],
-    [dx, view.x[1] - a.x],
-    [-dy, a.y - view.y[0]],
-    [dy, view.y[1] - a.y],
+    [-dx, a.x - view.x[0], ["x", view.x[0]]],
+    [dx, view.x[1] - a.x, ["x", view.x[1]]],
+    [-dy, a.y - view.y[0], ["y", view.y[0]]],
+    [dy, view.y[1] - a.y, ["y", view.y[1]]],
   ];
-  for (const [p, q] of edges) {
+  for (const [p, q, edge] of edges) {
     if (p === 0) {
       if (q < 0) return null;
     } else {
       const r = q / p;
       if (p < 0) {
         if (r > t1) return null;
-        if (r > t0) t0 = r;
+        if (r > t0) [t0, edge0] = [r, edge];
       } else {
         if (r < t0) return null;
-        if (r < t1) t1 = r;
+        if (r < t1) [t1, edge1] = [r, edge];
       }
     }
   }
-  return {x1: a.x + t0 * dx, y1: a.y + t0 * dy, x2: a.x + t1 * dx, y2: a.y + t1 * dy};
+  const point = (t, edge) => {
+    const p = {x: a.x + t * dx, y: a.y + t * dy};
+    if (edge) p[edge[0]] = edge[1];
+    return p;
+  };
+  const start = point(t0, edge0);
+  const end = point(t1, edge1);
+  return {x1: start.x, y1: start.y, x2: end.x, y2: end.y};
 }
 
 // Visible segments and points of a polyline, and the first step whose point is off the view.
@@ -427,9 +437,16 @@ export function message_plot(lines, {width = 960, height = 300, title} = {}) {
 
 const STAGE_COLORS = {init: "#b0b0b0", mid: "#6f6f6f", end: "#000000"};
 
-function not_loaded(loaded, options) {
-  if (loaded && loaded.status === "ok") return null;
-  return message_plot([loaded?.message ?? "The data file was not loaded."], {title: "No data to show", ...options});
+// A message figure when the file is missing, corrupt or lacks a column the plot needs; else null.
+function not_loaded(loaded, options, required = []) {
+  let message = null;
+  if (!loaded || loaded.status !== "ok") {
+    message = loaded?.message ?? "The data file was not loaded.";
+  } else {
+    const absent = required.filter((column) => !loaded.columns.includes(column));
+    if (absent.length) message = `The data file lacks the column(s) ${absent.join(", ")}: regenerate it with \`python -m pygen\`.`;
+  }
+  return message === null ? null : message_plot([message], {title: "No data to show", ...options});
 }
 
 function mean(values) {
@@ -448,7 +465,7 @@ function optimizer_scale(rows) {
 // Train (solid) and test (dashed) loss per epoch, mean over seeds with the seeds' range as a
 // band, one panel per batch size; the caption gives the final losses.
 export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
-  const missing = not_loaded(loaded, {width, height});
+  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "epoch", "train_loss", "test_loss", "run_status"]);
   if (missing) return missing;
   const groups = group_rows(loaded.rows, (r) => `${r.label}|${r.batch_size}|${r.epoch}`);
   const summary = [...groups.values()].map((rows) => ({
@@ -507,14 +524,17 @@ function group_rows(rows, key) {
 // The whole sorted spectrum at each stage of training: rank on x, eigenvalue on a symlog y
 // axis (so both the bulk near zero and the few large outliers are visible).
 export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height});
+  const missing = not_loaded(loaded, {width, height}, ["stage", "epoch", "train_loss", "rank", "eigenvalue"]);
   if (missing) return missing;
   const stages = [...group_rows(loaded.rows, (r) => r.stage).entries()];
   const lines = stages.map(([stage, rows]) => {
     const values = rows.map((r) => r.eigenvalue);
-    const negative = values.filter((v) => v < 0).length;
+    const top = Math.max(...values);
+    // The threshold of hessian_training.arrow: closer to zero than 1e-9 lambda_max is rounding.
+    const negative = values.filter((v) => v < -1e-9 * top).length;
+    const flat = values.filter((v) => Math.abs(v) < 0.01 * top).length;
     return {
-      text: `${stage} (epoch ${rows[0].epoch}, loss ${format_number(rows[0].train_loss)}): λmax ${format_number(Math.max(...values))}, λmin ${format_number(Math.min(...values))}, ${negative} of ${values.length} eigenvalues < 0`,
+      text: `${stage} (epoch ${rows[0].epoch}, loss ${format_number(rows[0].train_loss)}): λmax ${format_number(top)}, λmin ${format_number(Math.min(...values))}; ${negative} negative, ${flat} of ${values.length} within 1% of λmax from 0`,
       color: STAGE_COLORS[stage] === "#b0b0b0" ? NEUTRAL_COLORS.mid : NEUTRAL_COLORS.dark,
     };
   });
@@ -540,7 +560,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
 // Dauphin et al.'s plot along a training run: fraction of negative eigenvalues against the
 // training loss (left), and the top eigenvalue and trace per epoch (right).
 export function curvature_training_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height});
+  const missing = not_loaded(loaded, {width, height}, ["epoch", "train_loss", "negative_fraction", "top_eigenvalue", "trace"]);
   if (missing) return missing;
   const rows = [...loaded.rows].sort((a, b) => a.epoch - b.epoch);
   const half = Math.floor((width - 20) / 2);
@@ -550,13 +570,13 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     height,
     marginLeft: 70,
     marginBottom: 48,
-    x: {label: "Training loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
+    x: {type: "log", label: "Training loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     y: {label: "Fraction of negative eigenvalues", labelAnchor: "center", labelArrow: "none", grid: true, percent: false},
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
       Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 2}),
       Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
-      Plot.text(rows, {x: "train_loss", y: "negative_fraction", text: (d) => `ep ${d.epoch}`, dy: -12, fontSize: 14, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(rows.filter((d, i) => i === 0 || i === rows.length - 1 || i % 3 === 0), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, dy: -12, fontSize: 14, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
     ],
   });
   const long = rows.flatMap((d) => [
@@ -593,7 +613,7 @@ function side_by_side(figures, width) {
 // Sharpness of full-batch GD over the steps, one panel per learning rate, with the stability
 // bound 2/eta as a dashed line: the edge of stability is where the curve meets the line.
 export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height});
+  const missing = not_loaded(loaded, {width, height}, ["lr", "two_over_lr", "step", "top_eigenvalue", "run_status"]);
   if (missing) return missing;
   const rows = loaded.rows.map((r) => ({...r, panel: `η = ${r.lr}  (2/η = ${format_number(r.two_over_lr)})`}));
   const bounds = [...group_rows(rows, (r) => r.panel).values()].map((g) => g[0]);
@@ -624,7 +644,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
 // Final sharpness against final test loss for every run, small batches as circles and large
 // ones as squares; the caption gives the mean sharpness per batch size.
 export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height});
+  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "train_loss", "test_loss", "top_eigenvalue"]);
   if (missing) return missing;
   const rows = loaded.rows.filter((r) => r.top_eigenvalue > 0 && r.test_loss > 0);
   const batches = [...new Set(rows.map((r) => r.batch_size))].sort((a, b) => a - b);
@@ -647,6 +667,32 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
       Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: (d) => `batch ${d.batch_size}`, r: 8, strokeWidth: 2, title: (d) => `${d.label}, batch ${d.batch_size}, seed ${d.seed}`}),
+    ],
+  });
+}
+
+// The measured band gaps the network experiments use, as a histogram (bins from their index).
+export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
+  const missing = not_loaded(loaded, {width, height}, ["composition", "band_gap_ev"]);
+  if (missing) return missing;
+  const gaps = loaded.rows.map((r) => r.band_gap_ev).filter(Number.isFinite);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const formulas = new Set(loaded.rows.map((r) => r.composition)).size;
+  const top = Math.ceil(sorted[sorted.length - 1]);
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginBottom: 48,
+    x: {domain: [0, top], label: "Measured band gap Eg (eV)", labelAnchor: "center", labelArrow: "none"},
+    y: {label: "Number of measurements", labelAnchor: "center", labelArrow: "none", grid: true},
+    caption: `${gaps.length} measurements of ${formulas} distinct formulas; Eg from ${format_number(sorted[0])} to ${format_number(sorted[sorted.length - 1])} eV, median ${format_number(median)} eV.`,
+    marks: [
+      Plot.frame({stroke: NEUTRAL_COLORS.light}),
+      Plot.rectY(gaps, Plot.binX({y: "count"}, {x: (d) => d, thresholds: linspace(0, top, 4 * top), fill: NEUTRAL_COLORS.mid, inset: 0.5})),
+      Plot.ruleY([0]),
     ],
   });
 }

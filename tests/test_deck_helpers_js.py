@@ -1,0 +1,173 @@
+"""The deck's own JavaScript helpers (slides/js/plots.js, deck_data.js, deck_controls.js) under
+Node: grids from indices, clipping to the view, readouts that say "diverged" in words, the
+reference comparison, data files that are missing or corrupt. The browser side (the plots in
+the deck) is covered by the harness; this checks the arithmetic and the messages directly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+
+def node(script: str):
+    """Runs an ES-module script in the repo root and returns what it printed as JSON."""
+    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+PLOTS = 'import * as P from "./slides/js/plots.js";'
+
+
+def test_linspace_is_built_from_indices():
+    result = node(PLOTS + "console.log(JSON.stringify([P.linspace(-2, 2, 40), P.linspace(-1.5, 1.5, 60)]));")
+    for values, lo, hi, n in [(result[0], -2, 2, 40), (result[1], -1.5, 1.5, 60)]:
+        assert len(values) == n + 1
+        assert values[0] == lo and values[-1] == hi
+        for i, v in enumerate(values):
+            assert v == lo + (hi - lo) * i / n or i == n
+    # accumulating 0.1 from -2 would overshoot and skip the last grid line; the index grid hits 2 exactly
+    assert result[0][20] == 0
+
+
+def test_surface_grid_samples_cell_centres():
+    result = node(PLOTS + """
+      const g = P.surface_grid(([x, y]) => x * 1000 + y, {x: [-2, 2], y: [-1, 1]}, 4, 2);
+      console.log(JSON.stringify({values: Array.from(g.values), w: g.width, h: g.height}));""")
+    assert result["w"] == 4 and result["h"] == 2
+    xs, ys = [-1.5, -0.5, 0.5, 1.5], [-0.5, 0.5]
+    assert result["values"] == [x * 1000 + y for y in ys for x in xs]
+
+
+def test_contour_levels_are_even_in_sqrt_and_inside_the_range():
+    levels = node(PLOTS + "console.log(JSON.stringify(P.contour_levels([-4, 0, 1, 4], 7)));")
+    assert len(levels) == 7
+    assert all(-4 < v < 4 for v in levels)
+    assert levels == sorted(levels)
+    assert 0 in levels  # symmetric signed-sqrt spacing puts a level on the saddle's zero set
+
+
+def test_clip_segment_cuts_at_the_frame():
+    result = node(PLOTS + """
+      const view = {x: [-1, 1], y: [-1, 1]};
+      console.log(JSON.stringify([
+        P.clip_segment({x: 0, y: 0}, {x: 1e30, y: 0}, view),
+        P.clip_segment({x: 2, y: 2}, {x: 3, y: 3}, view),
+        P.clip_segment({x: -2, y: 0}, {x: 2, y: 0}, view),
+        P.clip_segment({x: 0, y: 0}, {x: 0.5, y: 0.5}, view),
+      ]));""")
+    assert result[0] == {"x1": 0, "y1": 0, "x2": 1, "y2": 0}
+    assert result[1] is None
+    assert result[2] == {"x1": -1, "y1": 0, "x2": 1, "y2": 0}
+    assert result[3] == {"x1": 0, "y1": 0, "x2": 0.5, "y2": 0.5}
+
+
+def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
+    result = node(PLOTS + """
+      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      const out = {};
+      for (const [name, values] of [["lr_1d", {lr: 1, steps: 50}], ["ill_conditioned", {a: 20, lr: 0.5, steps: 50}],
+                                    ["saddle", {lr: 0.5, noise: 0.5, steps: 100, seed: 3}], ["comparison", {lr: 1, lr_adam: 1, steps: 200}]]) {
+        const runs = run_scene(name, values);
+        const view = SCENE_VIEW[name];
+        out[name] = runs.map((run) => {
+          const clipped = P.clip_polyline(P.run_points(run.result), view);
+          const coords = clipped.segments.flatMap((s) => [s.x1, s.x2, s.y1, s.y2]);
+          const inside = coords.every((v) => Number.isFinite(v)) &&
+            clipped.segments.every((s) => [s.x1, s.x2].every((x) => x >= view.x[0] && x <= view.x[1]) &&
+                                          [s.y1, s.y2].every((y) => y >= view.y[0] && y <= view.y[1]));
+          return {status: run.result.status, readout: P.run_readout(run, view), inside};
+        });
+      }
+      console.log(JSON.stringify(out));""")
+    assert result["lr_1d"][0]["status"] == "diverged"
+    assert "DIVERGED at update" in result["lr_1d"][0]["readout"]
+    assert result["ill_conditioned"][0]["readout"].startswith("GD: DIVERGED at update 1")
+    assert result["saddle"][0]["status"] == "diverged"
+    gd, momentum, rmsprop, adam = result["comparison"]
+    assert "DIVERGED" in gd["readout"] and "DIVERGED" in momentum["readout"]
+    assert "DIVERGED" not in adam["readout"] and adam["readout"].startswith("ADAM: step 200, loss ")
+    for runs in result.values():
+        assert all(run["inside"] for run in runs)
+
+
+def test_readout_reports_leaving_the_view():
+    readout = node(PLOTS + """
+      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      console.log(JSON.stringify(P.run_readout(run_scene("saddle", {})[0], SCENE_VIEW.saddle)));""")
+    assert readout == "GD: step 20, loss -14.7, |grad| 7.668; leaves the plotted area at step 17"
+
+
+def test_wrap_text_keeps_lines_short():
+    lines = node(PLOTS + 'console.log(JSON.stringify(P.wrap_text("a ".repeat(30) + "supercalifragilistic end", 12)));')
+    assert all(len(line) <= 12 or " " not in line for line in lines)
+    assert " ".join(lines) == "a " * 30 + "supercalifragilistic end"
+
+
+def test_every_optimizer_has_one_fixed_colour():
+    result = node(PLOTS + """
+      import {OPTIMIZER_NAMES} from "./slides/js/optimizers.js";
+      console.log(JSON.stringify({names: OPTIMIZER_NAMES, colors: P.OPTIMIZER_COLORS}));""")
+    assert set(result["names"]) == set(result["colors"])
+    assert len(set(result["colors"].values())) == len(result["colors"])  # no two optimizers share a colour
+
+
+DATA = 'import {load_table, scene_reference, reference_agreement} from "./slides/js/deck_data.js";'
+FILE = 'import {readFile} from "node:fs/promises"; const file = (p) => ({arrayBuffer: () => readFile(p).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))});'
+
+
+def test_missing_and_corrupt_files_become_messages(tmp_path):
+    corrupt = tmp_path / "corrupt.arrow"
+    corrupt.write_bytes(b"this is not arrow")
+    result = node(DATA + FILE + f"""
+      const missing = await load_table(file({json.dumps(str(tmp_path / "absent.arrow"))}), {{name: "data/absent.arrow"}});
+      const bad = await load_table(file({json.dumps(str(corrupt))}), {{name: "data/corrupt.arrow"}});
+      console.log(JSON.stringify({{missing, bad}}));""")
+    assert result["missing"]["status"] == "missing"
+    assert "data/absent.arrow is missing" in result["missing"]["message"]
+    assert result["bad"]["status"] == "corrupt"
+    assert "not a readable Arrow file" in result["bad"]["message"]
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "reference_trajectories.arrow").exists(), reason="data/reference_trajectories.arrow not generated")
+def test_live_paths_equal_the_python_reference_at_the_defaults():
+    result = node(DATA + FILE + """
+      import {run_scene, scene_defaults} from "./slides/js/scenes.js";
+      const loaded = await load_table(file("data/reference_trajectories.arrow"), {name: "ref"});
+      const out = {};
+      for (const name of ["saddle", "ill_conditioned", "momentum", "lr_1d", "comparison"]) {
+        const values = scene_defaults(name);
+        const live = run_scene(name, values);
+        const at_defaults = scene_reference(loaded, name, values, live);
+        const moved = scene_reference(loaded, name, {...values, lr: values.lr + 0.01}, run_scene(name, {...values, lr: values.lr + 0.01}));
+        const tampered = structuredClone(at_defaults.runs);
+        tampered[0].result.rows[3].theta[0] += 1e-15;
+        out[name] = {note: at_defaults.note, paths: at_defaults.runs.length, moved: moved.note, moved_paths: moved.runs.length,
+                     tampered: reference_agreement(tampered, live)};
+      }
+      const absent = scene_reference({status: "missing", message: "data/reference_trajectories.arrow is missing."}, "saddle", {}, []);
+      console.log(JSON.stringify({out, absent}));""")
+    for name, r in result["out"].items():
+        assert r["note"].endswith("the live path equals it bit for bit."), (name, r["note"])
+        assert r["paths"] >= 1
+        assert r["moved_paths"] == 0 and "default settings only" in r["moved"]
+        assert "differs from the Python reference at step 3" in r["tampered"]
+    assert result["absent"]["runs"] == []
+    assert "Python reference not shown: data/reference_trajectories.arrow is missing." == result["absent"]["note"]
+
+
+def test_new_seed_changes_the_seed_within_range():
+    seeds = node('import {new_seed, MAX_SEED} from "./slides/js/deck_controls.js";'
+                 "const s = []; let c = 1; for (let i = 0; i < 200; i++) { c = new_seed(c); s.push(c); }"
+                 "console.log(JSON.stringify({s, MAX_SEED}));")
+    values = seeds["s"]
+    assert all(1 <= v <= seeds["MAX_SEED"] and int(v) == v for v in values)
+    assert all(a != b for a, b in zip(values, values[1:]))
