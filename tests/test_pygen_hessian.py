@@ -1,0 +1,125 @@
+"""The curvature code against independent references: finite differences and LAPACK."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax")
+pytest.importorskip("scipy")
+
+from pygen import hessian, mlp  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TINY_SIZES = (3, 4, 2, 1)
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    rng = np.random.RandomState(7)
+    x = rng.standard_normal((40, 3))
+    y = np.sin(x[:, 0]) + 0.5 * x[:, 1] * x[:, 2]
+    problem = mlp.Problem(x_train=x, y_train=y, x_test=x[:5], y_test=y[:5], layer_sizes=TINY_SIZES)
+    return mlp.Model(problem)
+
+
+@pytest.fixture(scope="module")
+def tiny_points():
+    # initialisation, and a point after some training, where curvature has more structure
+    return [mlp.init_params(seed, TINY_SIZES) + 0.3 * np.random.RandomState(seed).standard_normal(
+        mlp.parameter_count(TINY_SIZES)) for seed in (0, 1, 2)]
+
+
+def test_tiny_model_has_the_expected_parameter_count(tiny_model):
+    assert mlp.parameter_count(TINY_SIZES) == 3 * 4 + 4 + 4 * 2 + 2 + 2 * 1 + 1
+    assert mlp.parameter_count() == 2481
+
+
+def test_autodiff_hessian_matches_central_differences_of_the_gradient(tiny_model, tiny_points):
+    for params in tiny_points:
+        exact = tiny_model.hessian(params)
+        n = params.size
+        step = 1e-5
+        fd = np.empty((n, n))
+        for j in range(n):
+            e = np.zeros(n)
+            e[j] = step
+            fd[:, j] = (tiny_model.train_grad(params + e) - tiny_model.train_grad(params - e)) / (2 * step)
+        # central differences: truncation O(step^2 * third derivative) ~1e-10, rounding ~eps/step ~1e-11
+        scale = np.max(np.abs(exact))
+        assert np.max(np.abs(fd - exact)) <= 1e-7 * scale, np.max(np.abs(fd - exact)) / scale
+        assert np.array_equal(exact, exact.T)
+
+
+def test_hessian_vector_product_equals_hessian_times_vector(tiny_model, tiny_points):
+    rng = np.random.RandomState(3)
+    for params in tiny_points:
+        v = rng.standard_normal(params.size)
+        np.testing.assert_allclose(tiny_model.hvp(params, v), tiny_model.hessian(params) @ v, rtol=1e-12, atol=1e-12)
+
+
+def test_lanczos_top_eigenvalue_matches_eigvalsh_on_tiny_model(tiny_model, tiny_points):
+    for params in tiny_points:
+        exact = np.linalg.eigvalsh(tiny_model.hessian(params))[-1]
+        assert hessian.model_top_eigenvalue(tiny_model, params) == pytest.approx(exact, rel=1e-9)
+
+
+def test_lanczos_finds_largest_algebraic_not_largest_magnitude():
+    # a power iteration would return -10; the top eigenvalue (sharpness) is 3
+    matrix = np.diag([-10.0, 1.0, 2.0, 3.0] + [0.5] * 30)
+    q, _ = np.linalg.qr(np.random.RandomState(0).standard_normal((34, 34)))
+    matrix = q @ matrix @ q.T
+    assert hessian.top_eigenvalue(lambda v: matrix @ v, 34) == pytest.approx(3.0, rel=1e-10)
+
+
+def test_summary_counts_negative_eigenvalues_with_threshold():
+    h = np.diag([-2.0, -1e-12, 0.0, 1e-12, 5.0])
+    s = hessian.summarise(h)
+    assert s.top == 5.0
+    assert s.negative_count == 1  # -1e-12 is within the rounding threshold of zero
+    assert s.negative_fraction == pytest.approx(0.2)
+    assert s.trace == pytest.approx(3.0)
+
+
+@pytest.fixture(scope="module")
+def real_model():
+    return mlp.Model(mlp.load_problem(DATA))
+
+
+def test_lanczos_matches_eigvalsh_on_the_band_gap_network(real_model):
+    params = mlp.init_params(0)
+    summary = hessian.exact_spectrum(real_model, params)
+    assert summary.eigenvalues.size == 2481
+    assert hessian.model_top_eigenvalue(real_model, params) == pytest.approx(summary.top, rel=1e-9)
+    # the network at initialisation is far from convex: a clear share of negative curvature
+    assert summary.negative_fraction > 0.1
+
+
+def test_training_uses_the_deck_update_rules(real_model):
+    """One full-batch gd epoch of mlp.train equals one pygen.optimizers gd step by hand."""
+    from pygen.optimizers import make_optimizer
+
+    spec = mlp.TrainSpec("gd", {}, 0.05, 0, 1, 4)
+    result = mlp.train(real_model, spec)
+    opt = make_optimizer("gd")
+    state = opt.init(mlp.init_params(4).tolist())
+    state = opt.step(state, real_model.train_grad(np.asarray(state["theta"])).tolist(), 0.05)
+    assert np.array_equal(result.final_params, np.asarray(state["theta"]))
+    assert result.train_loss[1] < result.train_loss[0]
+
+
+def test_training_is_bitwise_repeatable(real_model):
+    spec = mlp.TrainSpec("adam", {}, 0.001, 32, 2, 1)
+    a, b = mlp.train(real_model, spec), mlp.train(real_model, spec)
+    assert a.train_loss == b.train_loss and a.test_loss == b.test_loss
+    assert np.array_equal(a.final_params, b.final_params)
+
+
+def test_diverging_training_stops_with_status_and_finite_rows(real_model):
+    result = mlp.train(real_model, mlp.TrainSpec("gd", {}, 1e5, 0, 100, 0))
+    assert result.status == "diverged"
+    assert all(np.isfinite(result.train_loss))
+    assert np.all(np.isfinite(result.final_params))
+    assert len(result.train_loss) < 100  # stopped at the first non-finite loss
