@@ -70,8 +70,31 @@ ERROR_PROBE = """
   .map((element) => element.textContent.trim().slice(0, 200))
 """
 
-# In print mode reveal.js wraps each printed page in a .pdf-page element.
-PAGE_COUNT_PROBE = "() => document.querySelectorAll('.pdf-page').length"
+# In print mode reveal.js wraps each printed slide in a .pdf-page element; with
+# showNotes=separate-page each slide's notes follow as a .speaker-notes-pdf page of their own.
+PAGE_COUNT_PROBE = """() => document.querySelectorAll(
+  '.pdf-page, .speaker-notes-pdf[data-layout="separate-page"]').length"""
+
+# reveal.js lays the print view out once, when it starts, and centres each slide (config.center
+# or class .center) by the height its content had THEN. OJS cells render later and make slides
+# taller, so centred slides are centred again, with reveal.js's own formula, once all settled.
+RECENTER_SLIDES = """
+() => {
+  if (!window.Reveal || !document.documentElement.classList.contains("print-pdf")) return 0;
+  const config = Reveal.getConfig();
+  const size = Reveal.getComputedSlideSize(window.innerWidth, window.innerHeight);
+  const pageHeight = Math.floor(size.height * (1 + config.margin));
+  let moved = 0;
+  for (const slide of document.querySelectorAll(".pdf-page > section")) {
+    if (slide.classList.contains("stack")) continue;
+    if (!(config.center || slide.classList.contains("center"))) continue;
+    if (slide.scrollHeight > pageHeight) continue;  // a multi-page slide keeps reveal.js's layout
+    const top = Math.max((pageHeight - slide.scrollHeight) / 2, 0) + "px";
+    if (slide.style.top !== top) { slide.style.top = top; moved++; }
+  }
+  return moved;
+}
+"""
 SLIDE_COUNT_PROBE = "() => (window.Reveal && Reveal.getTotalSlides) ? Reveal.getTotalSlides() : null"
 
 
@@ -133,7 +156,8 @@ html, body { margin: 0 !important; padding: 0 !important; }
 
 def print_url(url: str, browser, *, notes: bool = False, settle_timeout_s: float = 60.0,
               quiet_ms: int = 750, print_mode: bool = True, page_selector: str | None = None,
-              width: int = 1050, height: int = 700, out: Path) -> PrintResult:
+              width: int = 1050, height: int = 700, extra_css: str | None = None,
+              out: Path) -> PrintResult:
     """Opens url (a loopback http URL) and prints it to out. print_mode: add reveal.js's
     ?print-pdf (and showNotes=separate-page when notes). page_selector: for a page that is not
     a deck, print every matching element on a page of its own (width x height CSS pixels)."""
@@ -177,10 +201,14 @@ def print_url(url: str, browser, *, notes: bool = False, settle_timeout_s: float
         context.close()
         raise TimeoutError(f"{url} did not settle within {settle_timeout_s:g} s: " + "; ".join(pending))
 
+    if print_mode:
+        page.evaluate(RECENTER_SLIDES)
     result.cell_errors = page.evaluate(ERROR_PROBE)
     result.slides = page.evaluate(SLIDE_COUNT_PROBE)
     if print_mode and page.query_selector(".reveal"):
         result.pages_in_layout = page.evaluate(PAGE_COUNT_PROBE)
+    if extra_css:
+        page.add_style_tag(content=extra_css)
     if page_selector:
         page.add_style_tag(content=PAGE_PER_ELEMENT_CSS % {"width": width, "height": height,
                                                            "selector": page_selector})

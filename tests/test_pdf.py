@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -29,9 +30,12 @@ import print_pdf  # noqa: E402
 DECK = ROOT / "slides" / "unit6.qmd"
 FIXTURE_DECK = ROOT / "tests" / "fixtures" / "decks" / "slides" / "good.qmd"
 SLIDE_PT = (1050 * 0.75, 700 * 0.75)  # CSS px -> PDF points
-# A plot (axes, ticks, curves, contours) is many hundreds of path segments (the Unit 6 deck's
-# smallest: ~630); a slide of text, a table or a diagram has at most ~130.
-PLOT_SEGMENTS = 400
+# Evidence of a vector plot on a page: the page is printed twice, the second time with the cells'
+# SVG output hidden (KaTeX's SVG glyphs stay); a plot's axes, ticks and marks are at least this
+# many path segments of difference (a page without a plot differs by none). (Absolute counts do not separate plots from slides of
+# typeset math, whose fraction bars and radicals are vector paths too.)
+PLOT_SEGMENTS = 20
+HIDE_PLOTS_CSS = ".cell-output-display svg:not(.katex svg), section svg[class^='plot-'] { visibility: hidden !important; }"
 PLOT_CALL = re.compile(r"Plot\.\w+\s*\(|\w+_plot\s*\(|\.plot\s*\(")
 
 
@@ -46,14 +50,14 @@ def plotted_slides(deck, controls_imply_plot: bool) -> list[int]:
     return sorted(slides)
 
 
-def assert_vector_plots(deck, pages, controls_imply_plot=True):
+def assert_vector_plots(deck, pages, pages_without_plots, controls_imply_plot=True):
     slides = plotted_slides(deck, controls_imply_plot)
     assert slides, "the deck has no plot to check"
     for slide in slides:
-        page = pages[slide]
-        assert page.path_segments >= PLOT_SEGMENTS, (
+        page, bare = pages[slide], pages_without_plots[slide]
+        assert page.path_segments - bare.path_segments >= PLOT_SEGMENTS, (
             f"page {slide + 1} ({deck.slides[slide].title!r}) has no vector plot: "
-            f"{page.path_segments} path segments")
+            f"{page.path_segments} path segments, {bare.path_segments} with the plots hidden")
         assert page.xobjects_drawn == 0, f"page {slide + 1}: a plot was printed as a raster image"
 
 
@@ -66,6 +70,14 @@ def assert_slide_sized(pages):
     for number, page in enumerate(pages, 1):
         assert abs(page.width_pt - SLIDE_PT[0]) < 2 and abs(page.height_pt - SLIDE_PT[1]) < 2, (
             f"page {number} is {page.width_pt:.1f} x {page.height_pt:.1f} pt, not the 1050x700 slide")
+
+
+def assert_slide_shaped(pages):
+    """reveal.js prints a slide on a page of the slide's size times (1 + margin): the 3:2 shape."""
+    for number, page in enumerate(pages, 1):
+        assert page.width_pt >= SLIDE_PT[0] - 2, f"page {number} is narrower than the slide"
+        assert abs(page.width_pt / page.height_pt - 1.5) < 0.01, (
+            f"page {number} is {page.width_pt:.1f} x {page.height_pt:.1f} pt, not the 1050x700 slide's shape")
 
 
 # --- arguments and bad input -------------------------------------------------------------------
@@ -107,7 +119,19 @@ def session():
     harness = pytest.importorskip("harness", reason="tests/harness/ is not available")
     if not Path(print_pdf.CHROMIUM).exists():
         pytest.skip(f"{print_pdf.CHROMIUM} is not installed")
-    with harness.HarnessSession() as harness_session:
+    # The harness's reveal.js mode is built for navigating on screen; its stand-in layout (every
+    # slide a 1050x700 box) is the one that prints a page per slide. reveal.js's own print
+    # layout is tested below on a deck of its own.
+    previous = os.environ.get("HARNESS_NO_REVEAL")
+    os.environ["HARNESS_NO_REVEAL"] = "1"
+    try:
+        harness_session = harness.HarnessSession()
+    finally:
+        if previous is None:
+            os.environ.pop("HARNESS_NO_REVEAL")
+        else:
+            os.environ["HARNESS_NO_REVEAL"] = previous
+    with harness_session:
         yield harness_session
 
 
@@ -149,7 +173,7 @@ def test_page_per_element_printing_and_the_pdf_reader(browser, served, tmp_path)
     pages = print_pdf.pdf_pages(out)
     assert len(pages) == 3
     assert_slide_sized(pages)
-    assert pages[1].path_segments >= PLOT_SEGMENTS > pages[0].path_segments
+    assert pages[1].path_segments >= 400 > pages[0].path_segments
     # "Late text" and the text that appeared 400 ms after load are two text runs.
     assert pages[2].text_shows >= 2, "the PDF was taken before the page settled"
 
@@ -172,6 +196,64 @@ def test_blocked_requests_are_reported(browser, tmp_path):
     assert "blocked non-loopback requests" in result.summary()
 
 
+# --- reveal.js's own print layout (the pinned reveal.js from npm, the major version Quarto ships) ---
+
+REVEAL_DECK = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="reveal/reveal.css"><link rel="stylesheet" href="reveal/theme/white.css">
+</head><body><div class="reveal"><div class="slides">
+<section><h2>Title</h2><aside class="notes">Say hello.</aside></section>
+<section><h2>Interactive</h2><div class="cell observablehq--running" id="cell"></div>
+  <aside class="notes">Drag the slider.</aside></section>
+<section><h2>End</h2></section>
+</div></div>
+<script src="reveal/reveal.js"></script>
+<script>
+  Reveal.initialize({width: 1050, height: 700, hash: true});
+  // Like an OJS cell: running for a while, then its plot appears.
+  setTimeout(() => {
+    const cell = document.getElementById("cell");
+    cell.innerHTML = '<svg width="900" height="450">PLOT</svg>';
+    cell.classList.remove("observablehq--running");
+  }, 1200);
+</script></body></html>""".replace("PLOT", "".join(
+    f'<line x1="{10 + 2 * i}" y1="10" x2="{10 + 2 * i}" y2="440" stroke="black"/>' for i in range(440)))
+
+
+@pytest.fixture(scope="module")
+def reveal_site(tmp_path_factory):
+    dist = ROOT / "node_modules" / "reveal.js" / "dist"
+    if not dist.is_dir():
+        message = "node_modules/reveal.js is not installed (run `npm ci`)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    site = tmp_path_factory.mktemp("reveal_site")
+    shutil.copytree(dist, site / "slides" / "reveal")
+    (site / "slides" / "deck.html").write_text(REVEAL_DECK)
+    return site
+
+
+@pytest.mark.parametrize("notes", [False, True], ids=["slides", "with-notes"])
+def test_reveal_print_layout_one_page_per_slide(reveal_site, notes, tmp_path, session):
+    out = tmp_path / "deck.pdf"
+    with print_pdf.serve_directory(reveal_site) as base:
+        result = print_pdf.print_url(f"{base}/slides/deck.html", session.browser, notes=notes, out=out)
+    assert result.clean, result.summary()
+    assert result.slides == 3
+    pages = print_pdf.pdf_pages(out)
+    assert len(pages) == result.pages_in_layout == (5 if notes else 3), "a page per slide (+ per notes)"
+    plot_page = pages[2] if notes else pages[1]  # with notes: slide 1, its notes, slide 2, ...
+    assert plot_page.path_segments >= 400, "printed before the cell finished, or off the page"
+    assert_slide_shaped(pages)
+
+
+def test_cli_prints_every_deck_of_a_site(reveal_site, tmp_path):
+    done = run_script("--site", str(reveal_site), "--out-dir", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(print_pdf.pdf_pages(tmp_path / "deck.pdf")) == 3
+    assert "3 page(s), 3 slide(s)" in done.stdout
+
+
 # --- printing the decks' harness pages (no Quarto needed) -----------------------------------------
 
 def harness_decks():
@@ -183,16 +265,21 @@ def harness_decks():
 
 @pytest.mark.parametrize("deck_path", harness_decks())
 def test_harness_page_prints_one_page_per_slide_with_vector_plots(deck_path, session, tmp_path):
+    """The harness page of a deck runs the deck's cells like Quarto does, every slide a
+    1050x700 box; each box is printed on a page of its own."""
     out = tmp_path / "deck.pdf"
     deck, _report, url, options = session.prepare(deck_path)
     result = print_pdf.print_url(url, session.browser, print_mode=False,
                                  page_selector="section[data-harness-slide]",
                                  width=options.width, height=options.height, out=out)
     print(result.summary())
+    bare = print_pdf.print_url(url, session.browser, print_mode=False,
+                               page_selector="section[data-harness-slide]", extra_css=HIDE_PLOTS_CSS,
+                               width=options.width, height=options.height, out=tmp_path / "bare.pdf")
     pages = print_pdf.pdf_pages(out)
-    assert len(pages) == len(deck.slides) == result.pages_in_layout
+    assert len(pages) == len(deck.slides) == result.pages_in_layout == bare.pages_in_layout
     assert_slide_sized(pages)
-    assert_vector_plots(deck, pages, controls_imply_plot=deck_path == DECK)
+    assert_vector_plots(deck, pages, print_pdf.pdf_pages(bare.pdf), controls_imply_plot=deck_path == DECK)
     assert result.clean, result.summary()
 
 
@@ -234,6 +321,13 @@ def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path)
     expected = len(deck.slides) + (with_notes if notes else 0)
     assert len(pages) == expected, f"{len(pages)} pages for {len(deck.slides)} slides" + (
         f" and {with_notes} notes pages" if notes else "")
+    assert_slide_shaped(pages)
     if not notes:
-        assert_slide_sized(pages)
-        assert_vector_plots(deck, pages)
+        bare = tmp_path / "bare.pdf"
+        with print_pdf.serve_directory(rendered_site) as base:
+            from playwright.sync_api import sync_playwright
+            with sync_playwright() as playwright:
+                chromium = print_pdf.launch_browser(playwright)
+                print_pdf.print_url(f"{base}/slides/unit6.html", chromium, extra_css=HIDE_PLOTS_CSS, out=bare)
+                chromium.close()
+        assert_vector_plots(deck, pages, print_pdf.pdf_pages(bare))
