@@ -18,9 +18,9 @@ BROKEN = {
     "bad_throw.qmd": ({"cell-error"}, "throws", "initial load"),
     "bad_cdn.qmd": ({"cell-error"}, "cdn-plot", "initial load"),
     "bad_missing_data.qmd": ({"cell-error"}, "missing-file", "initial load"),
-    "bad_nan.qmd": ({"nan"}, "nan-path", "initial load"),
+    "bad_nan.qmd": ({"nan"}, "nan-path", "initial load, slide shown"),
     "bad_slider_max.qmd": ({"far"}, "diverging-plot", "Learning rate=1.5"),
-    "bad_overflow.qmd": ({"overflow"}, "too-tall", "initial load"),
+    "bad_overflow.qmd": ({"overflow"}, "too-tall", "initial load, slide shown"),
 }
 
 

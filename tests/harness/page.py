@@ -18,12 +18,9 @@ RUNTIME_DIR = "site_libs/quarto-ojs"  # where Quarto puts its OJS runtime in a w
 # good enough to catch a slide that is clearly too full, not a pixel-exact reveal.js layout.
 BASE_CSS = """
 html, body { margin: 0; padding: 0; background: #fff; }
-main.content { display: block; width: %(width)dpx; }
 .reveal { font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; font-size: 40px;
   color: #222; line-height: 1.3; }
-.reveal .slides section[data-harness-slide] { position: relative; box-sizing: border-box;
-  width: %(width)dpx; height: %(height)dpx; overflow: visible; margin: 0 0 %(gap)dpx 0;
-  text-align: left; outline: 1px dashed #bbb; }
+.reveal .slides section { text-align: left; }
 .reveal section.smaller { font-size: 0.7em; }
 .reveal h1, .reveal h2, .reveal h3 { margin: 0 0 20px 0; font-weight: 600; line-height: 1.2; }
 .reveal h1 { font-size: 2.5em; } .reveal h2 { font-size: 1.6em; } .reveal h3 { font-size: 1.3em; }
@@ -36,6 +33,19 @@ main.content { display: block; width: %(width)dpx; }
 .reveal pre { font-size: 0.55em; }
 .hidden, .quarto-ojs-hide, .cell-output-display.hidden { display: none !important; }
 .katex-display { margin: 0.5em 0; }
+"""
+
+# Without reveal.js (not installed): every slide a fixed box, stacked down the page.
+STANDIN_CSS = """
+main.content { display: block; width: %(width)dpx; }
+.reveal .slides section[data-harness-slide] { position: relative; box-sizing: border-box;
+  width: %(width)dpx; height: %(height)dpx; overflow: visible; margin: 0 0 %(gap)dpx 0;
+  outline: 1px dashed #bbb; }
+"""
+
+# With reveal.js: <main> only wraps it (Quarto's `width` builtin measures <main>).
+REVEAL_CSS = """
+main.content { display: block; position: fixed; inset: 0; }
 """
 
 
@@ -71,8 +81,25 @@ def _math_tags(options: DeckOptions, doc_dir: str) -> list[str]:
     return []
 
 
-def build_page(deck: Deck, root: Path, options: DeckOptions, gap: int = 40) -> tuple[str, str]:
-    """-> (url path of the page, html). The page sits where Quarto writes the deck's HTML."""
+def reveal_config(options: DeckOptions) -> dict:
+    """reveal.js options as Quarto passes them (Quarto's defaults where the deck sets none)."""
+    config = {"width": options.width, "height": options.height, "margin": 0.1, "center": False,
+              "hash": False, "history": False, "transition": "none", "backgroundTransition": "none",
+              "controls": True, "progress": True, "slideNumber": False, "keyboard": True,
+              "embedded": False, "viewDistance": 3}
+    for key in ("margin", "center", "viewDistance", "minScale", "maxScale", "disableLayout"):
+        if key in options.reveal:
+            config[key] = options.reveal[key]
+    if "view-distance" in options.reveal:
+        config["viewDistance"] = options.reveal["view-distance"]
+    return config
+
+
+def build_page(deck: Deck, root: Path, options: DeckOptions, gap: int = 40,
+               use_reveal: bool = False) -> tuple[str, str]:
+    """-> (url path of the page, html). The page sits where Quarto writes the deck's HTML.
+    With use_reveal the page loads reveal.js (served at site_libs/quarto-ojs/reveal/) and lets it
+    lay out and navigate the slides; otherwise page_boot.js installs a small stand-in."""
     doc_rel = Path(os.path.abspath(deck.path)).relative_to(os.path.abspath(root)).as_posix()
     page_path = "/" + doc_rel[: -len(".qmd")] + ".html"
     doc_dir = os.path.dirname(doc_rel)
@@ -82,7 +109,8 @@ def build_page(deck: Deck, root: Path, options: DeckOptions, gap: int = 40) -> t
         f"<title>{html.escape(str(deck.front_matter.get('title', deck.path.stem)))}</title>",
         f"<script>window._ojs_paths = {json.dumps(ojs_paths(doc_rel))};</script>",
         f'<link rel="stylesheet" href="{runtime_url}/katex/katex.min.css">',
-        f"<style>{BASE_CSS % {'width': options.width, 'height': options.height, 'gap': gap}}</style>",
+        *([f'<link rel="stylesheet" href="{runtime_url}/reveal/reveal.css">'] if use_reveal else []),
+        f"<style>{BASE_CSS}{(REVEAL_CSS if use_reveal else STANDIN_CSS) % {'width': options.width, 'height': options.height, 'gap': gap}}</style>",
         *_math_tags(options, doc_dir),
     ]
     for include in options.include_in_header:
@@ -98,7 +126,7 @@ def build_page(deck: Deck, root: Path, options: DeckOptions, gap: int = 40) -> t
         if slide.title:
             tag = "h1" if slide.level in (0, 1) else "h2"
             body.append(f"<{tag}>{html.escape(slide.title)}</{tag}>")
-        depth = 0
+        open_tags: list[str] = []
         for kind, value in slide.blocks:
             if kind == "md":
                 body.append(f'<script type="text/markdown" class="harness-md">{_script_text(value)}</script>')
@@ -107,11 +135,10 @@ def build_page(deck: Deck, root: Path, options: DeckOptions, gap: int = 40) -> t
                 style = f' style="width: {html.escape(attrs["width"])}"' if "width" in attrs else ""
                 tag = "aside" if "notes" in classes_ else "div"
                 body.append(f'<{tag} class="{html.escape(" ".join(classes_))}"{style}>')
-                depth += 1
+                open_tags.append(tag)
             elif kind == "close":
-                if depth > 0:
-                    body.append("</div>")
-                    depth -= 1
+                if open_tags:
+                    body.append(f"</{open_tags.pop()}>")
             elif kind == "chunk":
                 chunk = value
                 attrs = ' data-output="all"' if chunk.options.get("output") == "all" else ""
@@ -121,12 +148,15 @@ def build_page(deck: Deck, root: Path, options: DeckOptions, gap: int = 40) -> t
                 hidden = "" if chunk.shows_output else " hidden"
                 body.append(f'<div class="cell-output-display{hidden}"><div id="ojs-cell-{chunk.index}"></div></div>')
                 body.append("</div>")
-        body.extend(["</div>"] * depth)
+        body.extend(f"</{tag}>" for tag in reversed(open_tags))
         body.append("</section>")
     body.append("</div></div></main>")
     contents = [{"methodName": "interpret", "index": c.index, "source": c.source,
                  "outputAll": c.options.get("output") == "all"} for c in deck.chunks if c.evaluates]
     body.append(f'<script type="ojs-module-contents">{_script_text(json.dumps({"contents": contents}))}</script>')
+    if use_reveal:
+        body.append(f'<script src="{runtime_url}/reveal/reveal.js"></script>')
+        body.append(f"<script>Reveal.initialize({json.dumps(reveal_config(options))});</script>")
     body.append(f'<script type="module" src="{runtime_url}/harness-page.js"></script>')
     for include in options.include_after_body:
         body.append(include.read_text(encoding="utf-8") if include.exists()

@@ -71,6 +71,7 @@ class DeckOptions:
     include_in_header: list[Path] = field(default_factory=list)
     math_method: str | None = None  # None: Quarto's default (MathJax from a CDN)
     math_url: str | None = None  # as written (relative to the document) or None
+    reveal: dict = field(default_factory=dict)  # every merged revealjs option
 
 
 def deck_options(deck: Deck, root: Path) -> DeckOptions:
@@ -99,7 +100,7 @@ def deck_options(deck: Deck, root: Path) -> DeckOptions:
         if "html-math-method" in opts:
             math = (base, opts["html-math-method"])
     options = DeckOptions(width=int(merged.get("width", 1050)), height=int(merged.get("height", 700)),
-                          css=css, include_after_body=includes, include_in_header=headers)
+                          css=css, include_after_body=includes, include_in_header=headers, reveal=merged)
     if math is not None:
         base, method = math
         if isinstance(method, str):

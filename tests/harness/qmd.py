@@ -56,7 +56,8 @@ class Chunk:
 
     @property
     def looks_like_plot(self) -> bool:
-        return bool(re.search(r"\bPlot\.\w+\s*\(|\.plot\s*\(", self.source))
+        # Plot.plot(...), Plot.dot(...).plot(...), or a deck helper named *_plot(...)
+        return bool(re.search(r"\bPlot\.\w+\s*\(|\.plot\s*\(|\b\w+_plot\s*\(", self.source))
 
 
 @dataclass

@@ -7,8 +7,10 @@
 //  - far outside: a mark's box, in the coordinates of its <svg>, reaches more than
 //    FAR_FACTOR plot widths (heights) beyond the plot's left/right (top/bottom) edge, or any
 //    coordinate in its geometry attributes exceeds HUGE_COORDINATE in magnitude;
-//  - overflow: an element rendered on a slide extends beyond the slide box (1050x700 by
-//    default) by more than OVERFLOW_TOLERANCE px; clipping containers are measured themselves.
+//  - overflow: the union of the slide's cell outputs is larger than the slide (1050x700 by
+//    default) by more than OVERFLOW_TOLERANCE px; overflow-layout: any element of the slide,
+//    as laid out on this page, reaches beyond the slide box. Clipping containers are measured
+//    themselves, their content is not.
 
 export const FAR_FACTOR = 3;
 export const HUGE_COORDINATE = 1e6;
@@ -137,10 +139,16 @@ function visible(element) {
   return style.display !== "none" && style.visibility !== "hidden";
 }
 
-export function checkOutputs(plotChunks) {
+function scope(slide) {
+  if (slide === null || slide === undefined) return document;
+  return document.querySelector(`section[data-harness-slide="${slide}"]`) || document.createElement("div");
+}
+
+export function checkOutputs(plotChunks, slide = null) {
   const issues = [];
   const plotSet = new Set(plotChunks);
-  for (const cell of document.querySelectorAll("[data-harness-chunk]")) {
+  const root = scope(slide);
+  for (const cell of root.querySelectorAll("[data-harness-chunk]")) {
     const chunk = Number(cell.dataset.harnessChunk);
     const base = {chunk, slide: slideOf(cell)};
     let marks = 0, svgs = 0;
@@ -165,7 +173,7 @@ export function checkOutputs(plotChunks) {
       }
     }
   }
-  for (const err of document.querySelectorAll(".katex-error")) {
+  for (const err of root.querySelectorAll(".katex-error")) {
     issues.push({chunk: chunkOf(err), slide: slideOf(err), kind: "math",
       message: `KaTeX error: ${(err.getAttribute("title") || err.textContent).slice(0, 120)}`});
   }
@@ -176,50 +184,78 @@ function clips(style) {
   return /(hidden|auto|scroll|clip)/.test(style.overflowX + " " + style.overflowY);
 }
 
-export function checkOverflow(width, height) {
+// The slide's box in client coordinates and its scale: reveal.js lays every slide out in its
+// .slides container (width x height logical px) and scales that container to the window; the
+// harness's stand-in stacks unscaled sections.
+function slideBox(section, width) {
+  const R = window.Reveal;
+  if (R && !R.isHarnessStandIn) {
+    const r = document.querySelector(".reveal .slides").getBoundingClientRect();
+    return {left: r.left, top: r.top, scale: r.width / width || 1};
+  }
+  const r = section.getBoundingClientRect();
+  return {left: r.left, top: r.top, scale: 1};
+}
+
+export function checkOverflow(width, height, slide = null) {
   const issues = [];
-  for (const section of document.querySelectorAll("section[data-harness-slide]")) {
+  const sections = slide === null || slide === undefined
+    ? document.querySelectorAll("section[data-harness-slide]")
+    : [scope(slide)].filter(s => s.matches && s.matches("section"));
+  for (const section of sections) {
     if (section.classList.contains("scrollable")) continue;
-    const box = section.getBoundingClientRect();
-    const offenders = [];
+    const box = slideBox(section, width);
+    const rects = [];
     const visit = (element) => {
       for (const child of element.children) {
         const style = getComputedStyle(child);
         if (style.display === "none" || style.visibility === "hidden" || style.position === "fixed") continue;
         const r = child.getBoundingClientRect();
         if (r.width > 0 && r.height > 0) {
-          const right = r.right - box.left, bottom = r.bottom - box.top;
-          const left = r.left - box.left, top = r.top - box.top;
-          if (right > width + OVERFLOW_TOLERANCE || bottom > height + OVERFLOW_TOLERANCE
-              || left < -OVERFLOW_TOLERANCE || top < -OVERFLOW_TOLERANCE) {
-            offenders.push({element: child, right, bottom, left, top});
-          }
+          rects.push({element: child, chunk: chunkOf(child),
+            right: (r.right - box.left) / box.scale, bottom: (r.bottom - box.top) / box.scale,
+            left: (r.left - box.left) / box.scale, top: (r.top - box.top) / box.scale});
         }
         if (!clips(style)) visit(child);
       }
     };
     visit(section);
+    const index = Number(section.dataset.harnessSlide);
+    // 1. The slide's cells, taken together, must fit the slide (this does not depend on how
+    //    closely the harness's CSS matches Quarto's theme for the slide text).
+    const cells = rects.filter(r => r.chunk !== null);
+    if (cells.length) {
+      const top = Math.min(...cells.map(r => r.top)), bottom = Math.max(...cells.map(r => r.bottom));
+      const left = Math.min(...cells.map(r => r.left)), right = Math.max(...cells.map(r => r.right));
+      if (bottom - top > height + OVERFLOW_TOLERANCE || right > width + OVERFLOW_TOLERANCE || left < -OVERFLOW_TOLERANCE) {
+        const chunks = [...new Set(cells.map(r => r.chunk))];
+        const tallest = cells.reduce((a, b) => (b.bottom - b.top > a.bottom - a.top ? b : a));
+        issues.push({chunk: tallest.chunk, chunks, slide: index, kind: "overflow",
+          message: `the slide's cells alone need ${Math.round(right - Math.min(0, left))}x${Math.round(bottom - top)} px, more than the ${width}x${height} slide`});
+      }
+    }
+    // 2. Everything on the slide, as laid out here.
+    const offenders = rects.filter(o => o.right > width + OVERFLOW_TOLERANCE || o.bottom > height + OVERFLOW_TOLERANCE
+      || o.left < -OVERFLOW_TOLERANCE || o.top < -OVERFLOW_TOLERANCE);
     if (offenders.length) {
       // Name the outermost offenders (a child of an offender is usually an offender too).
       const outer = offenders.filter(o => !offenders.some(p => p !== o && p.element.contains(o.element)));
       const maxRight = Math.max(...offenders.map(o => o.right));
       const maxBottom = Math.max(...offenders.map(o => o.bottom));
-      const chunks = [...new Set(outer.map(o => chunkOf(o.element)).filter(c => c !== null))];
+      const chunks = [...new Set(outer.map(o => o.chunk).filter(c => c !== null))];
       const what = outer.slice(0, 3).map(o => {
-        const c = chunkOf(o.element);
         const tag = o.element.tagName.toLowerCase();
-        return c === null ? `<${tag}> "${(o.element.textContent || "").trim().slice(0, 40)}"` : `<${tag}> of cell ${c}`;
+        return o.chunk === null ? `<${tag}> "${(o.element.textContent || "").trim().slice(0, 40)}"` : `<${tag}> of cell ${o.chunk}`;
       }).join(", ");
-      issues.push({chunk: chunks.length ? chunks[0] : null, chunks, slide: Number(section.dataset.harnessSlide),
-        kind: "overflow",
-        message: `content overflows the ${width}x${height} slide: reaches ${Math.round(maxRight)}x${Math.round(maxBottom)} (${what})`});
+      issues.push({chunk: chunks.length ? chunks[0] : null, chunks, slide: index, kind: "overflow-layout",
+        message: `slide content reaches ${Math.round(maxRight)}x${Math.round(maxBottom)}, beyond the ${width}x${height} slide (${what})`});
     }
   }
   return issues;
 }
 
-export function runChecks({plotChunks = [], width = 1050, height = 700, overflow = true} = {}) {
-  const issues = checkOutputs(plotChunks);
-  if (overflow) issues.push(...checkOverflow(width, height));
+export function runChecks({plotChunks = [], width = 1050, height = 700, overflow = true, slide = null} = {}) {
+  const issues = checkOutputs(plotChunks, slide);
+  if (overflow) issues.push(...checkOverflow(width, height, slide));
   return issues;
 }

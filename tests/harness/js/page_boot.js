@@ -33,38 +33,48 @@ for (const script of document.querySelectorAll("script.harness-md")) {
   script.replaceWith(div);
 }
 
-const slides = Array.from(document.querySelectorAll("section[data-harness-slide]"));
-const listeners = new Map();
-let index = 0;
-function emit(type, detail) {
-  for (const fn of listeners.get(type) || []) fn({type, ...detail});
+if (window.Reveal && typeof window.Reveal.layout === "function" && window.Reveal.isReady && window.Reveal.isReady()) {
+  window.Reveal.layout(); // the slide text arrived after reveal.js laid the slides out
+} else if (window.Reveal && typeof window.Reveal.on === "function") {
+  window.Reveal.on("ready", () => window.Reveal.layout());
 }
-const Reveal = {
-  isHarnessStandIn: true,
-  on(type, fn) { if (!listeners.has(type)) listeners.set(type, []); listeners.get(type).push(fn); },
-  off(type, fn) { listeners.set(type, (listeners.get(type) || []).filter(f => f !== fn)); },
-  getIndices() { return {h: index, v: 0}; },
-  getCurrentSlide() { return slides[index]; },
-  getTotalSlides() { return slides.length; },
-  isReady() { return true; },
-  slide(h) {
-    const previous = slides[index];
-    index = Math.max(0, Math.min(slides.length - 1, h));
-    emit("slidechanged", {previousSlide: previous, currentSlide: slides[index], indexh: index, indexv: 0});
-  },
-  next() { this.slide(index + 1); },
-  prev() { this.slide(index - 1); }
-};
-window.Reveal = Reveal;
-document.addEventListener("keydown", (event) => {
-  const active = document.activeElement;
-  if (active && (active.isContentEditable === true || (active.tagName && /input|textarea/i.test(active.tagName)))) return;
-  if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if (["ArrowRight", "PageDown", " ", "ArrowDown"].includes(event.key)) {
-    event.preventDefault();
-    Reveal.next();
-  } else if (["ArrowLeft", "PageUp", "ArrowUp"].includes(event.key)) {
-    event.preventDefault();
-    Reveal.prev();
+
+if (!window.Reveal) installStandIn();
+
+function installStandIn() {
+  const slides = Array.from(document.querySelectorAll("section[data-harness-slide]"));
+  const listeners = new Map();
+  let index = 0;
+  function emit(type, detail) {
+    for (const fn of listeners.get(type) || []) fn({type, ...detail});
   }
-});
+  const Reveal = {
+    isHarnessStandIn: true,
+    on(type, fn) { if (!listeners.has(type)) listeners.set(type, []); listeners.get(type).push(fn); },
+    off(type, fn) { listeners.set(type, (listeners.get(type) || []).filter(f => f !== fn)); },
+    getIndices() { return {h: index, v: 0}; },
+    getCurrentSlide() { return slides[index]; },
+    getTotalSlides() { return slides.length; },
+    isReady() { return true; },
+    slide(h) {
+      const previous = slides[index];
+      index = Math.max(0, Math.min(slides.length - 1, h));
+      emit("slidechanged", {previousSlide: previous, currentSlide: slides[index], indexh: index, indexv: 0});
+    },
+    next() { this.slide(index + 1); },
+    prev() { this.slide(index - 1); }
+  };
+  window.Reveal = Reveal;
+  document.addEventListener("keydown", (event) => {
+    const active = document.activeElement;
+    if (active && (active.isContentEditable === true || (active.tagName && /input|textarea/i.test(active.tagName)))) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (["ArrowRight", "PageDown", " ", "ArrowDown"].includes(event.key)) {
+      event.preventDefault();
+      Reveal.next();
+    } else if (["ArrowLeft", "PageUp", "ArrowUp"].includes(event.key)) {
+      event.preventDefault();
+      Reveal.prev();
+    }
+  });
+}
