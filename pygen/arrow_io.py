@@ -248,7 +248,7 @@ def compare_tables(expected: pa.Table, actual: pa.Table, tolerance: Tolerance | 
                 problems.append(
                     f"column {name!r}: {differing.size} value(s) differ"
                     + (" bit for bit" if tolerance is None else f" beyond {tolerance.describe()}")
-                    + f" (first at row {i}: {e[i]!r} vs {a[i]!r}; largest difference {worst:.3g})"
+                    + f" (first at row {i}: {float(e[i])!r} vs {float(a[i])!r}; largest difference {worst:.3g})"
                 )
         elif not e_col.equals(a_col):
             e_list, a_list = e_col.to_pylist(), a_col.to_pylist()

@@ -16,6 +16,16 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+# Failures a generator reports in words (anything else is a bug and keeps its traceback).
+GENERATOR_ERRORS = (arrow_io.DataFileError, materials.PackageMissing, ValueError, ImportError)
+
+
+def _describe(err: Exception) -> str:
+    if isinstance(err, ImportError):
+        return (f"{err} (the network generators need jax and scipy: "
+                "pip install -e '.[data]')")
+    return str(err)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -102,9 +112,9 @@ def cmd_generate(entries, data_dir: Path, quiet: bool) -> int:
         t0 = time.perf_counter()
         try:
             arrow_io.write_atomic(path, serialise(entry, produce(entry, ctx)))
-        except (arrow_io.DataFileError, materials.PackageMissing, ValueError) as err:
+        except GENERATOR_ERRORS as err:
             failures.append(entry.name)
-            print(f"pygen: {entry.name} failed: {err}", file=sys.stderr)
+            print(f"pygen: {entry.name} failed: {_describe(err)}", file=sys.stderr)
             continue
         _say(quiet, f"    wrote {path.name} ({path.stat().st_size:,} bytes, {time.perf_counter() - t0:.1f} s)")
     summary = f"{len(entries) - len(failures) - len(skipped)} file(s) written in {time.perf_counter() - started:.0f} s"
@@ -146,8 +156,8 @@ def cmd_check(entries, data_dir: Path, quiet: bool) -> int:
                     notes.append(f"{path.name}: not regenerated ({missing}); structure and source checksum verified")
             else:
                 problems = compare(entry, path, produce(entry, ctx))
-        except (arrow_io.DataFileError, materials.PackageMissing, ValueError) as err:
-            problems = [f"generator failed: {err}"]
+        except GENERATOR_ERRORS as err:
+            problems = [f"generator failed: {_describe(err)}"]
         if problems:
             differing.append(entry.filename)
             print(f"DIFFERS {path}:", file=sys.stderr)

@@ -31,6 +31,11 @@ TRAINING_SEEDS = (0, 1, 2)
 BATCH_SIZES = (32, 512)  # small and large: 100 and 7 updates per epoch
 EPOCHS = 60
 
+# Keskar's comparison at equal epochs leaves the large-batch runs at a higher training loss;
+# these extra runs (not in training_curves) train large batches 10x longer, to about the
+# small-batch training loss, so sharpness can also be compared at matched loss.
+LONG_LARGE_BATCH_RUNS = (("gd", 512, 600),)  # (optimizer, batch size, epochs), seeds as above
+
 # The run whose curvature is followed along training (plain SGD, small batch, seed 0).
 REFERENCE_RUN = ("gd", 32, 0)
 HESSIAN_EPOCHS = (0, 1, 2, 3, 5, 8, 12, 20, 30, 45, 60)
@@ -101,15 +106,15 @@ class Context:
 
         return mlp.Model(mlp.load_problem(self.data_dir))
 
-    def training_run(self, optimizer: str, batch_size: int, seed: int):
+    def training_run(self, optimizer: str, batch_size: int, seed: int, epochs: int = EPOCHS):
         from . import mlp
 
-        key = (optimizer, batch_size, seed)
+        key = (optimizer, batch_size, seed) if epochs == EPOCHS else (optimizer, batch_size, seed, epochs)
         if key not in self._runs:
             label, hyper, lr = _training_settings(optimizer)
             checkpoints = HESSIAN_EPOCHS if key == REFERENCE_RUN else ()
-            self.progress(f"training {label}, batch {batch_size}, seed {seed}")
-            spec = mlp.TrainSpec(optimizer, hyper, lr, batch_size, EPOCHS, seed, label)
+            self.progress(f"training {label}, batch {batch_size}, seed {seed}, {epochs} epochs")
+            spec = mlp.TrainSpec(optimizer, hyper, lr, batch_size, epochs, seed, label)
             self._runs[key] = mlp.train(self.model, spec, checkpoint_epochs=checkpoints)
         return self._runs[key]
 
@@ -513,21 +518,22 @@ EDGE_OF_STABILITY = DataFile(
 
 def build_batch_sharpness(ctx: Context) -> pa.Table:
     cols = {c.name: [] for c in BATCH_SHARPNESS.columns}
-    for optimizer, label, hyper, lr in TRAINING_RUNS:
-        for batch_size in BATCH_SIZES:
-            for seed in TRAINING_SEEDS:
-                run = ctx.training_run(optimizer, batch_size, seed)
-                cols["optimizer"].append(optimizer)
-                cols["label"].append(label)
-                cols["batch_size"].append(batch_size)
-                cols["seed"].append(seed)
-                cols["epochs"].append(run.epochs[-1])
-                cols["steps"].append(run.steps[-1])
-                cols["train_loss"].append(run.train_loss[-1])
-                cols["test_loss"].append(run.test_loss[-1])
-                cols["top_eigenvalue"].append(hessian.model_top_eigenvalue(ctx.model, run.final_params))
-                cols["run_status"].append(run.status)
-    return _table(BATCH_SHARPNESS, cols, _training_parameters(), seed=None)
+    runs = [(o, l, b, s, EPOCHS) for o, l, _, _ in TRAINING_RUNS for b in BATCH_SIZES for s in TRAINING_SEEDS]
+    runs += [(o, _training_settings(o)[0], b, s, e) for o, b, e in LONG_LARGE_BATCH_RUNS for s in TRAINING_SEEDS]
+    for optimizer, label, batch_size, seed, epochs in runs:
+        run = ctx.training_run(optimizer, batch_size, seed, epochs)
+        cols["optimizer"].append(optimizer)
+        cols["label"].append(label)
+        cols["batch_size"].append(batch_size)
+        cols["seed"].append(seed)
+        cols["epochs"].append(run.epochs[-1])
+        cols["steps"].append(run.steps[-1])
+        cols["train_loss"].append(run.train_loss[-1])
+        cols["test_loss"].append(run.test_loss[-1])
+        cols["top_eigenvalue"].append(hessian.model_top_eigenvalue(ctx.model, run.final_params))
+        cols["run_status"].append(run.status)
+    parameters = {**_training_parameters(), "long_large_batch_runs": [list(r) for r in LONG_LARGE_BATCH_RUNS]}
+    return _table(BATCH_SHARPNESS, cols, parameters, seed=None)
 
 
 BATCH_SHARPNESS = DataFile(
@@ -537,15 +543,17 @@ BATCH_SHARPNESS = DataFile(
     claim="Keskar et al. 2017: large-batch training tends to end in sharper minima (larger top "
     "Hessian eigenvalue) that generalise worse than the flatter minima small batches find.",
     doc="For every run of `training_curves.arrow`, at its last epoch: the top Hessian eigenvalue "
-    "of the training loss (Lanczos) with the final train and test losses. Same number of epochs "
-    "for both batch sizes, so the large-batch runs made 14x fewer updates (as in Keskar et al.); "
-    "compare `train_loss` too before reading sharpness as the cause of a test-loss gap.",
+    "of the training loss (Lanczos) with the final train and test losses. At equal epochs (60) the "
+    "large-batch runs made 14x fewer updates (as in Keskar et al.) and end at a higher training "
+    "loss, so three extra runs (`epochs` 600: SGD, batch 512, seeds 0-2; not in "
+    "`training_curves.arrow`) train the large batch ten times longer, to about the small-batch "
+    "training loss: compare those with the SGD batch-32 rows for sharpness at matched loss.",
     columns=(
         Column("optimizer", "utf8", "optimizer id"),
         Column("label", "utf8", "legend label"),
         Column("batch_size", "int32", "minibatch size"),
         Column("seed", "int32", "run seed"),
-        Column("epochs", "int32", "epochs trained"),
+        Column("epochs", "int32", "epochs trained (60; 600 for the long large-batch runs)"),
         Column("steps", "int32", "updates made"),
         Column("train_loss", "float64", "final training loss, eV^2"),
         Column("test_loss", "float64", "final test loss, eV^2"),

@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, eigsh
 
 # An eigenvalue counts as negative below -NEGATIVE_RELATIVE_THRESHOLD * lambda_max:
 # eigenvalues within rounding noise of zero are neither sign (the network has many
@@ -62,6 +61,8 @@ def top_eigenvalue(hvp, n: int, *, seed: int = LANCZOS_START_SEED, tol: float = 
     Lanczos on Hessian-vector products: cost a few dozen HVPs, each about one
     gradient evaluation, instead of n of them for the exact Hessian.
     """
+    from scipy.sparse.linalg import LinearOperator, eigsh  # only the network generators need scipy
+
     operator = LinearOperator((n, n), matvec=lambda v: hvp(np.asarray(v, dtype=np.float64).ravel()), dtype=np.float64)
     start = np.random.RandomState(seed).standard_normal(n)
     values = eigsh(operator, k=1, which="LA", v0=start, tol=tol, return_eigenvectors=False)
