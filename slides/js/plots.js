@@ -534,7 +534,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     const negative = values.filter((v) => v < -1e-9 * top).length;
     const flat = values.filter((v) => Math.abs(v) < 0.01 * top).length;
     return {
-      text: `${stage} (epoch ${rows[0].epoch}, loss ${format_number(rows[0].train_loss)}): λmax ${format_number(top)}, λmin ${format_number(Math.min(...values))}; ${negative} negative, ${flat} of ${values.length} within 1% of λmax from 0`,
+      text: `${stage}, epoch ${rows[0].epoch}: λmax ${format_number(top)}, λmin ${format_number(Math.min(...values))}, ${negative} negative, ${flat} near 0`,
       color: STAGE_COLORS[stage] === "#b0b0b0" ? NEUTRAL_COLORS.mid : NEUTRAL_COLORS.dark,
     };
   });
@@ -547,6 +547,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     marginBottom: 48,
     x: {label: "Rank of the eigenvalue (sorted, most negative first)", labelAnchor: "center", labelArrow: "none"},
     y: {type: "symlog", label: "Hessian eigenvalue (symlog)", labelAnchor: "center", labelArrow: "none", grid: true},
+    caption: `${loaded.rows.length / Math.max(1, stages.length)} eigenvalues per stage. "Negative": below −10⁻⁹ λmax (closer to 0 is rounding); "near 0": |λ| < 1% of λmax, the flat directions.`,
     color: {domain, range: domain.map((s) => STAGE_COLORS[s] ?? NEUTRAL_COLORS.dark), legend: true},
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
