@@ -321,7 +321,7 @@ def rendered_site(tmp_path_factory):
 
 
 @pytest.mark.parametrize("notes", [False, True], ids=["slides", "with-notes"])
-def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path):
+def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path, browser):
     harness = pytest.importorskip("harness", reason="tests/harness/ parses the deck")
     out = tmp_path / "unit6.pdf"
     args = ["--site", str(rendered_site), "--deck", "slides/unit6.html", "--out", str(out)]
@@ -338,9 +338,5 @@ def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path)
     if not notes:
         bare = tmp_path / "bare.pdf"
         with print_pdf.serve_directory(rendered_site) as base:
-            from playwright.sync_api import sync_playwright
-            with sync_playwright() as playwright:
-                chromium = print_pdf.launch_browser(playwright)
-                print_pdf.print_url(f"{base}/slides/unit6.html", chromium, extra_css=HIDE_PLOTS_CSS, out=bare)
-                chromium.close()
+            print_pdf.print_url(f"{base}/slides/unit6.html", browser, extra_css=HIDE_PLOTS_CSS, out=bare)
         assert_vector_plots(deck, pages, print_pdf.pdf_pages(bare))
