@@ -59,7 +59,8 @@ md("""
 
 The solution to the exercise on the lecture's "Exercise setup" slide. The update rules are written
 in the same order of operations as the lecture's own reference code, so the paths below are the
-very numbers the slides draw (the project's tests check this bit for bit).
+very numbers the slides draw: the project's tests check this bit for bit (with cosine annealing
+to about 12 digits, because `np.cos` and the slides' cosine can differ in the last bit).
 
 Every optimizer takes the gradient function, a start point, a learning rate and a number of steps,
 and returns the **path**, an array of shape `(steps + 1, 2)` whose row `t` holds the parameters
