@@ -171,3 +171,14 @@ def test_new_seed_changes_the_seed_within_range():
     values = seeds["s"]
     assert all(1 <= v <= seeds["MAX_SEED"] and int(v) == v for v in values)
     assert all(a != b for a, b in zip(values, values[1:]))
+
+
+def test_visible_pieces_split_where_the_path_leaves_the_view():
+    rows = node(PLOTS + """
+      const view = {x: [-1, 1], y: [-1, 1]};
+      const points = [{x: 0, y: 0}, {x: 0.5, y: 0}, {x: 3, y: 0}, {x: 0.5, y: 0.5}, {x: 0, y: 0.5}].map((p, step) => ({...p, step}));
+      console.log(JSON.stringify(P.visible_pieces(points, view)));""")
+    assert rows == [
+        {"piece": 0, "x": 0, "y": 0}, {"piece": 0, "x": 0.5, "y": 0}, {"piece": 0, "x": 1, "y": 0},
+        {"piece": 1, "x": 1, "y": 0.4}, {"piece": 1, "x": 0.5, "y": 0.5}, {"piece": 1, "x": 0, "y": 0.5},
+    ]

@@ -151,6 +151,25 @@ export function clip_polyline(points, view) {
   return {segments, visible, first_outside_step: first_outside ? first_outside.step : null};
 }
 
+// The visible part of a polyline as rows for Plot.line: consecutive clipped segments that join
+// form one piece (z = piece number), so a dashed line keeps its dash pattern and a long path is
+// one SVG path instead of hundreds.
+export function visible_pieces(points, view) {
+  const rows = [];
+  let piece = -1;
+  let last = null;
+  for (const segment of clip_polyline(points, view).segments) {
+    const joins = last && last.x2 === segment.x1 && last.y2 === segment.y1;
+    if (!joins) {
+      piece += 1;
+      rows.push({piece, x: segment.x1, y: segment.y1});
+    }
+    rows.push({piece, x: segment.x2, y: segment.y2});
+    last = segment;
+  }
+  return rows;
+}
+
 // ---------------------------------------------------------------------------------------
 // Formatting and readouts
 
@@ -292,22 +311,18 @@ export function surface_marks(surface, view, {levels = 14} = {}) {
 export function curve_marks(surface, view, {samples = 300} = {}) {
   const xs = linspace(view.x[0], view.x[1], samples);
   const points = xs.map((x, i) => ({x, y: surface.f([x]), step: i}));
-  const {segments} = clip_polyline(points, view);
-  return [
-    Plot.link(segments, {x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: NEUTRAL_COLORS.mid, strokeWidth: 3, clip: true}),
-  ];
+  return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: NEUTRAL_COLORS.mid, strokeWidth: 3, clip: true})];
 }
 
 // A run's path as clipped segments plus dots at the visible iterates (start point larger).
 export function path_marks(run, view, {color = run.label, dashed = false, faint = false, dots = true} = {}) {
   const points = run_points(run.result);
-  const {segments, visible} = clip_polyline(points, view);
+  const {visible} = clip_polyline(points, view);
   const marks = [
-    Plot.link(segments, {
-      x1: "x1",
-      y1: "y1",
-      x2: "x2",
-      y2: "y2",
+    Plot.line(visible_pieces(points, view), {
+      x: "x",
+      y: "y",
+      z: "piece",
       stroke: () => color,
       strokeWidth: faint ? 5 : 2.5,
       strokeOpacity: faint ? 0.45 : 1,
@@ -390,9 +405,8 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
   const lines = [];
   for (const kind of kinds) {
     const points = xs.map((x, i) => ({x, y: curve(kind.key, x, shift), step: i}));
-    const {segments} = clip_polyline(points, view);
     marks.push(
-      Plot.link(segments, {x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: () => kind.label, strokeWidth: 3, ...(kind.dash ? {strokeDasharray: kind.dash} : {}), clip: true}),
+      Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => kind.label, strokeWidth: 3, ...(kind.dash ? {strokeDasharray: kind.dash} : {}), clip: true}),
     );
     const value = losses[kind.key];
     const on_scale = value <= view.y[1];
