@@ -44,7 +44,7 @@ export const NEUTRAL_COLORS = {dark: "#333333", mid: "#777777", light: "#bbbbbb"
 export const READOUT_FONT_SIZE = 17;
 const READOUT_LINE_HEIGHT = 22;
 const SURFACE_SHADE = "#3b4a5a";
-const MARGIN_LEFT = 60;
+const MARGIN_LEFT = 72;
 const MARGIN_RIGHT = 20;
 
 // ---------------------------------------------------------------------------------------
@@ -578,6 +578,7 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
   const missing = not_loaded(loaded, {width, height}, ["epoch", "train_loss", "negative_fraction", "top_eigenvalue", "trace"]);
   if (missing) return missing;
   const rows = [...loaded.rows].sort((a, b) => a.epoch - b.epoch);
+  const labelled = [0, 3, 6, rows.length - 1].filter((i, k, all) => i < rows.length && all.indexOf(i) === k).map((i) => rows[i]);
   const half = Math.floor((width - 20) / 2);
   const color = OPTIMIZER_COLORS.gd;
   const index = Plot.plot({
@@ -591,7 +592,10 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
       Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 2}),
       Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
-      Plot.text(rows.filter((d, i) => i === 0 || i === rows.length - 1 || i % 3 === 0), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, dy: -12, fontSize: 14, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      // A few epochs labelled, to the right of their dot (left of it for the highest loss,
+      // which sits at the right edge), so that labels neither overlap nor leave the frame.
+      Plot.text(labelled.slice(1), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, textAnchor: "start", dx: 9, dy: -4, fontSize: 15, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(labelled.slice(0, 1), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, textAnchor: "end", dx: -9, dy: 10, fontSize: 15, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
     ],
   });
   const long = rows.flatMap((d) => [
