@@ -21,6 +21,7 @@ BROKEN = {
     "bad_nan.qmd": ({"nan"}, "nan-path", "initial load, slide shown"),
     "bad_slider_max.qmd": ({"far"}, "diverging-plot", "Learning rate=1.5"),
     "bad_overflow.qmd": ({"overflow"}, "too-tall", "initial load, slide shown"),
+    "bad_not_copied.qmd": ({"cell-error"}, "not-copied", "initial load"),
 }
 
 
@@ -55,6 +56,12 @@ def test_cdn_builtin_is_an_aborted_external_request(harness_session):
 def test_missing_file_is_a_failed_request(harness_session):
     report = harness_session.check_deck(FIXTURES / "bad_missing_data.qmd", drive=False, keyboard=False)
     assert any(f.kind == "failed-request" and "no_such_file.arrow" in f.message for f in report.failures)
+
+
+def test_file_quarto_would_not_copy_is_not_served(harness_session):
+    report = harness_session.check_deck(FIXTURES / "bad_not_copied.qmd", drive=False, keyboard=False)
+    assert any(f.kind == "failed-request" and "extra.json" in f.message and "not copied into _site" in f.message
+               for f in report.failures), report.format()
 
 
 def test_keyboard_stays_in_slider_without_the_fix(harness_session):

@@ -103,7 +103,7 @@ def build_bundle() -> Path:
     if lock.exists():
         digest.update(lock.read_bytes())
     out = Path(tempfile.gettempdir()) / f"ojs-harness-{digest.hexdigest()[:16]}"
-    if not (out / "harness-ojs-runtime.js").exists() or not (out / "harness-page.js").exists():
+    if not all((out / f).exists() for f in ("harness-ojs-runtime.js", "harness-page.js", "harness-quarto-shim.js")):
         out.mkdir(parents=True, exist_ok=True)
         subprocess.run([NODE, str(js_dir / "build.mjs"), str(out)], cwd=REPO_ROOT, check=True)
     return out
@@ -265,7 +265,12 @@ class DeckRun:
 
     def show(self, slide: int) -> dict:
         """Make `slide` the current slide (reveal.js shows only that one) and let it settle."""
-        self.page.evaluate("(i) => window.Reveal.slide(i)", slide)
+        self.page.evaluate("""(i) => {
+          const el = document.querySelector(`section[data-harness-slide="${i}"]`);
+          const {h, v} = window.Reveal.getIndices(el);
+          window.Reveal.slide(h, v);
+          if (window.Reveal.isHarnessStandIn) el.scrollIntoView({block: "start"});
+        }""", slide)
         return self.settle()
 
     def collect(self, context: str, settled: dict | None = None, slide: int | None = None,
@@ -394,7 +399,8 @@ class HarnessSession:
         run.page.goto(url, wait_until="load")
         run.page.wait_for_function("() => window.__harness !== undefined", timeout=SETTLE_TIMEOUT_MS)
         settled = run.settle()
-        report.load_ms = (time.perf_counter() - start) * 1000
+        # In-page time from navigation start until every cell settled (falls back to wall time).
+        report.load_ms = settled.get("at") if settled.get("ok") else (time.perf_counter() - start) * 1000
         report.bytes_loaded = self.server.bytes_served
         run.collect("initial load", settled, checks=False)
         for slide in deck.slides:
@@ -483,9 +489,9 @@ def check_keyboard(run: DeckRun, slide: Slide):
     page.keyboard.press("ArrowRight")
     run.settle()
     after = page.evaluate("(id) => Number(document.querySelector(`[data-harness-range=\"${id}\"]`).value)", r["id"])
-    index = page.evaluate("() => window.Reveal.getIndices().h")
+    index = page.evaluate("() => Number((window.Reveal.getCurrentSlide() || {dataset: {}}).dataset.harnessSlide)")
     last = slide.index == len(run.deck.slides) - 1
-    what = f"keyboard: after a click on slider '{r['label']}'"
+    what = f"after a click on slider '{r['label']}'"
     if after != before:
         run.add("keyboard", f"{what}, ArrowRight moved the slider ({_fmt(before)} -> {_fmt(after)}) "
                             f"instead of going to the next slide (focus {'stayed' if focused else 'was'} in the slider)",

@@ -2,6 +2,7 @@
 //   node tests/harness/js/build.mjs <outdir>
 // -> <outdir>/harness-ojs-runtime.js (Observable runtime, stdlib, inspector, parser, checks)
 //    <outdir>/harness-page.js        (slide text: markdown + math; the reveal.js stand-in)
+//    <outdir>/harness-quarto-shim.js (checks and settling for pages rendered by real Quarto)
 import * as esbuild from "esbuild";
 import {fileURLToPath} from "node:url";
 import path from "node:path";
@@ -17,3 +18,5 @@ await esbuild.build({...common, entryPoints: [path.join(here, "harness_runtime.j
   outfile: path.join(outdir, "harness-ojs-runtime.js")});
 await esbuild.build({...common, entryPoints: [path.join(here, "page_boot.js")],
   outfile: path.join(outdir, "harness-page.js")});
+await esbuild.build({...common, format: "iife", entryPoints: [path.join(here, "quarto_shim.js")],
+  outfile: path.join(outdir, "harness-quarto-shim.js")});

@@ -295,7 +295,8 @@ async function settled(timeoutMs = 20000) {
       const activity = state.activity;
       await frame();
       await frame();
-      if (quiet() && activity === state.activity) return {ok: true, at: performance.now() - state.started};
+      // `at`: ms since navigation start (the page's cold-load time when called right after load)
+      if (quiet() && activity === state.activity) return {ok: true, at: performance.now()};
     } else {
       await new Promise(r => setTimeout(r, 5));
     }

@@ -52,11 +52,11 @@ function installStandIn() {
     isHarnessStandIn: true,
     on(type, fn) { if (!listeners.has(type)) listeners.set(type, []); listeners.get(type).push(fn); },
     off(type, fn) { listeners.set(type, (listeners.get(type) || []).filter(f => f !== fn)); },
-    getIndices() { return {h: index, v: 0}; },
+    getIndices(slide) { return {h: slide ? Math.max(0, slides.indexOf(slide)) : index, v: 0}; },
     getCurrentSlide() { return slides[index]; },
     getTotalSlides() { return slides.length; },
     isReady() { return true; },
-    slide(h) {
+    slide(h, v) {
       const previous = slides[index];
       index = Math.max(0, Math.min(slides.length - 1, h));
       emit("slidechanged", {previousSlide: previous, currentSlide: slides[index], indexh: index, indexv: 0});
