@@ -91,3 +91,32 @@ def test_deck_parsing():
     assert deck.slides[first.slide].title == "Imports"
     plots = [c for c in deck.chunks if c.looks_like_plot]
     assert len(plots) == 1 and deck.slides[plots[0].slide].title == "Sliders and a button"
+
+
+def test_emulated_site_follows_quartos_copy_rules(tmp_path):
+    """Only what `quarto render` would copy is served (rules of Quarto's resource scanner)."""
+    from harness.project import deck_options, scan_deck
+
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n")
+    js = tmp_path / "slides" / "js"
+    js.mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    for name in ("rel.arrow", "abs.arrow"):
+        (tmp_path / "data" / name).write_bytes(b"x")
+    (js / "a.js").write_text('export * as B from "./b.js";\nimport {c} from "./c.js";\nexport {e} from "./e.js";\n')
+    (js / "b.js").write_text("export const b = 1;\n")
+    (js / "c.js").write_text('import {d} from "./d.js";\nexport class C { #hidden = 1; }\nexport const c = d;\n')
+    (js / "d.js").write_text("export const d = 1;\n")
+    (js / "e.js").write_text("export const e = 1;\n")
+    deck_path = tmp_path / "slides" / "deck.qmd"
+    deck_path.write_text('---\ntitle: t\n---\n\n## s\n\n```{ojs}\nimport {c} from "./js/a.js"\n'
+                         'r = FileAttachment("../data/rel.arrow")\na = FileAttachment("/data/abs.arrow")\n```\n')
+    deck = parse_deck(deck_path)
+    site = scan_deck(deck, tmp_path, deck_options(deck, tmp_path))
+    assert {"slides/js/a.js", "slides/js/c.js", "slides/js/e.js", "data/rel.arrow"} <= site.files
+    assert "slides/js/b.js" not in site.files  # `export * as` is not followed
+    assert "slides/js/d.js" not in site.files  # c.js is not ES2020 (class field): not followed
+    assert "data/abs.arrow" not in site.files  # root-absolute: looked for beside the deck
+    assert any(p["kind"] == "unparsable-module" and p["file"].endswith("c.js") for p in site.problems)
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n  resources:\n    - data/**\n")
+    assert "data/abs.arrow" in scan_deck(deck, tmp_path, deck_options(deck, tmp_path)).files

@@ -314,7 +314,8 @@ class DeckRun:
                         self.report.warnings.append(warning)
                     continue
                 message += f"; builtins fetched from a CDN: {', '.join(loads)}"
-            self.add(kind, message, context=context)
+            # Attributed to the slide being shown or driven (the cell is named by its own failure).
+            self.add(kind, message, slide_index=slide, context=context)
         if not checks:
             return
         issues = self.page.evaluate("(o) => window.__harness.check(o)",
