@@ -34,6 +34,12 @@ def test_good_fixture_passes(harness_session):
     assert report.load_ms is not None and report.bytes_loaded > 0
 
 
+def test_race_free_shadowing_requests_nothing_from_a_cdn(harness_session):
+    report = harness_session.check_deck(FIXTURES / "good_race_free.qmd")
+    assert not report.failures, report.format()
+    assert not [w for w in report.warnings if "cdn" in w.lower()], report.format()
+
+
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_fixture_is_caught_naming_the_cell(harness_session, name):
     kinds, label, context = BROKEN[name]
