@@ -648,8 +648,8 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
     marginBottom: 48,
-    fx: {label: null},
-    x: {label: "Gradient-descent step", labelAnchor: "center", labelArrow: "none"},
+    fx: {label: null, padding: 0.12},
+    x: {label: "Gradient-descent step", labelAnchor: "center", labelArrow: "none", ticks: [0, 500, 1000]},
     y: {type: "log", label: "Top Hessian eigenvalue (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     caption: `Vermillion: sharpness λmax of full-batch GD; dashed: the stability bound 2/η. ${finals.join("; ")}.`,
     marks: [
@@ -660,17 +660,24 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
   });
 }
 
-// Final sharpness against final test loss for every run, small batches as circles and large
-// ones as squares; the caption gives the mean sharpness per batch size.
+// Final sharpness against final test loss for every run. The shape is the training budget
+// (batch size and epochs: the large-batch runs trained longer to reach the small-batch training
+// loss are a group of their own); the caption gives each group's mean train loss, test loss
+// and sharpness, because a run that simply trained less is not evidence about sharpness.
 export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "train_loss", "test_loss", "top_eigenvalue"]);
+  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "epochs", "train_loss", "test_loss", "top_eigenvalue"]);
   if (missing) return missing;
-  const rows = loaded.rows.filter((r) => r.top_eigenvalue > 0 && r.test_loss > 0);
-  const batches = [...new Set(rows.map((r) => r.batch_size))].sort((a, b) => a - b);
-  const symbol_of = (b) => (b === batches[0] ? "circle" : "square");
-  const by_batch = batches.map((b) => {
-    const group = rows.filter((r) => r.batch_size === b);
-    return `batch ${b}: mean λmax ${format_number(mean(group.map((r) => r.top_eigenvalue)))}, mean test loss ${format_number(mean(group.map((r) => r.test_loss)))} eV², mean train loss ${format_number(mean(group.map((r) => r.train_loss)))} eV²`;
+  const rows = loaded.rows
+    .filter((r) => r.top_eigenvalue > 0 && r.test_loss > 0)
+    .map((r) => ({...r, budget: `batch ${r.batch_size}, ${r.epochs} epochs`}));
+  const budgets = [...group_rows(rows, (r) => r.budget).entries()].sort(
+    ([, a], [, b]) => a[0].batch_size - b[0].batch_size || a[0].epochs - b[0].epochs,
+  );
+  const symbols = ["circle", "square", "triangle", "diamond", "star"];
+  const summary = budgets.map(([budget, group]) => {
+    const labels = [...new Set(group.map((r) => r.label))];
+    const who = labels.length === 1 ? `${labels[0]} only` : "all optimizers";
+    return `${budget} (${who}): train ${format_number(mean(group.map((r) => r.train_loss)))}, test ${format_number(mean(group.map((r) => r.test_loss)))} eV², λmax ${format_number(mean(group.map((r) => r.top_eigenvalue)))}`;
   });
   return Plot.plot({
     width,
@@ -681,11 +688,11 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     x: {type: "log", label: "Top Hessian eigenvalue at the end of training (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     y: {label: "Final test loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
     color: optimizer_scale(rows),
-    symbol: {domain: batches.map((b) => `batch ${b}`), range: batches.map(symbol_of), legend: true},
-    caption: `Circles: batch ${batches[0]}; squares: batch ${batches[batches.length - 1]}. ${by_batch.join("; ")}.`,
+    symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length]), legend: true},
+    caption: `Means per training budget: ${summary.join("; ")}.`,
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
-      Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: (d) => `batch ${d.batch_size}`, r: 8, strokeWidth: 2, title: (d) => `${d.label}, batch ${d.batch_size}, seed ${d.seed}`}),
+      Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: "budget", r: 8, strokeWidth: 2, title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`}),
     ],
   });
 }
