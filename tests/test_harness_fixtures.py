@@ -77,6 +77,20 @@ def test_keyboard_stays_in_slider_without_the_fix(harness_session):
     assert hits[0].chunk is not None and "cell 2" in str(hits[0])
 
 
+def test_stand_in_layout_when_reveal_js_is_missing(harness_session):
+    """Without node_modules/reveal.js the stand-in lays the slides out and handles the keys."""
+    saved = harness_session.reveal_dir
+    harness_session.reveal_dir = None
+    try:
+        good = harness_session.check_deck(FIXTURES / "good.qmd")
+        broken = harness_session.check_deck(FIXTURES / "bad_keyboard.qmd")
+    finally:
+        harness_session.reveal_dir = saved
+    assert not good.failures, good.format()
+    assert any("stand-in" in n for n in good.notes), good.format()
+    assert any(f.kind == "keyboard" and "ArrowRight moved the slider" in f.message for f in broken.failures), broken.format()
+
+
 def test_corner_combinations():
     assert corner_combinations(1) == [(0,), (1,)]
     assert len(corner_combinations(3)) == 8
