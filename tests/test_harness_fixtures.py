@@ -22,6 +22,7 @@ BROKEN = {
     "bad_slider_max.qmd": ({"far"}, "diverging-plot", "Learning rate=1.5"),
     "bad_overflow.qmd": ({"overflow"}, "too-tall", "initial load, slide shown"),
     "bad_not_copied.qmd": ({"cell-error"}, "not-copied", "initial load"),
+    "bad_empty_plot.qmd": ({"no-marks"}, "empty-plot", "initial load, slide shown"),
 }
 
 
