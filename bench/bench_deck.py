@@ -4,7 +4,8 @@
 
 Prints JSON: per deck, the cold-load time until every cell has settled (median of --loads fresh
 browser contexts; every request served from 127.0.0.1, everything else aborted), the bytes
-loaded by one cold load, and per slider the median and p95 latency from the input event to the
+loaded by one cold load (all, and the deck's own files without the harness's runtime, reveal.js
+and KaTeX CSS, which Quarto replaces by its own), and per slider the median and p95 latency from the input event to the
 last DOM change of a dependent cell (any other cell on the page) plus two animation frames.
 """
 
@@ -15,7 +16,6 @@ import json
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,16 +43,15 @@ def slider_values(r: dict, samples: int) -> list[float]:
 
 
 def bench_deck(session: HarnessSession, deck: Path, samples: int, loads: int) -> dict:
-    load_ms, bytes_loaded = [], None
+    load_ms, bytes_loaded, bytes_site = [], None, None
     run = None
     for i in range(loads):
         if run is not None:
             run.close()
-        start = time.perf_counter()
         run = session.open(deck)  # a fresh browser context: nothing cached
         load_ms.append(run.report.load_ms)
         if bytes_loaded is None:
-            bytes_loaded = run.report.bytes_loaded
+            bytes_loaded, bytes_site = run.report.bytes_loaded, run.report.bytes_site
     sliders = []
     try:
         for slide in run.deck.slides:
@@ -82,6 +81,7 @@ def bench_deck(session: HarnessSession, deck: Path, samples: int, loads: int) ->
         "deck": str(deck.relative_to(ROOT)) if deck.is_relative_to(ROOT) else str(deck),
         "cold_load_ms": {"median": round(statistics.median(load_ms), 1), "runs": [round(x, 1) for x in load_ms]},
         "bytes_loaded": bytes_loaded,
+        "bytes_loaded_deck_files": bytes_site,
         "sliders": sliders,
         "failures_seen_during_load": len(run.report.failures),
     }

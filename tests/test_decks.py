@@ -7,7 +7,6 @@ drives every slider through min / max / intermediate values and min-max corners,
 button, and checks the keyboard after a slider click. When `quarto` is on PATH the same checks
 run against the real `quarto render` output as well."""
 
-import shutil
 from pathlib import Path
 
 import pytest

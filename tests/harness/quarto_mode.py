@@ -19,6 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from .project import deck_options, find_project_root
 from .qmd import parse_deck
 from .runner import DeckReport, DeckRun, Failure, HarnessSession, check_keyboard, drive_slide
 
@@ -54,14 +55,10 @@ def check_rendered(session: HarnessSession, deck_path: Path, root: Path, site: P
     session.server.pages.clear()
     session.server.mounts.clear()
     session.server.mount("/", site)
-    options_width, options_height = 1050, 700
-    from .project import deck_options, find_project_root  # local: avoid a cycle at import time
-
     options = deck_options(deck, find_project_root(Path(os.path.abspath(deck_path))))
-    options_width, options_height = options.width, options.height
     evaluated = [c.index for c in deck.chunks if c.evaluates]
     plot_chunks = [c.index for c in deck.chunks if c.looks_like_plot and c.evaluates and c.shows_output]
-    run = DeckRun(session, deck, report, f"{session.server.origin}/{rel}", options_width, options_height, plot_chunks)
+    run = DeckRun(session, deck, report, f"{session.server.origin}/{rel}", options.width, options.height, plot_chunks)
     run.layout_is_quartos = True
     try:
         session.server.reset_log()

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import subprocess
 import tempfile
@@ -71,7 +70,8 @@ class DeckReport:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     load_ms: float | None = None
-    bytes_loaded: int = 0
+    bytes_loaded: int = 0  # everything served for the cold load
+    bytes_site: int = 0  # of which the deck's own files (not the runtime / reveal.js / KaTeX CSS under site_libs/)
     steps: int = 0
     suppressed: int = 0
 
@@ -403,6 +403,7 @@ class HarnessSession:
         # In-page time from navigation start until every cell settled (falls back to wall time).
         report.load_ms = settled.get("at") if settled.get("ok") else (time.perf_counter() - start) * 1000
         report.bytes_loaded = self.server.bytes_served
+        report.bytes_site = sum(n for path, status, n in self.server.log if not path.startswith(runtime_prefix() + "/"))
         run.collect("initial load", settled, checks=False)
         for slide in deck.slides:
             run.collect("initial load, slide shown", run.show(slide.index), slide=slide.index)
