@@ -56,10 +56,10 @@ def bench_deck(session: HarnessSession, deck: Path, samples: int, loads: int) ->
     try:
         for slide in run.deck.slides:
             controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
-            if not controls["ranges"]:
+            if not any(c["kind"] == "range" for c in controls["ranges"]):
                 continue
             run.show(slide.index)
-            for r in controls["ranges"]:
+            for r in [c for c in controls["ranges"] if c["kind"] == "range"]:
                 times, dependent = [], set()
                 for value in slider_values(r, samples):
                     result = run.page.evaluate(JS_LATENCY, {"id": r["id"], "value": value})

@@ -130,9 +130,13 @@ JS_FIND_CONTROLS = """(slide) => {
     const l = form && form.querySelector("label");
     return (l ? l.textContent : el.name || "").trim();
   };
-  const ranges = [...section.querySelectorAll("form input[type=range]")].filter(inCell).map((el, i) => {
+  // Sliders (what Inputs.range makes), and number boxes that are not a slider's companion
+  // (Inputs.number) when they have both a minimum and a maximum.
+  const numbers = [...section.querySelectorAll("form input[type=number]")].filter(inCell)
+    .filter(el => !el.closest("form").querySelector("input[type=range]") && el.min !== "" && el.max !== "");
+  const ranges = [...section.querySelectorAll("form input[type=range]")].filter(inCell).concat(numbers).map((el, i) => {
     el.dataset.harnessRange = `${slide}-${i}`;
-    return {id: el.dataset.harnessRange, min: Number(el.min || 0), max: Number(el.max || 100),
+    return {id: el.dataset.harnessRange, kind: el.type, min: Number(el.min || 0), max: Number(el.max || 100),
       value: Number(el.value), step: el.step, label: label(el),
       chunk: Number(el.closest("[data-harness-chunk]").dataset.harnessChunk)};
   });
@@ -431,6 +435,10 @@ def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
+def _control(r: dict) -> str:
+    return "slider" if r.get("kind", "range") == "range" else "number box"
+
+
 def drive_slide(run: DeckRun, slide: Slide):
     controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
     ranges, buttons = controls["ranges"], controls["buttons"]
@@ -448,8 +456,8 @@ def drive_slide(run: DeckRun, slide: Slide):
 
     for r in ranges:
         for value in _range_values(r):
-            apply([(r["id"], value)], f"slider '{r['label']}'")
-        apply([(r["id"], r["value"])], f"slider '{r['label']}' back to default")
+            apply([(r["id"], value)], f"{_control(r)} '{r['label']}'")
+        apply([(r["id"], r["value"])], f"{_control(r)} '{r['label']}' back to default")
     if len(ranges) > 1:
         for combo in corner_combinations(len(ranges)):
             pairs = [(r["id"], r["max"] if bit else r["min"]) for r, bit in zip(ranges, combo)]
@@ -470,9 +478,10 @@ def drive_slide(run: DeckRun, slide: Slide):
 def check_keyboard(run: DeckRun, slide: Slide):
     """After a click on a slider, ArrowRight must go to the next slide, not move the slider."""
     controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
-    if not controls["ranges"]:
+    sliders = [r for r in controls["ranges"] if r["kind"] == "range"]
+    if not sliders:
         return
-    r = controls["ranges"][0]
+    r = sliders[0]
     page = run.page
     standin = page.evaluate("() => !!(window.Reveal && window.Reveal.isHarnessStandIn)")
     run.show(slide.index)
