@@ -5,7 +5,7 @@ from __future__ import annotations
 from .arrow_io import ALLOWED_TYPES, METADATA_KEYS
 
 
-def _check_rule(entry, default_tolerance) -> str:
+def _check_rule(entry) -> str:
     if entry.tolerance is None:
         rule = "bit for bit"
     else:
@@ -76,7 +76,7 @@ def render_readme(data_files, default_tolerance) -> str:
     for entry in data_files:
         lines += [f"### `{entry.filename}` — {entry.title}", ""]
         lines += [f"- Generator: `--only {entry.name}`", f"- Supports: {entry.claim}",
-                  f"- Checked: {_check_rule(entry, default_tolerance)}", ""]
+                  f"- Checked: {_check_rule(entry)}", ""]
         lines += [entry.doc, ""]
         if entry.columns:
             lines += ["| column | type | meaning |", "|---|---|---|"]

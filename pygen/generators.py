@@ -81,14 +81,10 @@ class DataFile:
     tolerance: Tolerance | None = None  # None: bit for bit
     column_tolerance: dict = field(default_factory=dict)  # per-column overrides
     requires_package: str | None = None
-    heavy: bool = False
 
     @property
     def is_arrow(self) -> bool:
         return self.filename.endswith(".arrow")
-
-    def tolerance_for(self, column: str) -> Tolerance | None:
-        return self.column_tolerance.get(column, self.tolerance)
 
 
 class Context:
@@ -217,11 +213,10 @@ def build_bandgap_license(ctx: Context) -> str:
 
 
 _FEATURE_DOC = (
-    "136 float32 columns named as in the source, `<stat>_<property>`: for each of 34 elemental "
-    "properties (atomic number and weight, period, group, radii, electronegativities, valence "
-    "electron counts, ionization energy, melting and boiling points, density, ...) the "
-    "composition-weighted average (`avg_`), the range (`diff_` = max - min), the maximum "
-    "(`max_`) and the minimum (`min_`) over the elements of the formula"
+    "136 float32 columns named as in the source, `<stat>_<property>`: for each elemental property "
+    "the composition-weighted average (`avg_`), the range (`diff_` = max - min), the maximum "
+    "(`max_`) and the minimum (`min_`) over the elements of the formula, in that order; the 34 "
+    "properties, in order: " + "; ".join(materials.FEATURE_PROPERTIES)
 )
 
 BANDGAP = DataFile(
@@ -339,7 +334,6 @@ TRAINING_CURVES = DataFile(
     ),
     build=build_training_curves,
     tolerance=TRAINING_TOLERANCE,
-    heavy=True,
 )
 
 
@@ -393,7 +387,6 @@ HESSIAN_SPECTRUM = DataFile(
     tolerance=TRAINING_TOLERANCE,
     # eigenvalues near zero are rounding-level and carry only absolute accuracy
     column_tolerance={"eigenvalue": Tolerance(rtol=1e-6, atol=1e-8)},
-    heavy=True,
 )
 
 
@@ -449,7 +442,6 @@ HESSIAN_TRAINING = DataFile(
     tolerance=TRAINING_TOLERANCE,
     # an eigenvalue within rounding of the threshold could land on either side on another machine
     column_tolerance={"negative_count": Tolerance(rtol=0, atol=2), "negative_fraction": Tolerance(rtol=0, atol=2 / 2481)},
-    heavy=True,
 )
 
 
@@ -508,7 +500,6 @@ EDGE_OF_STABILITY = DataFile(
     ),
     build=build_edge_of_stability,
     tolerance=TRAINING_TOLERANCE,
-    heavy=True,
 )
 
 
@@ -562,7 +553,6 @@ BATCH_SHARPNESS = DataFile(
     ),
     build=build_batch_sharpness,
     tolerance=TRAINING_TOLERANCE,
-    heavy=True,
 )
 
 

@@ -38,6 +38,22 @@ CSV_SHA256 = "c87f22bd1fafefdde267388748f4b1f97083503469e7982b3e6f8383d87ca91a"
 N_ROWS = 3896
 N_FEATURES = 136
 
+# The 34 elemental properties behind the 136 features, in the source's order; each feature
+# is `<stat>_<property>` for stat in FEATURE_STATS.
+FEATURE_PROPERTIES = (
+    "Atomic number", "Atomic weight", "Period number", "Group number", "Family number",
+    "L quantum number", "Mendeleev number", "Atomic radius (Å)", "Covalent radius (Å)",
+    "Zunger radius (Å)", "Ionic radius (Å)", "Crystal radius (Å)", "Pauling EN",
+    "Martynov-Batsanov EN", "Gordy EN", "Mulliken EN", "Allen EN", "Metallic valence",
+    "Number of valence electrons", "Number of s electrons", "Number of p electrons",
+    "Number of d electrons", "Number of outer shell electrons", "First ionization energy (kJ/mol)",
+    "Polarizability", "Melting point (K)", "Boiling point (K)", "Density (g/mL)",
+    "Specific heat (J/g•K)", "Heat of fusion (kJ/mol)", "Heat of vaporization (kJ/mol)",
+    "Thermal conductivity (W/m•K)", "Heat atomization (kJ/mol)", "Cohesive energy (eV)",
+)
+FEATURE_STATS = ("avg", "diff", "max", "min")
+FEATURE_NAMES = tuple(f"{stat}_{prop}" for stat in FEATURE_STATS for prop in FEATURE_PROPERTIES)
+
 DATA_FILE = "bandgap_zhuo2018.arrow"
 LICENSE_FILE = "bandgap_zhuo2018.LICENSE"
 CITATION = (
@@ -97,7 +113,7 @@ def build_table() -> pa.Table:
         )
     source = pa_csv.read_csv(pa.py_buffer(raw))
     names = source.column_names
-    if names[:2] != ["Composition", "Eg"] or len(names) != 2 + N_FEATURES or source.num_rows != N_ROWS:
+    if names[:2] != ["Composition", "Eg"] or tuple(names[2:]) != FEATURE_NAMES or source.num_rows != N_ROWS:
         raise arrow_io.DataFileError(f"{csv_path} does not have the expected layout")
     columns = {"composition": source.column(0).to_pylist(), "band_gap_ev": source.column(1).to_numpy()}
     types = {"composition": "utf8", "band_gap_ev": "float64"}
@@ -140,8 +156,8 @@ def verify_table(table: pa.Table) -> None:
             f"{DATA_FILE} has {table.num_rows} rows and {table.num_columns} columns, "
             f"expected {N_ROWS} and {2 + N_FEATURES}"
         )
-    if table.schema.names[:2] != ["composition", "band_gap_ev"]:
-        raise arrow_io.DataFileError(f"{DATA_FILE} does not start with composition, band_gap_ev")
+    if table.schema.names[:2] != ["composition", "band_gap_ev"] or tuple(table.schema.names[2:]) != FEATURE_NAMES:
+        raise arrow_io.DataFileError(f"{DATA_FILE} does not have the columns composition, band_gap_ev and the 136 features")
     if any(table.schema.field(i).type != pa.float32() for i in range(2, table.num_columns)):
         raise arrow_io.DataFileError(f"{DATA_FILE}: feature columns must be float32")
 
