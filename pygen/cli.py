@@ -12,7 +12,14 @@ from pathlib import Path
 from . import arrow_io, materials
 from .generators import BY_NAME, DATA_FILES, Context, compare, produce, serialise
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+def _default_data_dir() -> Path:
+    # The repository's data/ when pygen runs from a checkout (or an editable install);
+    # ./data otherwise (a regular install has no repository beside the package).
+    beside = Path(__file__).resolve().parents[1] / "data"
+    return beside if (beside.parent / "pyproject.toml").exists() else Path.cwd() / "data"
+
+
+DEFAULT_DATA_DIR = _default_data_dir()
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
