@@ -9,6 +9,7 @@ as a 1050x700 box, each printed on its own page), and the Quarto part is skipped
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -113,26 +114,23 @@ def test_dry_run_lists_decks(tmp_path):
 # --- printing, on pages we control ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def session():
-    """One Chromium for the module, the harness's: Playwright's sync API allows one instance
-    per thread, so the harness tests and the plain printing tests share it."""
-    harness = pytest.importorskip("harness", reason="tests/harness/ is not available")
-    if not Path(print_pdf.CHROMIUM).exists():
-        pytest.skip(f"{print_pdf.CHROMIUM} is not installed")
-    # The harness's reveal.js mode is built for navigating on screen; its stand-in layout (every
-    # slide a 1050x700 box) is the one that prints a page per slide. reveal.js's own print
-    # layout is tested below on a deck of its own.
-    previous = os.environ.get("HARNESS_NO_REVEAL")
-    os.environ["HARNESS_NO_REVEAL"] = "1"
+def session(harness_session):
+    """The test session's one harness (tests/harness/fixtures.py): Playwright's sync API allows
+    one instance per thread, so every browser test shares its Chromium."""
+    return harness_session
+
+
+@contextlib.contextmanager
+def standin_layout(session):
+    """Build harness pages without reveal.js: the harness's reveal.js mode is made for navigating
+    on screen; its stand-in layout (every slide a 1050x700 box) prints a page per slide.
+    reveal.js's own print layout is tested below on a deck of its own."""
+    saved = session.reveal_dir
+    session.reveal_dir = None
     try:
-        harness_session = harness.HarnessSession()
+        yield
     finally:
-        if previous is None:
-            os.environ.pop("HARNESS_NO_REVEAL")
-        else:
-            os.environ["HARNESS_NO_REVEAL"] = previous
-    with harness_session:
-        yield harness_session
+        session.reveal_dir = saved
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +277,8 @@ def test_harness_page_prints_one_page_per_slide_with_vector_plots(deck_path, ses
     """The harness page of a deck runs the deck's cells like Quarto does, every slide a
     1050x700 box; each box is printed on a page of its own."""
     out = tmp_path / "deck.pdf"
-    deck, _report, url, options = session.prepare(deck_path)
+    with standin_layout(session):
+        deck, _report, url, options = session.prepare(deck_path)
     result = print_pdf.print_url(url, session.browser, print_mode=False,
                                  page_selector="section[data-harness-slide]",
                                  width=options.width, height=options.height, out=out)

@@ -24,11 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "slides" / "vendor"
 KATEX = ROOT / "vendor" / "katex"
 LIBS = ROOT / "slides" / "js" / "libs.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 # What the decks import from libs.js (the names shadow Quarto's CDN builtins).
 DECK_NAMES = {"Plot", "Inputs", "d3", "arrow", "md", "html", "htl", "tex", "svg"}
@@ -132,14 +127,10 @@ def served_root():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(harness_session):
+    """The test session's one Chromium (tests/harness/fixtures.py): Playwright's sync API allows
+    one instance per thread."""
+    return harness_session.browser
 
 
 def open_page(browser, base_url: str, html: str):
