@@ -312,9 +312,9 @@ TRAINING_CURVES = DataFile(
     name="training_curves",
     filename="training_curves.arrow",
     title="Train and test loss per epoch: SGD, momentum, Adam, AdamW, small and large batches",
-    claim="Adam vs SGD on a materials data set: adaptive methods drop the training loss fastest, "
-    "but the lowest training loss is not the lowest test loss (compare the test curves and the "
-    "seeds' spread).",
+    claim="Tests the deck's \"ADAM vs SGD\" claims on a materials data set: Adam's training loss is "
+    "lower but its test loss can be higher; small vs large batches. (The sharpness of the same runs, "
+    "for \"ADAM can converge to sharper minima than SGD with momentum\", is in batch_sharpness.arrow.)",
     doc=_NETWORK_DOC
     + f"Runs: {len(TRAINING_RUNS)} optimizers x batch sizes {list(BATCH_SIZES)} x seeds "
     f"{list(TRAINING_SEEDS)}, {EPOCHS} epochs each; settings in the schema metadata `parameters`. "
@@ -478,8 +478,9 @@ EDGE_OF_STABILITY = DataFile(
     filename="edge_of_stability.arrow",
     title="Full-batch gradient descent: the top Hessian eigenvalue against 2/eta",
     claim="Stability bound and edge of stability (Cohen et al. 2021): gradient descent with step "
-    "eta is stable only where lambda_max < 2/eta; on a real network the sharpness rises until it "
-    "reaches 2/eta and then hovers there while the loss keeps falling.",
+    "eta is stable only where lambda_max < 2/eta; on a real network full-batch gradient descent "
+    "drives the sharpness to 2/eta (from below or above) and keeps it hovering just above 2/eta "
+    "while the loss keeps falling.",
     doc=f"Gradient descent on the full training loss from the seed-{EOS_SEED} initialisation at "
     f"learning rates {list(EOS_LEARNING_RATES)}, {EOS_STEPS} steps each; the top Hessian eigenvalue "
     "(Lanczos on Hessian-vector products) at the listed steps (every 10 steps up to 100, then every 50). "
@@ -531,8 +532,8 @@ BATCH_SHARPNESS = DataFile(
     name="batch_sharpness",
     filename="batch_sharpness.arrow",
     title="Small vs large batches: sharpness and test loss at the end of training",
-    claim="Keskar et al. 2017: large-batch training tends to end in sharper minima (larger top "
-    "Hessian eigenvalue) that generalise worse than the flatter minima small batches find.",
+    claim="Tests Keskar et al. 2017 (large-batch training ends in sharper minima that generalise "
+    "worse) and the deck's \"ADAM can converge to sharper minima than SGD with momentum\".",
     doc="For every run of `training_curves.arrow`, at its last epoch: the top Hessian eigenvalue "
     "of the training loss (Lanczos) with the final train and test losses. At equal epochs (60) the "
     "large-batch runs made 14x fewer updates (as in Keskar et al.) and end at a higher training "
