@@ -10,8 +10,9 @@ Run `quarto render` first (or point --url at a running `quarto preview`). The si
 over http://127.0.0.1 by this script, because the OJS runtime refuses file:// URLs; the page is
 opened with reveal.js's `?print-pdf` print layout in Chromium (Playwright, /usr/bin/chromium),
 and the PDF is taken only after every OJS cell has settled (no cell running, no DOM change for
-a while, fonts loaded). Every request to a non-loopback address is blocked and reported:
-a deck that needs the network is a bug.
+a while, fonts loaded). Every request to a non-loopback address is blocked and reported. Exit
+code 1 when a local file is missing, a script throws or a cell shows an error (the PDF is written
+anyway); a blocked request the page recovered from is a warning (an error with --strict-offline).
 
 Pages that are not reveal.js decks (for example the test harness pages) are printed as they are.
 """
@@ -246,11 +247,6 @@ class PdfPage:
     painted_paths: int   # S/s/f/F/f*/B/B*/b/b* operators
     xobjects_drawn: int  # Do operators (images or forms)
     text_shows: int      # Tj/TJ operators
-
-
-def _resolve(objects: dict[int, bytes], value: bytes) -> bytes:
-    ref = re.fullmatch(rb"\s*(\d+)\s+0\s+R\s*", value)
-    return objects.get(int(ref.group(1)), b"") if ref else value
 
 
 def _stream(obj: bytes) -> bytes:
