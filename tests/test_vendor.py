@@ -271,3 +271,30 @@ def test_vendor_bundles_fetch_nothing():
         text = bundle.read_text()
         assert not CDN_HOSTS.search(text), f"{bundle.name} names a CDN"
         assert "import(" not in text, f"{bundle.name} has a dynamic import"
+
+
+# --- Site configuration -------------------------------------------------------------------------
+
+def test_site_config_points_at_files_that_exist():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text())
+    project = config["project"]
+    assert project["type"] == "website" and project["output-dir"] == "_site"
+    assert "format" not in config, "a project-level format would apply to the decks too (see quarto-offline.md)"
+    for pattern in project["render"]:
+        assert sorted(ROOT.glob(pattern)), f"render entry {pattern} matches no file"
+    for item in config["website"]["navbar"]["left"]:
+        assert (ROOT / item["href"]).is_file(), f"navbar link {item['href']} does not exist"
+    for page in ["index.qmd", "exercise.qmd"]:
+        front = yaml.safe_load((ROOT / page).read_text().split("---")[1])
+        assert front.get("format") == "html", f"{page} must say `format: html`"
+
+    metadata = yaml.safe_load((ROOT / "slides" / "_metadata.yml").read_text())["format"]["revealjs"]
+    slides = ROOT / "slides"
+    assert metadata["html-math-method"]["method"] == "katex"
+    assert (slides / metadata["html-math-method"]["url"] / "katex.min.js").is_file()
+    for css in metadata["css"]:
+        assert (slides / css).is_file(), css
+    assert (slides / metadata["include-after-body"]).is_file()
+    assert (metadata["width"], metadata["height"]) == (1050, 700)
