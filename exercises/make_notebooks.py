@@ -111,7 +111,8 @@ the legend as *diverged* instead of being drawn.
 """)
 
 code('''
-COLORS = {"GD": "#1f77b4", "Momentum": "#ff7f0e", "RMSProp": "#2ca02c", "Adam": "#d62728"}
+# The slides' colours (slides/js/plots.js, the Okabe-Ito palette).
+COLORS = {"GD": "#D55E00", "Momentum": "#0072B2", "RMSProp": "#009E73", "Adam": "#CC79A7"}
 
 
 def plot_paths(f, paths, title="", xlim=(-10, 10), ylim=(-6, 6), ax=None):

@@ -244,3 +244,14 @@ def test_exercise_page_links_both_files_behind_one_switch():
     assert "unit6_optimizers_solution" not in outside, "the solution is linked outside the conditional"
     for target in re.findall(r"\]\((exercises/[^)]+)\)", page):
         assert (ROOT / target).is_file(), target
+
+
+def test_notebook_colours_are_the_slides_colours():
+    import re
+
+    plots_js = (ROOT / "slides" / "js" / "plots.js").read_text()
+    deck = {name: colour.upper() for name, colour in re.findall(r'^\s*(\w+): "(#[0-9A-Fa-f]{6})"', plots_js, re.M)}
+    source = (EXERCISES / "make_notebooks.py").read_text()
+    notebook = dict(re.findall(r'"(GD|Momentum|RMSProp|Adam)": "(#[0-9A-Fa-f]{6})"', source))
+    for label, optimizer in [("GD", "gd"), ("Momentum", "momentum"), ("RMSProp", "rmsprop"), ("Adam", "adam")]:
+        assert notebook[label].upper() == deck[optimizer], f"{label}: notebook {notebook[label]}, slides {deck[optimizer]}"
