@@ -155,6 +155,7 @@ def cmd_check(entries, data_dir: Path, quiet: bool) -> int:
     for number, entry in enumerate(entries, 1):
         path = data_dir / entry.filename
         _say(quiet, f"[{number}/{len(entries)}] checking {entry.name} ({path.name})")
+        t0 = time.perf_counter()
         missing = _package_missing(entry)
         try:
             if missing:
@@ -171,7 +172,7 @@ def cmd_check(entries, data_dir: Path, quiet: bool) -> int:
             for problem in problems:
                 print(f"    {problem}", file=sys.stderr)
         else:
-            _say(quiet, "    matches")
+            _say(quiet, f"    matches ({time.perf_counter() - t0:.1f} s)")
     for note in notes:
         print(f"pygen: note: {note}", file=sys.stderr)
     elapsed = time.perf_counter() - started
