@@ -127,10 +127,14 @@ FILE = 'import {readFile} from "node:fs/promises"; const file = (p) => ({arrayBu
 def test_missing_and_corrupt_files_become_messages(tmp_path):
     corrupt = tmp_path / "corrupt.arrow"
     corrupt.write_bytes(b"this is not arrow")
+    short = tmp_path / "short.arrow"
+    short.write_bytes(b"garbage")  # apache-arrow reads these 7 bytes as an empty table
     result = node(DATA + FILE + f"""
       const missing = await load_table(file({json.dumps(str(tmp_path / "absent.arrow"))}), {{name: "data/absent.arrow"}});
       const bad = await load_table(file({json.dumps(str(corrupt))}), {{name: "data/corrupt.arrow"}});
-      console.log(JSON.stringify({{missing, bad}}));""")
+      const tiny = await load_table(file({json.dumps(str(short))}), {{name: "data/short.arrow"}});
+      console.log(JSON.stringify({{missing, bad, tiny}}));""")
+    assert result["tiny"]["status"] == "corrupt" and "not a readable Arrow file" in result["tiny"]["message"]
     assert result["missing"]["status"] == "missing"
     assert "data/absent.arrow is missing" in result["missing"]["message"]
     assert result["bad"]["status"] == "corrupt"

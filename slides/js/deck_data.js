@@ -24,6 +24,10 @@ export async function load_table(file, {name = "the data file", required_columns
     return {status: "corrupt", message: `${name} is not a readable Arrow file (${short(error)}): regenerate it with \`python -m pygen\`.`};
   }
   const columns = table.schema.fields.map((field) => field.name);
+  // apache-arrow reads some non-Arrow bytes as an empty table instead of throwing.
+  if (columns.length === 0) {
+    return {status: "corrupt", message: `${name} is not a readable Arrow file (no columns): regenerate it with \`python -m pygen\`.`};
+  }
   const absent = required_columns.filter((column) => !columns.includes(column));
   if (absent.length) {
     return {status: "corrupt", message: `${name} lacks the column(s) ${absent.join(", ")}: regenerate it with \`python -m pygen\`.`};
