@@ -624,7 +624,12 @@ def compare(entry: DataFile, path: Path, content) -> list[str]:
             existing = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             return [f"unreadable ({err})"]
-        return [] if existing == content else ["text differs"]
+        if existing == content:
+            return []
+        old_lines, new_lines = existing.splitlines(), content.splitlines()
+        line = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+        show = lambda lines: repr(lines[line][:80]) if line < len(lines) else "(end of file)"  # noqa: E731
+        return [f"text differs from line {line + 1}: {show(old_lines)} vs {show(new_lines)}"]
     try:
         existing = arrow_io.read_table(path)
     except arrow_io.DataFileError as err:
