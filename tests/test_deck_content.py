@@ -356,10 +356,28 @@ def ojs_cells(deck) -> list[str]:
     return [source for engine, source in deck["blocks"] if engine == "ojs"]
 
 
-def test_first_cell_imports_the_vendored_libraries(deck):
-    first = ojs_cells(deck)[0]
-    assert "//| output: false" in first
-    assert 'import {Plot, Inputs, d3, arrow, md, html} from "./js/libs.js"' in first
+# The builtins the deck shadows with the vendored libraries (everything Quarto's standard
+# library would otherwise fetch from a CDN and that slides/js/libs.js exports).
+SHADOWED_BUILTINS = ["Plot", "Inputs", "d3", "arrow", "Arrow", "htl", "html", "svg", "md", "tex"]
+
+
+def test_first_cell_imports_the_vendored_libraries_under_other_names(deck):
+    """The race-free pattern (tests/harness/README.md, "The import race"): the first cell imports
+    the libraries under names that are not builtins, the second defines each builtin name as an
+    ordinary cell. No cell imports a builtin name itself, which would leave the builtin in use
+    until the import arrives."""
+    first, second = ojs_cells(deck)[:2]
+    assert "//| output: false" in first and "//| output: false" in second
+    imported = re.search(r'import \{([^}]*)\} from "\./js/libs\.js"', first)
+    assert imported, "the first cell does not import ./js/libs.js"
+    pairs = dict(re.findall(r"(\w+) as (\w+)", imported.group(1)))
+    for name in SHADOWED_BUILTINS:
+        assert pairs.get(name) == f"vendored_{name}", f"{name} is not imported as vendored_{name}"
+        assert re.search(rf"^{name} = vendored_{name}$", second, re.M), f"no cell `{name} = vendored_{name}`"
+    for source in ojs_cells(deck):
+        for names in re.findall(r'import \{([^}]*)\} from "[^"]*libs\.js"', source):
+            plain = [n.strip() for n in names.split(",") if " as " not in n]
+            assert not set(plain) & set(SHADOWED_BUILTINS), f"a cell imports builtin names directly: {plain}"
 
 
 def test_no_cell_runs_a_loop_of_its_own(deck):
