@@ -185,6 +185,15 @@ def cmd_check(entries, data_dir: Path, quiet: bool) -> int:
 
 
 def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # the reader went away (`pygen --list | head`): stop quietly, like other command-line tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+def _main(argv) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     entries = _selected(parser, args.only)
