@@ -406,11 +406,88 @@ def test_file_attachments_are_relative_string_literals(deck):
 
 def test_plots_are_sized_for_the_slide(deck):
     code = "\n".join(ojs_cells(deck))
-    for call in re.findall(r"\w+_plot\([^\n]*", code):
+    calls = re.findall(r"\w+_plot\([^\n]*", code)
+    assert len(calls) >= 12
+    for call in calls:
         width = re.search(r"width:\s*(\d+)", call)
         height = re.search(r"height:\s*(\d+)", call)
         assert width and height, f"plot call without explicit width and height: {call}"
-        assert 600 <= int(width.group(1)) <= 1000 and 200 <= int(height.group(1)) <= 480, call
+        assert 500 <= int(width.group(1)) <= 1000 and 300 <= int(height.group(1)) <= 520, call
+
+
+TRAJECTORY_CALL = re.compile(r"trajectory_plot\((\w+), ([\w.]+), \{width: (\d+), height: (\d+)")
+TWO_D_SCENES = ["saddle", "ill_conditioned", "momentum", "comparison"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_trajectory_plots_have_equal_scales_and_room(deck):
+    """The 2D plots show the surfaces' geometry: one unit on x is as long as one unit on y (a
+    squashed saddle or bowl misstates its curvature), and no plot is a flat strip."""
+    script = (
+        'import {SCENE_VIEW} from "./slides/js/scenes.js";'
+        'import {frame_size} from "./slides/js/plots.js";'
+        "const sizes = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify({views: SCENE_VIEW, frames: sizes.map(([w, h]) => frame_size(w, h))}));"
+    )
+    calls = TRAJECTORY_CALL.findall("\n".join(ojs_cells(deck)))
+    assert len(calls) == 5, calls
+    sizes = [[int(w), int(h)] for _, _, w, h in calls]
+    out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(sizes)], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    seen = set()
+    for (runs, view, _, _), frame in zip(calls, result["frames"]):
+        assert frame["height"] >= 300 and frame["width"] >= 400, (view, frame)
+        scene = view.removeprefix("SCENE_VIEW.")
+        if scene in TWO_D_SCENES:
+            seen.add(scene)
+            extent = result["views"][scene]
+            x_scale = frame["width"] / (extent["x"][1] - extent["x"][0])
+            y_scale = frame["height"] / (extent["y"][1] - extent["y"][0])
+            assert abs(x_scale / y_scale - 1) < 0.01, f"{scene}: {x_scale:.1f} px per unit on x, {y_scale:.1f} on y"
+    assert seen == set(TWO_D_SCENES)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_1d_plot_shows_the_global_minimum(deck):
+    code = "\n".join(ojs_cells(deck))
+    view = re.search(r"lr_1d_view = \(\{x: SCENE_VIEW\.lr_1d\.x, y: \[(-?[\d.]+), SCENE_VIEW\.lr_1d\.y\[1\]\]\}\)", code)
+    assert view, "the 1D cell does not define its view from SCENE_VIEW.lr_1d"
+    assert re.search(r"trajectory_plot\(lr_1d_runs, lr_1d_view,", code)
+    script = (
+        'import {make_surface} from "./slides/js/surfaces.js"; import {SCENE_VIEW} from "./slides/js/scenes.js";'
+        'const f = make_surface("quartic").f; const [lo, hi] = SCENE_VIEW.lr_1d.x; let min = Infinity;'
+        "for (let i = 0; i <= 30000; i++) min = Math.min(min, f([lo + (hi - lo) * i / 30000]));"
+        "console.log(JSON.stringify({min, y: SCENE_VIEW.lr_1d.y}));"
+    )
+    out = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    lower = float(view.group(1))
+    assert out["min"] < -1.5  # f(-1.06) = -1.51: the source's [-1.5, 3] cut it off
+    assert out["min"] - 0.5 < lower < out["min"] - 0.1, f"y from {lower}: the minimum {out['min']:.3f} needs a visible margin"
+    assert out["y"][1] == 3  # the top of the source's domain is kept
+
+
+def test_readouts_sit_beside_the_plots(deck):
+    """Every interactive plot's readout is its own cell in the left column, not text on the plot."""
+    sections = slide_sections(deck["text"])
+    for title in ["Try it: escaping a saddle", "Try it: ill-conditioned bowl", "Try it: GD vs momentum",
+                  "Try it: learning rate in 1D", "Try it: four optimizers"]:
+        section = sections[title]
+        assert ":::: {.columns}" in section, title
+        left, right = section.split('::: {.column width="', 2)[1:]
+        assert "Inputs.range(" in left and "trajectory_readout(" in left, title
+        assert "trajectory_plot(" in right and "notes:" not in right, title
+
+
+def test_deck_css_is_listed_with_the_shared_css():
+    """The deck's own stylesheet comes after the folder's (Quarto appends a document's css list
+    to slides/_metadata.yml's; the deck repeats the shared entries so the order holds either way)."""
+    import yaml
+
+    shared = yaml.safe_load((ROOT / "slides" / "_metadata.yml").read_text())["format"]["revealjs"]["css"]
+    css = front_matter(deck_text())["format"]["revealjs"]["css"]
+    assert css[: len(shared)] == shared and css[-1] == "unit6.css"
+    for name in css:
+        assert (ROOT / "slides" / name).is_file(), name
 
 
 INPUT_CALL = re.compile(r"viewof\s+(\w+)\s*=\s*Inputs\.range\(\[([^\]]*)\],\s*\{([^}]*)\}\)")

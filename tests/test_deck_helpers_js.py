@@ -186,3 +186,34 @@ def test_visible_pieces_split_where_the_path_leaves_the_view():
         {"piece": 0, "x": 0, "y": 0}, {"piece": 0, "x": 0.5, "y": 0}, {"piece": 0, "x": 1, "y": 0},
         {"piece": 1, "x": 1, "y": 0.4}, {"piece": 1, "x": 0.5, "y": 0.5}, {"piece": 1, "x": 0, "y": 0.5},
     ]
+
+
+def test_readout_lines_name_each_run_then_the_notes():
+    lines = node(PLOTS + """
+      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      const runs = run_scene("comparison", {lr: 0.3, lr_adam: 0.5, steps: 50});
+      console.log(JSON.stringify(P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]})));""")
+    assert [line["text"].split(":")[0] for line in lines[:4]] == ["GD", "Momentum", "RMSProp", "ADAM"]
+    assert [line["diverged"] for line in lines[:4]] == [True, True, False, False]
+    assert all(line["swatch"] for line in lines[:4])
+    assert lines[0]["color"] == "#D55E00" and lines[3]["color"] == "#CC79A7"
+    assert [(line["text"], line["swatch"]) for line in lines[4:]] == [("ref note", False), ("a note", False)]
+
+
+def test_the_loss_curve_has_its_own_colour():
+    result = node(PLOTS + """
+      const runs = [{label: "GD", optimizer: "gd"}];
+      console.log(JSON.stringify({curve: P.SURFACE_CURVE_COLOR, reference: P.REFERENCE_COLOR, optimizers: Object.values(P.OPTIMIZER_COLORS),
+        legend: P.legend_scale(runs, {reference: true, curve: true})}));""")
+    assert result["curve"] not in result["optimizers"] and result["curve"] != result["reference"]
+
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    # Told apart from the faint grey reference at a glance (WCAG contrast ratio between the two).
+    a, b = sorted([luminance(result["curve"]), luminance(result["reference"])])
+    assert (b + 0.05) / (a + 0.05) >= 2.5
+    assert result["legend"]["domain"] == ["GD", "Loss curve f(x)", "Python reference"]
+    assert result["legend"]["range"] == ["#D55E00", result["curve"], result["reference"]]

@@ -44,8 +44,23 @@ export const NEUTRAL_COLORS = {dark: "#333333", mid: "#777777", light: "#bbbbbb"
 export const READOUT_FONT_SIZE = 17;
 const READOUT_LINE_HEIGHT = 22;
 const SURFACE_SHADE = "#3b4a5a";
+// The loss surface itself: slate, like the 2D contours, and neither an optimizer's colour nor
+// the reference's light grey (a 1D curve in grey read as the faint reference path).
+export const SURFACE_CURVE_COLOR = "#34495e";
+export const SURFACE_CURVE_LABEL = "Loss curve f(x)";
 const MARGIN_LEFT = 72;
 const MARGIN_RIGHT = 20;
+
+// Margins of the trajectory plots. A cell picks width and height so that the frame
+// (width - left - right) x (height - top - bottom) has the view's aspect ratio where the
+// surface's geometry is the point (equal scales on x and y); see frame_size.
+export const TRAJECTORY_MARGINS = {top: 16, right: MARGIN_RIGHT, bottom: 48, left: MARGIN_LEFT};
+
+// The plotting frame (inside the margins) of a trajectory plot of the given size.
+export function frame_size(width, height) {
+  const m = TRAJECTORY_MARGINS;
+  return {width: width - m.left - m.right, height: height - m.top - m.bottom};
+}
 
 // ---------------------------------------------------------------------------------------
 // Grids and levels
@@ -256,23 +271,19 @@ export function text_lines(lines, {fontSize = READOUT_FONT_SIZE, anchor = "top-l
   );
 }
 
-export function message_lines(runs, view) {
-  return runs.map((run) => ({
-    text: run_readout(run, view),
-    color: run_color(run),
-    weight: run.result.status === "diverged" ? "bold" : "normal",
-  }));
-}
-
 export function run_color(run) {
   return OPTIMIZER_COLORS[run.optimizer] ?? NEUTRAL_COLORS.dark;
 }
 
 // A Plot color scale whose legend lists the runs (and the reference when it is drawn),
 // each optimizer in its fixed deck colour.
-export function legend_scale(runs, {reference = false} = {}) {
+export function legend_scale(runs, {reference = false, curve = false} = {}) {
   const domain = runs.map((run) => run.label);
   const range = runs.map(run_color);
+  if (curve) {
+    domain.push(SURFACE_CURVE_LABEL);
+    range.push(SURFACE_CURVE_COLOR);
+  }
   if (reference) {
     domain.push(REFERENCE_LABEL);
     range.push(REFERENCE_COLOR);
@@ -313,7 +324,7 @@ export function surface_marks(surface, view, {levels = 14, nx = 160, ny = 100} =
 export function curve_marks(surface, view, {samples = 300} = {}) {
   const xs = linspace(view.x[0], view.x[1], samples);
   const points = xs.map((x, i) => ({x, y: surface.f([x]), step: i}));
-  return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: NEUTRAL_COLORS.mid, strokeWidth: 3, clip: true})];
+  return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true})];
 }
 
 // A run's path as clipped segments plus dots at the visible iterates (start point larger).
@@ -361,39 +372,76 @@ export function runs_surface(runs) {
 }
 
 // Contours (2D) or the loss curve (1D) with every run's path, the Python reference under the
-// live path when given, the legend, and a readout of each run's step, loss and divergence.
+// live path when given, and the legend. Nothing is written inside the frame (text there sat on
+// the paths): the words go into trajectory_readout, beside or under the plot.
 //   runs:      run_scene(...) output
 //   view:      SCENE_VIEW[name]
-//   reference: {runs, note} from reference_for_scene(...) (deck_data.js), or null
-export function trajectory_plot(runs, view, {width = 960, height = 380, x_label, y_label, reference = null, notes = []} = {}) {
+//   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
+export function trajectory_plot(runs, view, {width = 532, height = 504, x_label, y_label, reference = null} = {}) {
   const surface = runs_surface(runs);
-  const background = surface.dim === 1 ? curve_marks(surface, view) : surface_marks(surface, view);
+  const one_dimensional = surface.dim === 1;
+  const background = one_dimensional ? curve_marks(surface, view) : surface_marks(surface, view);
   const reference_runs = reference?.runs ?? [];
   const reference_marks = reference_runs.flatMap((run) =>
     path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
   );
   const live_marks = runs.flatMap((run) => path_marks(run, view));
-  const lines = message_lines(runs, view);
-  for (const note of [reference?.note, ...notes]) {
-    if (note) lines.push({text: note, color: NEUTRAL_COLORS.mid});
-  }
+  const m = TRAJECTORY_MARGINS;
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
+    marginTop: m.top,
+    marginLeft: m.left,
+    marginRight: m.right,
+    marginBottom: m.bottom,
     x: {domain: view.x, label: x_label, labelAnchor: "center", labelArrow: "none"},
     y: {domain: view.y, label: y_label, labelAnchor: "center", labelArrow: "none"},
-    color: legend_scale(runs, {reference: reference_runs.length > 0}),
+    color: legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional}),
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
       ...background,
       ...reference_marks,
       ...live_marks,
-      ...text_lines(lines, {frame_width: width - MARGIN_LEFT - MARGIN_RIGHT}),
     ],
   });
+}
+
+// The lines of a trajectory readout: one per run (in its optimizer's colour, bold when it
+// diverged), then the reference note and the cell's notes (grey).
+export function readout_lines(runs, view, {reference = null, notes = []} = {}) {
+  const lines = runs.map((run) => ({
+    text: run_readout(run, view),
+    color: run_color(run),
+    diverged: run.result.status === "diverged",
+    swatch: true,
+  }));
+  for (const note of [reference?.note, ...notes]) {
+    if (note) lines.push({text: note, color: NEUTRAL_COLORS.mid, diverged: false, swatch: false});
+  }
+  return lines;
+}
+
+// The readout as HTML for the slide (beside or under the plot, never on top of the paths):
+// a colour swatch per run, then the text, which wraps to the column's width.
+export function trajectory_readout(runs, view, options = {}) {
+  const panel = document.createElement("div");
+  panel.className = "readout trajectory-readout";
+  for (const line of readout_lines(runs, view, options)) {
+    const row = document.createElement("div");
+    row.className = line.swatch ? "readout-line" : "readout-line readout-note";
+    if (line.swatch) {
+      const swatch = document.createElement("span");
+      swatch.className = "readout-swatch";
+      swatch.style.background = line.color;
+      row.append(swatch);
+    }
+    const text = document.createElement("span");
+    text.textContent = line.text;
+    if (line.diverged) text.className = "diverged";
+    row.append(text);
+    panel.append(row);
+  }
+  return panel;
 }
 
 // Flat vs sharp minimum: both test-loss parabolas shifted by `shift`, the trained model at
@@ -406,7 +454,7 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     {key: "flat", label: "Flat Minimum", color: NEUTRAL_COLORS.dark, dash: "8,5"},
   ];
   const marks = [Plot.frame({stroke: NEUTRAL_COLORS.light}), Plot.ruleX([0], {stroke: NEUTRAL_COLORS.light, strokeDasharray: "2,3"})];
-  const lines = [];
+  const off_scale = [];
   for (const kind of kinds) {
     const points = xs.map((x, i) => ({x, y: curve(kind.key, x, shift), step: i}));
     marks.push(
@@ -418,7 +466,7 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     marks.push(
       Plot.dot([{x: 0, y}], {x: "x", y: "y", r: 9, fill: () => kind.label, stroke: "white", strokeWidth: 2, symbol: on_scale ? "circle" : "triangle", clip: true}),
     );
-    lines.push({text: `${kind.label}: test loss at the trained parameters = ${format_number(value)}${on_scale ? "" : " (above the plotted range, marked at the top edge)"}`, color: kind.color});
+    if (!on_scale) off_scale.push(`${kind.label}: ${format_number(value)} is above the plotted range (triangle at the top edge).`);
   }
   return Plot.plot({
     width,
@@ -429,7 +477,9 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     x: {domain: view.x, label: "Parameter Deviation", labelAnchor: "center", labelArrow: "none"},
     y: {domain: view.y, label: "Loss", labelAnchor: "center", labelArrow: "none"},
     color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
-    marks: [...marks, ...text_lines(lines, {anchor: "top-right", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT})],
+    // Under the frame, not on the curves: what the dots are, and any value beyond the view.
+    caption: ["Dots: the trained model (deviation 0) evaluated on each shifted test loss.", ...off_scale].join(" "),
+    marks,
   });
 }
 
