@@ -412,7 +412,7 @@ def test_plots_are_sized_for_the_slide(deck):
         width = re.search(r"width:\s*(\d+)", call)
         height = re.search(r"height:\s*(\d+)", call)
         assert width and height, f"plot call without explicit width and height: {call}"
-        assert 500 <= int(width.group(1)) <= 1000 and 300 <= int(height.group(1)) <= 520, call
+        assert 500 <= int(width.group(1)) <= 1000 and 280 <= int(height.group(1)) <= 520, call
 
 
 TRAJECTORY_CALL = re.compile(r"trajectory_plot\((\w+), ([\w.]+), \{width: (\d+), height: (\d+)")

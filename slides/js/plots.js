@@ -552,9 +552,12 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   const last_epoch = Math.max(...positive.map((d) => d.epoch));
   const finals = positive.filter((d) => d.epoch === last_epoch);
   const batches = [...new Set(finals.map((d) => d.batch_size))].sort((a, b) => a - b);
+  const short = (v) => v.toPrecision(3);
   const caption = batches
-    .map((b) => `batch ${b}: ` + finals.filter((d) => d.batch_size === b).map((d) => `${d.label} ${format_number(d.train)} / ${format_number(d.test)}`).join(", "))
+    .map((b) => `batch ${b}: ` + finals.filter((d) => d.batch_size === b).map((d) => `${d.label} ${short(d.train)} / ${short(d.test)}`).join(", "))
     .join("; ");
+  // Panels in batch-size order (as strings "batch size 512" would sort before "batch size 64").
+  const panels = [...new Set(summary.map((d) => d.batch_size))].sort((a, b) => a - b).map((b) => `batch size ${b}`);
   const diverged = [...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`))];
   return Plot.plot({
     width,
@@ -562,13 +565,13 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
     marginBottom: 48,
-    fx: {label: null},
+    fx: {label: null, domain: panels},
     x: {label: "Epoch", labelAnchor: "center", labelArrow: "none"},
     y: {type: "log", label: "Loss (MSE, eV²), log scale", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     color: optimizer_scale(loaded.rows),
     caption:
-      `Solid: training loss; dashed: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: range of the seeds' test loss). ` +
-      `Final train / test loss at epoch ${last_epoch}, ${caption} eV².` +
+      `Solid: training, dashed: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: the seeds' range). ` +
+      `Train / test loss (eV²) at epoch ${last_epoch}, ${caption}.` +
       (diverged.length ? ` Diverged and stopped early: ${diverged.join(", ")}.` : ""),
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
@@ -587,6 +590,18 @@ function group_rows(rows, key) {
     groups.get(k).push(row);
   }
   return groups;
+}
+
+// 0 and the powers of ten (with sign) inside the values' range, for a symlog axis.
+function decade_ticks(values) {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const ticks = [0];
+  for (let p = 1; p <= 1e6; p *= 10) {
+    if (p <= hi) ticks.push(p);
+    if (-p >= lo) ticks.unshift(-p);
+  }
+  return ticks;
 }
 
 // The whole sorted spectrum at each stage of training: rank on x, eigenvalue on a symlog y
@@ -614,7 +629,8 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     marginRight: MARGIN_RIGHT,
     marginBottom: 48,
     x: {label: "Rank of the eigenvalue (sorted, most negative first)", labelAnchor: "center", labelArrow: "none"},
-    y: {type: "symlog", label: "Hessian eigenvalue (symlog)", labelAnchor: "center", labelArrow: "none", grid: true},
+    // Decades only: symlog's default ticks crowd into one another near the top.
+    y: {type: "symlog", label: "Hessian eigenvalue (symlog)", labelAnchor: "center", labelArrow: "none", grid: true, ticks: decade_ticks(loaded.rows.map((r) => r.eigenvalue))},
     caption: `${loaded.rows.length / Math.max(1, stages.length)} eigenvalues per stage. "Negative": below −10⁻⁹ λmax (closer to 0 is rounding); "near 0": |λ| < 1% of λmax, the flat directions.`,
     color: {domain, range: domain.map((s) => STAGE_COLORS[s] ?? NEUTRAL_COLORS.dark), legend: true},
     marks: [
@@ -683,6 +699,14 @@ function side_by_side(figures, width) {
   return row;
 }
 
+// 0, about half of last, and the largest multiple of 100 up to last.
+function round_ticks(last) {
+  const unit = last >= 400 ? 100 : 10;
+  const half = Math.floor(last / 2 / unit) * unit;
+  const end = Math.floor(last / unit) * unit;
+  return [...new Set([0, half, end])];
+}
+
 // Sharpness of full-batch GD over the steps, one panel per learning rate, with the stability
 // bound 2/eta as a dashed line: the edge of stability is where the curve meets the line.
 export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {}) {
@@ -702,8 +726,10 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
     marginBottom: 48,
-    fx: {label: null, padding: 0.12},
-    x: {label: "Gradient-descent step", labelAnchor: "center", labelArrow: "none", ticks: [0, 500, 1000]},
+    fx: {label: null, padding: 0.16},
+    // Two round ticks inside every panel's steps (a tick beyond the data collided with the next
+    // panel's 0).
+    x: {label: "Gradient-descent step", labelAnchor: "center", labelArrow: "none", ticks: round_ticks(Math.max(...rows.map((r) => r.step)))},
     y: {type: "log", label: "Top Hessian eigenvalue (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     caption: `Vermillion: sharpness λmax of full-batch GD; dashed: the stability bound 2/η. ${finals.join("; ")}.`,
     marks: [
@@ -712,6 +738,20 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
       Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 2.5}),
     ],
   });
+}
+
+// A log axis' domain with some room beyond the values (dots at the extremes stay whole), and
+// 1, 2, 3, 5 times the powers of ten inside it as ticks.
+function log_axis(values, pad = 1.15) {
+  const domain = [Math.min(...values) / pad, Math.max(...values) * pad];
+  const ticks = [];
+  for (let p = 1e-6; p <= 1e6; p *= 10) {
+    for (const m of [1, 2, 3, 5]) {
+      const v = Number((m * p).toPrecision(1));
+      if (v >= domain[0] && v <= domain[1]) ticks.push(v);
+    }
+  }
+  return {domain, ticks};
 }
 
 // Final sharpness against final test loss for every run. The shape is the training budget
@@ -738,9 +778,9 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     height,
     marginLeft: MARGIN_LEFT + 10,
     marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
-    x: {type: "log", label: "Top Hessian eigenvalue at the end of training (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
-    y: {label: "Final test loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
+    marginBottom: 54,
+    x: {type: "log", label: "Top Hessian eigenvalue at the end of training (log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g", labelOffset: 38, ...log_axis(rows.map((r) => r.top_eigenvalue))},
+    y: {label: "Final test loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true, inset: 10},
     color: optimizer_scale(rows),
     symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length]), legend: true},
     caption: `Means per training budget: ${summary.join("; ")}.`,
