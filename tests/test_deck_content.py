@@ -472,7 +472,7 @@ def test_readouts_sit_beside_the_plots(deck):
     for title in ["Try it: escaping a saddle", "Try it: ill-conditioned bowl", "Try it: GD vs momentum",
                   "Try it: learning rate in 1D", "Try it: four optimizers"]:
         section = sections[title]
-        assert ":::: {.columns}" in section, title
+        assert ":::: {.columns .try-it}" in section, title
         left, right = section.split('::: {.column width="', 2)[1:]
         assert "Inputs.range(" in left and "trajectory_readout(" in left, title
         assert "trajectory_plot(" in right and "notes:" not in right, title
@@ -568,6 +568,16 @@ def test_landing_page():
     for hint in ["?print-pdf", "data/"]:
         assert hint in text
     assert re.search(r"\bS\b|`s`", text) and re.search(r"\bF\b|`f`", text)
+
+
+def test_landing_page_names_the_data_slides_by_their_titles(deck):
+    titles = {s["title"] for s in deck["slides"]}
+    rows = re.findall(r"^\| \[`([\w.]+\.arrow)`\][^|]*\|[^|]*\| ([^|]*) \|$", INDEX.read_text(encoding="utf-8"), re.M)
+    assert len(rows) >= 7
+    for name, slide in rows:
+        if name in {"reference_trajectories.arrow", "bandgap_zhuo2018.arrow"}:
+            continue  # every "try it" slide / all network experiments
+        assert slide in titles, f"index.qmd names the slide of {name} {slide!r}, which is not a slide title"
 
 
 # ---------------------------------------------------------------------------------------
