@@ -55,7 +55,8 @@ EOS_SEED = 0
 # Training goes through XLA's matrix kernels, whose blocking and summation order depend on
 # the CPU and the thread count; float64 results can then differ in the last bits between
 # machines, and training carries such differences forward. Measured: regenerating everything
-# with one XLA thread instead of two moved no stored value by more than about 1e-10 relative.
+# with one XLA thread instead of two, or with XLA limited to SSE4.2 instead of AVX-512, moved
+# no stored value by more than 1e-9 relative (see data/README.md).
 # These files are compared with this tolerance; everything else bit for bit.
 TRAINING_TOLERANCE = Tolerance(rtol=1e-6, atol=1e-9)
 
