@@ -656,8 +656,9 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     height,
     marginLeft: 70,
     marginBottom: 48,
-    x: {type: "log", label: "Training loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
-    y: {label: "Fraction of negative eigenvalues", labelAnchor: "center", labelArrow: "none", grid: true, percent: false},
+    // Insets keep the first and last epochs' dots whole inside the frame.
+    x: {type: "log", label: "Training loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g", inset: 12},
+    y: {label: "Fraction of negative eigenvalues", labelAnchor: "center", labelArrow: "none", grid: true, percent: false, inset: 12},
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
       Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 2}),
@@ -677,8 +678,8 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     height,
     marginLeft: 70,
     marginBottom: 48,
-    x: {label: "Epoch", labelAnchor: "center", labelArrow: "none"},
-    y: {label: "Curvature", labelAnchor: "center", labelArrow: "none", grid: true},
+    x: {label: "Epoch", labelAnchor: "center", labelArrow: "none", inset: 8},
+    y: {label: "Curvature", labelAnchor: "center", labelArrow: "none", grid: true, inset: 8},
     color: {domain: ["top eigenvalue λmax", "trace / 10"], range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
@@ -695,6 +696,9 @@ function side_by_side(figures, width) {
   row.style.gap = "20px";
   row.style.width = `${width}px`;
   row.style.alignItems = "flex-end";
+  // A figure (a plot with a legend) would otherwise keep the browser's 40 px side margins and
+  // shrink below its explicit width.
+  for (const figure of figures) figure.style.margin = "0";
   row.append(...figures);
   return row;
 }
@@ -807,7 +811,7 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
     marginRight: MARGIN_RIGHT,
     marginBottom: 48,
     x: {domain: [0, top], label: "Measured band gap Eg (eV)", labelAnchor: "center", labelArrow: "none"},
-    y: {label: "Number of measurements", labelAnchor: "center", labelArrow: "none", grid: true},
+    y: {label: "Number of measurements", labelAnchor: "center", labelArrow: "none", grid: true, nice: true},
     caption: `${gaps.length} measurements of ${formulas} distinct formulas; Eg from ${format_number(sorted[0])} to ${format_number(sorted[sorted.length - 1])} eV, median ${format_number(median)} eV.`,
     marks: [
       Plot.frame({stroke: NEUTRAL_COLORS.light}),
