@@ -41,7 +41,8 @@ SCENES = {
     },
     "lr_1d": {
         "defaults": {"lr": 0.1, "steps": 5.0},
-        "view": {"x": [-1.5, 1.5], "y": [-1.5, 3.0]},
+        # The source's view stopped at -1.5, just above the global minimum f(-1.06) = -1.51.
+        "view": {"x": [-1.5, 1.5], "y": [-1.75, 3.0]},
         "surface": lambda v: ("quartic", {}),
         # The quartic's own box [-10, 10]: beyond it every learning rate on the slider diverges.
         "box": lambda: None,

@@ -1,10 +1,17 @@
 // The deck's only door to third-party code. Quarto's OJS standard library would fetch d3,
 // Plot, Inputs, htl, md, tex and apache-arrow from CDNs at run time, which fails in a lecture
-// hall without network. The first cell of every deck imports these names instead, which
-// shadows the builtins for the whole page:
+// hall without network. The first cells of every deck import these under other names and
+// bind the builtin names to them with ordinary cells, which exist from the page's first frame
+// (a plain `import {Plot} ...` loses a race: cells would first fetch the CDN builtins, see
+// tests/harness/README.md, "The import race"):
 //
 //   //| output: false
-//   import {Plot, Inputs, d3, arrow, md, html, tex} from "./js/libs.js"
+//   import {Plot as vendored_Plot, Inputs as vendored_Inputs, md as vendored_md} from "./js/libs.js"
+//
+//   //| output: false
+//   Plot = vendored_Plot
+//   Inputs = vendored_Inputs
+//   md = vendored_md
 //
 // Every import below is a static `import ... from` of a file in ../vendor/ (built by
 // scripts/build_vendor.mjs from package-lock.json): Quarto's resource scanner follows exactly

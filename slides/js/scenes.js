@@ -35,7 +35,8 @@ const SCENES = {
   },
   lr_1d: {
     defaults: {lr: 0.1, steps: 5},
-    view: {x: [-1.5, 1.5], y: [-1.5, 3]},
+    // The source's view stopped at -1.5, just above the global minimum f(-1.06) = -1.51.
+    view: {x: [-1.5, 1.5], y: [-1.75, 3]},
     surface: () => ({name: "quartic", params: {}}),
     // The quartic's own box [-10, 10]: beyond it every learning rate on the slider diverges.
     box: () => null,

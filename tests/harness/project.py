@@ -94,9 +94,12 @@ def deck_options(deck: Deck, root: Path) -> DeckOptions:
         opts = _revealjs_options(meta)
         merged = _deep_merge(merged, {k: v for k, v in opts.items() if k not in PATH_LISTS})
         for key, target in (("css", css), ("include-after-body", includes), ("include-in-header", headers)):
-            if key in opts:  # a later file replaces the list (an empty list switches it off)
+            if key in opts:
+                # Quarto's mergeConfigs (src/core/config.ts, mergeArrayCustomizer): a later list is
+                # appended to the earlier one and repeats are dropped, keeping the last occurrence.
                 value = opts[key] or []
-                target[:] = [absolute(base / v) for v in ([value] if isinstance(value, str) else value)]
+                combined = target + [absolute(base / v) for v in ([value] if isinstance(value, str) else value)]
+                target[:] = [path for i, path in enumerate(combined) if path not in combined[i + 1:]]
         if "html-math-method" in opts:
             math = (base, opts["html-math-method"])
     options = DeckOptions(width=int(merged.get("width", 1050)), height=int(merged.get("height", 700)),
