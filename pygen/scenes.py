@@ -8,6 +8,7 @@ import json
 
 from .checks import check_finite, check_name
 from .runner import run
+from .schedules import SCHEDULE_NAMES, make_schedule
 from .surfaces import make_surface
 
 # Each scene's start point and surface come from the professor's source; the box is the
@@ -64,6 +65,26 @@ SCENES = {
     "flat_sharp": {
         "defaults": {"shift": 0.0},
         "view": {"x": [-1.0, 1.0], "y": [0.0, 5.0]},
+        "surface": None,
+        "paths": lambda v: [],
+    },
+    # The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
+    "nesterov": {
+        "defaults": {"lr": 0.05, "alpha": 0.9, "steps": 40.0},
+        "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
+        "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
+        "paths": lambda v: [
+            {"label": "Momentum", "optimizer": "momentum",
+             "config": {"lr": v["lr"], "hyper": {"alpha": v["alpha"]}, "start": [-8.0, -4.0], "steps": v["steps"]}},
+            {"label": "Nesterov", "optimizer": "nesterov",
+             "config": {"lr": v["lr"], "hyper": {"alpha": v["alpha"]}, "start": [-8.0, -4.0], "steps": v["steps"]}},
+        ],
+    },
+    # No optimizer: eta_t of every schedule over t = 0..T (schedule_curves). The view's x is the
+    # longest horizon on the slider; a plot shows t from 0 to the current T.
+    "schedules": {
+        "defaults": {"lr": 0.5, "total_steps": 100.0, "warmup_steps": 10.0, "step_size": 25.0, "factor": 0.5, "gamma": 0.97},
+        "view": {"x": [0.0, 300.0], "y": [0.0, 1.05]},
         "surface": None,
         "paths": lambda v: [],
     },
@@ -129,3 +150,51 @@ def flat_sharp_loss(kind, theta, shift):
 
 def flat_sharp_losses(shift):
     return {"sharp": flat_sharp_loss("sharp", 0.0, shift), "flat": flat_sharp_loss("flat", 0.0, shift)}
+
+
+SCHEDULE_LABELS = {
+    "constant": "Constant",
+    "step": "Step decay",
+    "exponential": "Exponential",
+    "cosine": "Cosine",
+    "warmup_cosine": "Warm-up + cosine",
+}
+
+
+def _schedule_params(name, v):
+    """The parameters each schedule takes from the schedules scene's sliders."""
+    if name == "step":
+        return {"step_size": v["step_size"], "factor": v["factor"]}
+    if name == "exponential":
+        return {"gamma": v["gamma"]}
+    if name == "cosine":
+        return {"total_steps": v["total_steps"]}
+    if name == "warmup_cosine":
+        return {"warmup_steps": v["warmup_steps"], "total_steps": v["total_steps"]}
+    return {}
+
+
+def schedule_curves(values=None):
+    """eta_t = lr_at(t, eta_0) of every schedule for t = 0, 1, ..., T.
+
+    ``[{label, schedule, params, points: [[t, lr], ...], message}]``. A schedule the settings
+    make invalid (a warm-up not shorter than T) has no points and says why in ``message``.
+    """
+    v = _scene_values("schedules", values)
+    curves = []
+    for name in SCHEDULE_NAMES:
+        params = _schedule_params(name, v)
+        curve = {"label": SCHEDULE_LABELS[name], "schedule": name, "params": params, "points": [], "message": None}
+        try:
+            lr_at = make_schedule(name, params)
+        except ValueError as error:
+            curve["message"] = str(error)
+            curves.append(curve)
+            continue
+        # t runs over the integers 0..T as the JS loop `t <= T` does (int: power_int counts with it).
+        t = 0
+        while t <= v["total_steps"]:
+            curve["points"].append([t, lr_at(t, v["lr"])])
+            t += 1
+        curves.append(curve)
+    return curves

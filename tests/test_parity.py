@@ -188,6 +188,34 @@ def test_scenes_identical(node):
             assert (bits(decode_numbers(js_path["numbers"])) == bits(python_numbers(py_path["result"]))).all(), name
 
 
+SCHEDULE_SCENE_SETTINGS = [
+    {},
+    {"lr": 1.0, "total_steps": 300.0, "warmup_steps": 40.0, "step_size": 1.0, "factor": 0.1, "gamma": 0.8},
+    {"lr": 0.05, "total_steps": 50.0, "warmup_steps": 0.0, "step_size": 50.0, "factor": 0.95, "gamma": 0.995},
+    {"lr": 0.35, "total_steps": 170.0, "warmup_steps": 17.0, "step_size": 13.0, "factor": 0.35, "gamma": 0.935},
+    {"total_steps": 20.0, "warmup_steps": 20.0},  # invalid warm-up: no points, the same message
+]
+
+
+@pytest.mark.parametrize("values", SCHEDULE_SCENE_SETTINGS)
+def test_schedule_curves_identical(node, values):
+    py = scenes.schedule_curves(values)
+    js = node.call("schedule_curves", values=values)
+    assert [c["schedule"] for c in py] == schedules.SCHEDULE_NAMES
+    assert [(c["label"], c["schedule"], c["params"], c["message"]) for c in js] == \
+        [(c["label"], c["schedule"], c["params"], c["message"]) for c in py]
+    for js_curve, py_curve in zip(js, py):
+        py_numbers = [float(v) for point in py_curve["points"] for v in point]
+        js_numbers = decode_numbers(js_curve["numbers"])
+        assert len(js_numbers) == len(py_numbers), py_curve["schedule"]
+        assert (bits(js_numbers) == bits(py_numbers)).all(), py_curve["schedule"]
+        if py_curve["message"] is None:
+            total = int(scenes.scene_defaults("schedules")["total_steps"] if "total_steps" not in values else values["total_steps"])
+            assert [p[0] for p in py_curve["points"]] == list(range(total + 1))
+        else:
+            assert py_curve["points"] == []
+
+
 def test_names_and_defaults_agree(node):
     js = node.call("names")
     assert js["surfaces"] == surfaces.SURFACE_NAMES

@@ -4,6 +4,7 @@
 
 import {check_finite, check_name} from "./checks.js";
 import {run} from "./runner.js";
+import {SCHEDULE_NAMES, make_schedule} from "./schedules.js";
 import {make_surface} from "./surfaces.js";
 
 // Each scene's start point and surface come from the professor's source; the box is the
@@ -56,6 +57,24 @@ const SCENES = {
   flat_sharp: {
     defaults: {shift: 0},
     view: {x: [-1, 1], y: [0, 5]},
+    surface: null,
+    paths: () => [],
+  },
+  // The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
+  nesterov: {
+    defaults: {lr: 0.05, alpha: 0.9, steps: 40},
+    view: {x: [-10, 5], y: [-5, 5]},
+    surface: () => ({name: "elongated_bowl", params: {a: 15}}),
+    paths: (v) => [
+      {label: "Momentum", optimizer: "momentum", config: {lr: v.lr, hyper: {alpha: v.alpha}, start: [-8, -4], steps: v.steps}},
+      {label: "Nesterov", optimizer: "nesterov", config: {lr: v.lr, hyper: {alpha: v.alpha}, start: [-8, -4], steps: v.steps}},
+    ],
+  },
+  // No optimizer: eta_t of every schedule over t = 0..T (schedule_curves). The view's x is the
+  // longest horizon on the slider; a plot shows t from 0 to the current T.
+  schedules: {
+    defaults: {lr: 0.5, total_steps: 100, warmup_steps: 10, step_size: 25, factor: 0.5, gamma: 0.97},
+    view: {x: [0, 300], y: [0, 1.05]},
     surface: null,
     paths: () => [],
   },
@@ -123,4 +142,41 @@ export function flat_sharp_loss(kind, theta, shift) {
 
 export function flat_sharp_losses(shift) {
   return {sharp: flat_sharp_loss("sharp", 0, shift), flat: flat_sharp_loss("flat", 0, shift)};
+}
+
+export const SCHEDULE_LABELS = {
+  constant: "Constant",
+  step: "Step decay",
+  exponential: "Exponential",
+  cosine: "Cosine",
+  warmup_cosine: "Warm-up + cosine",
+};
+
+// The parameters each schedule takes from the schedules scene's sliders.
+function schedule_params(name, v) {
+  if (name === "step") return {step_size: v.step_size, factor: v.factor};
+  if (name === "exponential") return {gamma: v.gamma};
+  if (name === "cosine") return {total_steps: v.total_steps};
+  if (name === "warmup_cosine") return {warmup_steps: v.warmup_steps, total_steps: v.total_steps};
+  return {};
+}
+
+// eta_t = lr_at(t, eta_0) of every schedule for t = 0, 1, ..., T:
+// [{label, schedule, params, points: [[t, lr], ...], message}]. A schedule the settings make
+// invalid (a warm-up not shorter than T) has no points and says why in `message`.
+export function schedule_curves(values = {}) {
+  const v = scene_values("schedules", values);
+  return SCHEDULE_NAMES.map((name) => {
+    const params = schedule_params(name, v);
+    const curve = {label: SCHEDULE_LABELS[name], schedule: name, params, points: [], message: null};
+    let lr_at;
+    try {
+      lr_at = make_schedule(name, params);
+    } catch (error) {
+      curve.message = error.message;
+      return curve;
+    }
+    for (let t = 0; t <= v.total_steps; t++) curve.points.push([t, lr_at(t, v.lr)]);
+    return curve;
+  });
 }
