@@ -389,10 +389,36 @@ def test_no_cell_runs_a_loop_of_its_own(deck):
 
 def test_every_interactive_cell_uses_the_scenes_api(deck):
     code = "\n".join(ojs_cells(deck))
-    for scene in ["saddle", "ill_conditioned", "momentum", "lr_1d", "comparison"]:
+    for scene in ["saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"]:
         assert re.search(rf'run_scene\("{scene}"', code), f"no cell runs the scene {scene}"
         assert f"SCENE_VIEW.{scene}" in code
     assert "flat_sharp_losses(" in code and "SCENE_VIEW.flat_sharp" in code
+    assert "schedule_curves(sched_values)" in code and "SCENE_VIEW.schedules" in code
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_every_scene_is_on_a_slide(deck):
+    """A scene the twins define but no slide uses would be reference data nobody sees."""
+    script = 'import {SCENE_NAMES} from "./slides/js/scenes.js"; console.log(JSON.stringify(SCENE_NAMES));'
+    names = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    code = "\n".join(ojs_cells(deck))
+    for name in names:
+        assert f"SCENE_VIEW.{name}" in code, f"the scene {name} is on no slide"
+
+
+# The "Try it" slides the source did not have: each follows the source slide whose formulas it
+# makes interactive.
+ADDED_TRY_IT = {
+    "Try it: momentum vs Nesterov": "Momentum vs Nesterov: comparison",
+    "Try it: learning-rate schedules": "Learning rate schedules",
+}
+
+
+def test_added_try_it_slides_follow_their_formulas(deck):
+    titles = [s["title"] for s in deck["slides"]]
+    for added, after in ADDED_TRY_IT.items():
+        assert added in titles, f"the slide {added!r} is missing"
+        assert titles[titles.index(added) - 1] == after, f"{added!r} does not come right after {after!r}"
 
 
 def test_file_attachments_are_relative_string_literals(deck):
@@ -416,7 +442,7 @@ def test_plots_are_sized_for_the_slide(deck):
 
 
 TRAJECTORY_CALL = re.compile(r"trajectory_plot\((\w+), ([\w.]+), \{width: (\d+), height: (\d+)")
-TWO_D_SCENES = ["saddle", "ill_conditioned", "momentum", "comparison"]
+TWO_D_SCENES = ["saddle", "ill_conditioned", "momentum", "nesterov", "comparison"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -430,7 +456,7 @@ def test_trajectory_plots_have_equal_scales_and_room(deck):
         "console.log(JSON.stringify({views: SCENE_VIEW, frames: sizes.map(([w, h]) => frame_size(w, h))}));"
     )
     calls = TRAJECTORY_CALL.findall("\n".join(ojs_cells(deck)))
-    assert len(calls) == 5, calls
+    assert len(calls) == 6, calls
     sizes = [[int(w), int(h)] for _, _, w, h in calls]
     out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(sizes)], cwd=ROOT, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
@@ -468,12 +494,14 @@ def test_readouts_sit_beside_the_plots(deck):
     """Every interactive plot's readout is its own cell in the left column, not text on the plot."""
     sections = slide_sections(deck["text"])
     for title in ["Try it: escaping a saddle", "Try it: ill-conditioned bowl", "Try it: GD vs momentum",
-                  "Try it: learning rate in 1D", "Try it: four optimizers"]:
+                  "Try it: momentum vs Nesterov", "Try it: learning rate in 1D", "Try it: four optimizers",
+                  "Try it: learning-rate schedules"]:
         section = sections[title]
         assert ":::: {.columns .try-it}" in section, title
         left, right = section.split('::: {.column width="', 2)[1:]
-        assert "Inputs.range(" in left and "trajectory_readout(" in left, title
-        assert "trajectory_plot(" in right and "notes:" not in right, title
+        kind = "schedule" if "schedules" in title else "trajectory"
+        assert "Inputs.range(" in left and f"{kind}_readout(" in left, title
+        assert f"{kind}_plot(" in right and "notes:" not in right, title
 
 
 def test_deck_css_is_listed_with_the_shared_css():
@@ -528,6 +556,9 @@ SCENE_OF_INPUT = {
     "lr_1d": {"lr_1d": "lr", "epochs_1d": "steps"},
     "comparison": {"lr_opt": "lr", "lr_adam": "lr_adam", "steps_opt": "steps"},
     "flat_sharp": {"dshift": "shift"},
+    "nesterov": {"lr_nag": "lr", "alpha_nag": "alpha", "steps_nag": "steps"},
+    "schedules": {"lr_sched": "lr", "total_sched": "total_steps", "warmup_sched": "warmup_steps",
+                  "step_size_sched": "step_size", "factor_sched": "factor", "gamma_sched": "gamma"},
 }
 
 
@@ -547,7 +578,7 @@ def test_slider_defaults_equal_the_scene_defaults(deck):
 
 def test_buttons_reset_or_reseed(deck):
     code = "\n".join(ojs_cells(deck))
-    for button in ["btn_saddle", "btn_cond", "btn_mom", "reset_btn_1d", "btn_opt"]:
+    for button in ["btn_saddle", "btn_cond", "btn_mom", "btn_nag", "reset_btn_1d", "btn_opt", "btn_sched"]:
         match = re.search(rf'viewof {button} = Inputs\.button\("Reset / Re-run", \{{reduce: \(\) => (\w+)\(', code)
         assert match, f"{button} is not a Reset / Re-run button with an action"
         assert match.group(1) == ("set_input" if button == "btn_saddle" else "reset_inputs")

@@ -147,7 +147,7 @@ def test_live_paths_equal_the_python_reference_at_the_defaults():
       import {run_scene, scene_defaults} from "./slides/js/scenes.js";
       const loaded = await load_table(file("data/reference_trajectories.arrow"), {name: "ref"});
       const out = {};
-      for (const name of ["saddle", "ill_conditioned", "momentum", "lr_1d", "comparison"]) {
+      for (const name of ["saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"]) {
         const values = scene_defaults(name);
         const live = run_scene(name, values);
         const at_defaults = scene_reference(loaded, name, values, live);
@@ -217,3 +217,42 @@ def test_the_loss_curve_has_its_own_colour():
     assert (b + 0.05) / (a + 0.05) >= 2.5
     assert result["legend"]["domain"] == ["GD", "Loss curve f(x)", "Python reference"]
     assert result["legend"]["range"] == ["#D55E00", result["curve"], result["reference"]]
+
+
+def test_nesterov_has_its_own_colour_on_its_slide():
+    result = node(PLOTS + """
+      import {run_scene} from "./slides/js/scenes.js";
+      const runs = run_scene("nesterov");
+      console.log(JSON.stringify({optimizers: runs.map((r) => r.optimizer), colors: runs.map(P.run_color), all: P.OPTIMIZER_COLORS}));""")
+    assert result["optimizers"] == ["momentum", "nesterov"]
+    assert result["colors"] == [result["all"]["momentum"], result["all"]["nesterov"]]
+    assert result["all"]["nesterov"] not in {c for name, c in result["all"].items() if name != "nesterov"}
+
+
+def test_dodge_keeps_order_gap_and_extent():
+    result = node(PLOTS + "console.log(JSON.stringify([P.dodge([300, 380, 384, 382, 384], 20, 384), P.dodge([10, 200], 20, 384), P.dodge([-5, 0], 20, 384)]));")
+    crowded, apart, above = result
+    assert apart == [10, 200]  # labels that do not collide stay where their lines end
+    assert max(crowded) == 384 and min(crowded) >= 0
+    order = sorted(range(5), key=lambda i: ([300, 380, 384, 382, 384][i], i))
+    placed = [crowded[i] for i in order]
+    assert all(b - a >= 20 for a, b in zip(placed, placed[1:])), placed
+    assert above[0] >= 0 and above[1] - above[0] >= 20
+
+
+def test_schedule_readout_reads_the_curves_at_half_and_full_horizon():
+    result = node(PLOTS + """
+      import {schedule_curves} from "./slides/js/scenes.js";
+      const ok = P.schedule_readout_rows(schedule_curves());
+      const bad = P.schedule_readout_rows(schedule_curves({total_steps: 50, warmup_steps: 50}));
+      console.log(JSON.stringify({ok, bad}));""")
+    ok = result["ok"]
+    assert (ok["half"], ok["horizon"]) == (50, 100)
+    values = {row["label"]: row["values"] for row in ok["rows"]}
+    assert values["Constant"] == ["0.5", "0.5"]
+    assert values["Cosine"] == ["0.25", "0"]  # eta_0 / 2 at T/2, as the slide's formula says
+    assert values["Step decay"] == ["0.125", "0.03125"]  # halved at t = 25, 50, 75, 100
+    bad = {row["label"]: row for row in result["bad"]["rows"]}
+    assert bad["Warm-up + cosine"]["values"] is None
+    assert "must exceed warmup_steps" in bad["Warm-up + cosine"]["note"]
+    assert bad["Cosine"]["values"] == ["0.25", "0"]
