@@ -183,12 +183,13 @@ REFERENCE_TRAJECTORIES = DataFile(
     "(drawn faintly under each live path; the parity test compares them).",
     doc="For every scene of `pygen.scenes` (one per interactive cell), `run_scene(name, "
     "scene_defaults(name))`: one row per step of each path, as `pygen.runner.run` returns it. "
-    "The `flat_sharp` scene has no optimizer path and so no rows.",
+    "The `flat_sharp` and `schedules` scenes have no optimizer path and so no rows (their "
+    "defaults are still recorded in the metadata).",
     columns=(
         Column("scene", "utf8", "scene name (`pygen.scenes.SCENE_NAMES`)"),
         Column("path", "int32", "index of the path within the scene, in `scene_configs` order"),
-        Column("label", "utf8", 'legend label ("GD", "Momentum", "RMSProp", "ADAM")'),
-        Column("optimizer", "utf8", "optimizer id (`gd`, `momentum`, `rmsprop`, `adam`)"),
+        Column("label", "utf8", 'legend label ("GD", "Momentum", "Nesterov", "RMSProp", "ADAM")'),
+        Column("optimizer", "utf8", "optimizer id (`gd`, `momentum`, `nesterov`, `rmsprop`, `adam`)"),
         Column("step", "int32", "number of updates made (row t holds the parameters after t updates)"),
         Column("dim", "int32", "dimension of the surface (1 for the quartic of `lr_1d`, else 2)"),
         Column("theta0", "float64", "first coordinate (x)"),
