@@ -1,6 +1,7 @@
 """The Unit 6 deck against the professor's source text.
 
-The source (`seed/000_049a4a1a2ed32fe3.txt` in the shared folder) is the lecture as plain text:
+The source (`slides/source/unit6_source.txt`, a copy of the professor's
+`shared/seed/000_049a4a1a2ed32fe3.txt`) is the lecture as plain text:
 slide titles on their own unindented lines, bullets indented with "•", math in \\( \\) and
 \\[ \\], and six interactive Observable cells pasted as code. These tests parse it and check
 that `slides/unit6.qmd` keeps every title in order, every bullet and formula, the inputs of
@@ -28,8 +29,12 @@ INDEX = ROOT / "index.qmd"
 SEED_NAME = "000_049a4a1a2ed32fe3.txt"
 
 
-def find_seed() -> Path | None:
-    """The source lives in the shared folder beside the repo (../shared or ../../shared in CI)."""
+# The professor's text the deck was ported from, kept in the repo so these tests always run.
+SEED = ROOT / "slides" / "source" / "unit6_source.txt"
+
+
+def find_shared_seed() -> Path | None:
+    """The professor's current copy lives in the shared folder beside the repo (../shared in CI)."""
     candidates = [os.environ.get("UNIT6_SEED", "")]
     for parent in [ROOT, *ROOT.parents][:4]:
         candidates.append(str(parent / "shared" / "seed" / SEED_NAME))
@@ -40,8 +45,12 @@ def find_seed() -> Path | None:
     return None
 
 
-SEED = find_seed()
-needs_seed = pytest.mark.skipif(SEED is None, reason=f"the professor's source {SEED_NAME} is not in a shared/seed folder beside the repo")
+@pytest.mark.skipif(find_shared_seed() is None, reason=f"no shared/seed/{SEED_NAME} beside the repo to compare with")
+def test_the_ported_source_is_the_professors_current_text():
+    """If the professor edits the lecture text, the deck must be ported again."""
+    assert SEED.read_bytes() == find_shared_seed().read_bytes(), (
+        f"{find_shared_seed()} differs from {SEED}: port the changes into slides/unit6.qmd, then copy the text over")
+
 
 # ---------------------------------------------------------------------------------------
 # Parsing the source text
@@ -196,7 +205,6 @@ def deck():
 # ---------------------------------------------------------------------------------------
 # The parser itself (so that a broken parser cannot make the order test pass vacuously)
 
-@needs_seed
 def test_seed_parser_finds_the_lecture(seed):
     assert seed["title_block"] == [
         "Mathematical Foundations of AI & ML",
@@ -229,7 +237,6 @@ def test_title_slide(deck):
     assert front["format"] == "revealjs" or "revealjs" in front["format"]
 
 
-@needs_seed
 def test_every_source_heading_appears_in_order(seed, deck):
     wanted = [heading_key(h) for h in seed["headings"]]
     have = [heading_key(h) for h in all_headings(deck["markdown"])]
@@ -242,7 +249,6 @@ def test_every_source_heading_appears_in_order(seed, deck):
             pytest.fail(f"source heading {title!r} is {'out of order' if earlier else 'missing'} in the deck")
 
 
-@needs_seed
 def test_source_slide_titles_are_slides(seed, deck):
     titles = {heading_key(s["title"]) for s in deck["slides"]}
     sub_headings = {"Mathematical Definition", "Geometric Intuition"}
@@ -251,7 +257,6 @@ def test_source_slide_titles_are_slides(seed, deck):
             assert heading_key(heading) in titles, f"{heading!r} is not a slide title (## heading)"
 
 
-@needs_seed
 def test_every_bullet_and_formula_is_on_the_slides(seed, deck):
     markdown = normalise(deck["markdown"])
     for text in seed["bullets"] + seed["paragraphs"]:
@@ -268,7 +273,6 @@ def test_columns_layout(deck):
     assert body.count('::: {.column width="50%"}') == 2
 
 
-@needs_seed
 def test_mermaid_genealogy(seed, deck):
     mermaid = [source for engine, source in deck["blocks"] if engine == "mermaid"]
     assert len(mermaid) == 1
@@ -277,7 +281,6 @@ def test_mermaid_genealogy(seed, deck):
         assert normalise(line) in lines, f"mermaid line {line!r} missing"
 
 
-@needs_seed
 def test_gaps_are_filled(seed, deck):
     for gap in seed["gaps"]:
         assert gap not in deck["text"], "the [INSERT ...] placeholder is still in the deck"
@@ -318,7 +321,6 @@ def test_every_citation_has_a_full_bib_entry(deck):
         assert re.search(r"\b(publisher|journal|booktitle)\s*=", entries[key]), f"@{key} lacks its publisher/venue"
 
 
-@needs_seed
 def test_source_citations_are_kept_and_books_are_right(seed, deck):
     source_keys = set(re.findall(r"\[@([\w-]+)\]", SEED.read_text(encoding="utf-8")))
     assert source_keys == {"goodfellow2016deep", "mcclarren2021machine", "neuer2024machine"}
@@ -535,7 +537,6 @@ def range_inputs(code: str) -> dict[str, dict]:
     return inputs
 
 
-@needs_seed
 def test_inputs_have_the_source_ranges_defaults_and_labels(seed, deck):
     source = range_inputs("\n".join(seed["cells"]))
     ours = range_inputs("\n".join(ojs_cells(deck)))
