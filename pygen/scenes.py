@@ -9,6 +9,7 @@ import json
 from .checks import check_finite, check_name
 from .runner import run
 from .schedules import SCHEDULE_NAMES, make_schedule
+from .portable_math import PI, cos, sin
 from .surfaces import make_surface
 
 # Each scene's start point and surface come from the professor's source; the box is the
@@ -87,6 +88,16 @@ SCENES = {
         "view": {"x": [0.0, 300.0], "y": [0.0, 1.05]},
         "surface": None,
         "paths": lambda v: [],
+    },
+    # The quadratic 1/2 theta^T R diag(lambda1, lambda2) R^T theta: its Hessian is the same
+    # everywhere, and its eigenvalues and eigenvector angle are the sliders. Both eigenvector
+    # components of the start are nonzero at every angle the slider offers except a few
+    # (GD then stays on one eigenvector, which is worth seeing too).
+    "hessian": {
+        "defaults": {"lambda1": 1.0, "lambda2": 10.0, "angle_deg": 30.0, "lr": 0.18, "steps": 30.0},
+        "view": {"x": [-5.0, 5.0], "y": [-5.0, 5.0]},
+        "surface": lambda v: ("quadratic", {"lambda1": v["lambda1"], "lambda2": v["lambda2"], "angle_deg": v["angle_deg"]}),
+        "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-4.0, 3.0], "steps": v["steps"]}}],
     },
 }
 
@@ -198,3 +209,40 @@ def schedule_curves(values=None):
             t += 1
         curves.append(curve)
     return curves
+
+
+def hessian_summary(values=None):
+    """What the Hessian of the hessian scene says about the critical point at 0.
+
+    ``{hessian: [[a11, a12], [a12, a22]], eigenvalues: [lambda1, lambda2],
+    eigenvectors: [[c, s], [-s, c]], classification, kappa, lr_bound}``. The eigenpairs are the
+    surface's construction parameters (exact), not a numerical eigensolver's output, so a zero
+    eigenvalue is exactly zero and the classification cannot flip on a rounding error.
+    classification: "minimum" (both > 0), "maximum" (both < 0), "saddle" (opposite signs),
+    "degenerate" (an eigenvalue is 0: the second-derivative test cannot decide).
+    kappa = lambda_max / lambda_min when both are > 0, else None; lr_bound = 2 / lambda_max
+    (GD's stability bound) when lambda_max > 0, else None.
+    """
+    v = _scene_values("hessian", values)
+    hessian = scene_surface("hessian", v).hessian([0.0, 0.0])
+    angle = v["angle_deg"] * PI / 180
+    c = cos(angle)
+    s = sin(angle)
+    l1, l2 = v["lambda1"], v["lambda2"]
+    lambda_max = l1 if l1 > l2 else l2
+    lambda_min = l2 if l1 > l2 else l1
+    classification = "degenerate"
+    if lambda_min > 0:
+        classification = "minimum"
+    elif lambda_max < 0:
+        classification = "maximum"
+    elif lambda_min < 0 < lambda_max:
+        classification = "saddle"
+    return {
+        "hessian": hessian,
+        "eigenvalues": [l1, l2],
+        "eigenvectors": [[c, s], [-s, c]],
+        "classification": classification,
+        "kappa": lambda_max / lambda_min if lambda_min > 0 else None,
+        "lr_bound": 2 / lambda_max if lambda_max > 0 else None,
+    }

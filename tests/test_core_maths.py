@@ -183,3 +183,82 @@ def test_runner_reports_the_learning_rate_of_each_step():
                          "schedule_params": {"step_size": 2, "factor": 0.5}, "start": [1.0, 0.0], "steps": 4})
     assert [row["lr"] for row in result["rows"]] == [0.1, 0.1, 0.05, 0.05, 0.025]
     assert [row["theta"][0] for row in result["rows"]][:3] == [1.0, 0.8, 0.64]
+
+
+# ----- the Hessian scene's summary -----------------------------------------------------
+
+HESSIAN_SLIDER_LAMBDAS = [-5.0, -2.5, -0.5, 0.0, 0.5, 1.0, 4.5, 10.0]
+HESSIAN_SLIDER_ANGLES = [0.0, 30.0, 45.0, 90.0, 135.0, 180.0]
+
+
+def expected_classification(values):
+    """The second-derivative test from numpy's eigenvalues (a zero eigenvalue is exact on the slider)."""
+    if 0.0 in values:
+        return "degenerate"
+    if all(v > 0 for v in values):
+        return "minimum"
+    if all(v < 0 for v in values):
+        return "maximum"
+    return "saddle"
+
+
+@pytest.mark.parametrize("angle", HESSIAN_SLIDER_ANGLES)
+def test_hessian_summary_agrees_with_numpy_eigh(angle):
+    from pygen.scenes import hessian_summary
+
+    for lambda1 in HESSIAN_SLIDER_LAMBDAS:
+        for lambda2 in HESSIAN_SLIDER_LAMBDAS:
+            summary = hessian_summary({"lambda1": lambda1, "lambda2": lambda2, "angle_deg": angle})
+            hessian = np.array(summary["hessian"])
+            np.testing.assert_array_equal(hessian, hessian.T)
+            values, _ = np.linalg.eigh(hessian)
+            np.testing.assert_allclose(sorted(summary["eigenvalues"]), values, atol=1e-13)
+            assert summary["eigenvalues"] == [lambda1, lambda2]
+            vectors = np.array(summary["eigenvectors"])
+            np.testing.assert_allclose(vectors @ vectors.T, np.eye(2), atol=1e-15)
+            for value, vector in zip(summary["eigenvalues"], vectors):
+                np.testing.assert_allclose(hessian @ vector, value * vector, atol=1e-13)
+            # numpy's eigenvalues are rounded (1e-16 instead of 0): classify the exact slider values,
+            # and check that numpy agrees wherever its signs are unambiguous
+            assert summary["classification"] == expected_classification([lambda1, lambda2])
+            if all(abs(v) > 1e-9 for v in values):
+                assert summary["classification"] == expected_classification(list(values))
+            lambda_min, lambda_max = values
+            if lambda_min > 1e-9:
+                assert summary["kappa"] == pytest.approx(lambda_max / lambda_min, rel=1e-12)
+            else:
+                assert summary["kappa"] is None
+            if lambda_max > 1e-9:
+                assert summary["lr_bound"] == pytest.approx(2 / lambda_max, rel=1e-12)
+            else:
+                assert summary["lr_bound"] is None
+
+
+@pytest.mark.parametrize("lambda_max", [2.0, 10.0])
+def test_hessian_scene_gd_bound_is_where_gd_starts_to_diverge(lambda_max):
+    """The bound the readout states is the real one: GD on the scene converges just below it and
+    runs out of the box just above it."""
+    from pygen.scenes import hessian_summary, run_scene
+
+    values = {"lambda1": 1.0, "lambda2": lambda_max, "angle_deg": 30.0, "steps": 100.0}
+    bound = hessian_summary(values)["lr_bound"]
+    below = run_scene("hessian", {**values, "lr": bound * 0.97})[0]["result"]
+    above = run_scene("hessian", {**values, "lr": bound * 1.05})[0]["result"]
+    assert below["status"] == "completed" and below["rows"][-1]["loss"] < below["rows"][0]["loss"]
+    assert above["status"] == "diverged" and above["reason"] == "left_box"
+
+
+def test_hessian_scene_escapes_along_a_negative_eigenvalue():
+    """At a saddle, GD from the scene's start comes in along the positive direction and leaves
+    along the negative one, by the factor 1 - eta lambda per step."""
+    from pygen.scenes import hessian_summary, run_scene
+
+    values = {"lambda1": -1.0, "lambda2": 10.0, "angle_deg": 30.0, "lr": 0.1, "steps": 10.0}
+    summary = hessian_summary(values)
+    assert summary["classification"] == "saddle"
+    rows = run_scene("hessian", values)[0]["result"]["rows"]
+    v_negative, v_positive = np.array(summary["eigenvectors"])
+    along = [float(np.array(r["theta"]) @ v_negative) for r in rows]
+    across = [float(np.array(r["theta"]) @ v_positive) for r in rows]
+    np.testing.assert_allclose(along[1:], np.array(along[:-1]) * 1.1, rtol=1e-12)
+    np.testing.assert_allclose(across[1:], np.array(across[:-1]) * 0.0, atol=1e-12)

@@ -216,6 +216,37 @@ def test_schedule_curves_identical(node, values):
             assert py_curve["points"] == []
 
 
+HESSIAN_SCENE_SETTINGS = [
+    {},  # the defaults: a minimum, kappa 10
+    {"lambda1": -1.0, "lambda2": 10.0, "angle_deg": 30.0},  # saddle
+    {"lambda1": -5.0, "lambda2": -3.0, "angle_deg": 165.0},  # maximum
+    {"lambda1": 0.0, "lambda2": 4.5, "angle_deg": 90.0},  # degenerate (zero eigenvalue)
+    {"lambda1": 0.0, "lambda2": -2.5, "angle_deg": 45.0},  # degenerate, no positive direction
+    {"lambda1": 7.5, "lambda2": 7.5, "angle_deg": 180.0},  # isotropic: kappa 1
+    {"lambda1": 10.0, "lambda2": 0.5, "angle_deg": 135.0, "lr": 0.5, "steps": 100.0},
+]
+
+
+@pytest.mark.parametrize("values", HESSIAN_SCENE_SETTINGS)
+def test_hessian_summary_identical(node, values):
+    py = scenes.hessian_summary(values)
+    js = node.call("hessian_summary", values=values)
+    assert js["classification"] == py["classification"]
+    assert js["kappa_defined"] == (py["kappa"] is not None)
+    assert js["lr_bound_defined"] == (py["lr_bound"] is not None)
+    optional = [v for v in (py["kappa"], py["lr_bound"]) if v is not None]
+    py_numbers = [*(v for row in py["hessian"] for v in row), *py["eigenvalues"],
+                  *(v for row in py["eigenvectors"] for v in row), *optional]
+    js_numbers = decode_numbers(js["numbers"])
+    assert len(js_numbers) == len(py_numbers) == 10 + len(optional)
+    assert (bits(js_numbers) == bits(py_numbers)).all(), values
+
+
+def test_hessian_summary_settings_cover_every_classification():
+    kinds = {scenes.hessian_summary(values)["classification"] for values in HESSIAN_SCENE_SETTINGS}
+    assert kinds == {"minimum", "maximum", "saddle", "degenerate"}
+
+
 def test_names_and_defaults_agree(node):
     js = node.call("names")
     assert js["surfaces"] == surfaces.SURFACE_NAMES

@@ -60,7 +60,8 @@ def test_reference_trajectories_are_the_runner_output_bit_for_bit():
     assert got == expected
     bits = lambda rows: np.array([v for r in rows for v in r[4:9]], dtype="<f8").view("<u8")  # noqa: E731
     assert np.array_equal(bits(got), bits(expected))
-    assert {r["scene"] for r in table} == {"saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"}
+    assert {r["scene"] for r in table} == {"saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison",
+                                           "hessian"}
 
 
 CHILD = """

@@ -6,6 +6,7 @@ import {check_finite, check_name} from "./checks.js";
 import {run} from "./runner.js";
 import {SCHEDULE_NAMES, make_schedule} from "./schedules.js";
 import {make_surface} from "./surfaces.js";
+import {PI, cos, sin} from "./portable_math.js";
 
 // Each scene's start point and surface come from the professor's source; the box is the
 // plotted view widened by half its size on every side, so a path that leaves it is reported
@@ -77,6 +78,16 @@ const SCENES = {
     view: {x: [0, 300], y: [0, 1.05]},
     surface: null,
     paths: () => [],
+  },
+  // The quadratic 1/2 theta^T R diag(lambda1, lambda2) R^T theta: its Hessian is the same
+  // everywhere, and its eigenvalues and eigenvector angle are the sliders. Both eigenvector
+  // components of the start are nonzero at every angle the slider offers except a few
+  // (GD then stays on one eigenvector, which is worth seeing too).
+  hessian: {
+    defaults: {lambda1: 1, lambda2: 10, angle_deg: 30, lr: 0.18, steps: 30},
+    view: {x: [-5, 5], y: [-5, 5]},
+    surface: (v) => ({name: "quadratic", params: {lambda1: v.lambda1, lambda2: v.lambda2, angle_deg: v.angle_deg}}),
+    paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [-4, 3], steps: v.steps}}],
   },
 };
 
@@ -179,4 +190,36 @@ export function schedule_curves(values = {}) {
     for (let t = 0; t <= v.total_steps; t++) curve.points.push([t, lr_at(t, v.lr)]);
     return curve;
   });
+}
+
+// What the Hessian of the hessian scene says about the critical point at 0:
+//   {hessian: [[a11, a12], [a12, a22]], eigenvalues: [lambda1, lambda2],
+//    eigenvectors: [[c, s], [-s, c]], classification, kappa, lr_bound}
+// The eigenpairs are the surface's construction parameters (exact), not a numerical
+// eigensolver's output, so a zero eigenvalue is exactly zero and the classification cannot
+// flip on a rounding error. classification: "minimum" (both > 0), "maximum" (both < 0),
+// "saddle" (opposite signs), "degenerate" (an eigenvalue is 0: the second-derivative test
+// cannot decide). kappa = lambda_max / lambda_min when both are > 0, else null; lr_bound =
+// 2 / lambda_max (GD's stability bound) when lambda_max > 0, else null.
+export function hessian_summary(values = {}) {
+  const v = scene_values("hessian", values);
+  const hessian = scene_surface("hessian", v).hessian([0, 0]);
+  const angle = v.angle_deg * PI / 180;
+  const c = cos(angle);
+  const s = sin(angle);
+  const [l1, l2] = [v.lambda1, v.lambda2];
+  const lambda_max = l1 > l2 ? l1 : l2;
+  const lambda_min = l1 > l2 ? l2 : l1;
+  let classification = "degenerate";
+  if (lambda_min > 0) classification = "minimum";
+  else if (lambda_max < 0) classification = "maximum";
+  else if (lambda_min < 0 && lambda_max > 0) classification = "saddle";
+  return {
+    hessian,
+    eigenvalues: [l1, l2],
+    eigenvectors: [[c, s], [-s, c]],
+    classification,
+    kappa: lambda_min > 0 ? lambda_max / lambda_min : null,
+    lr_bound: lambda_max > 0 ? 2 / lambda_max : null,
+  };
 }

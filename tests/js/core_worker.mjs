@@ -34,6 +34,18 @@ const handlers = {
     scenes.run_scene(name, values).map(({label, optimizer, result}) => ({label, optimizer, ...encode_result(result)})),
   schedule_curves: ({values}) =>
     scenes.schedule_curves(values).map(({label, schedule, params, points, message}) => ({label, schedule, params, message, numbers: encode(points.flat())})),
+  // Numbers (matrix, eigenvalues, eigenvectors, then kappa and lr_bound when defined) as raw
+  // float64; which of kappa / lr_bound are null is said separately.
+  hessian_summary: ({values}) => {
+    const h = scenes.hessian_summary(values);
+    const optional = [h.kappa, h.lr_bound].filter((v) => v !== null);
+    return {
+      classification: h.classification,
+      kappa_defined: h.kappa !== null,
+      lr_bound_defined: h.lr_bound !== null,
+      numbers: encode([...h.hessian.flat(), ...h.eigenvalues, ...h.eigenvectors.flat(), ...optional]),
+    };
+  },
   surface: ({name, params, thetas}) => {
     const s = surfaces.make_surface(name, params);
     return {numbers: encode(thetas.flatMap((t) => [s.f(t), ...s.grad(t), ...s.hessian(t).flat()]))};
