@@ -391,11 +391,12 @@ def test_no_cell_runs_a_loop_of_its_own(deck):
 
 def test_every_interactive_cell_uses_the_scenes_api(deck):
     code = "\n".join(ojs_cells(deck))
-    for scene in ["saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"]:
+    for scene in ["saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison", "hessian"]:
         assert re.search(rf'run_scene\("{scene}"', code), f"no cell runs the scene {scene}"
         assert f"SCENE_VIEW.{scene}" in code
     assert "flat_sharp_losses(" in code and "SCENE_VIEW.flat_sharp" in code
     assert "schedule_curves(sched_values)" in code and "SCENE_VIEW.schedules" in code
+    assert "hessian_summary(hess_values)" in code
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -411,6 +412,7 @@ def test_every_scene_is_on_a_slide(deck):
 # The "Try it" slides the source did not have: each follows the source slide whose formulas it
 # makes interactive.
 ADDED_TRY_IT = {
+    "Try it: Hessian eigenvalues": "Eigenvalues of the Hessian",
     "Try it: momentum vs Nesterov": "Momentum vs Nesterov: comparison",
     "Try it: learning-rate schedules": "Learning rate schedules",
 }
@@ -444,7 +446,7 @@ def test_plots_are_sized_for_the_slide(deck):
 
 
 TRAJECTORY_CALL = re.compile(r"trajectory_plot\((\w+), ([\w.]+), \{width: (\d+), height: (\d+)")
-TWO_D_SCENES = ["saddle", "ill_conditioned", "momentum", "nesterov", "comparison"]
+TWO_D_SCENES = ["saddle", "ill_conditioned", "momentum", "nesterov", "comparison", "hessian"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -458,7 +460,7 @@ def test_trajectory_plots_have_equal_scales_and_room(deck):
         "console.log(JSON.stringify({views: SCENE_VIEW, frames: sizes.map(([w, h]) => frame_size(w, h))}));"
     )
     calls = TRAJECTORY_CALL.findall("\n".join(ojs_cells(deck)))
-    assert len(calls) == 6, calls
+    assert len(calls) == 7, calls
     sizes = [[int(w), int(h)] for _, _, w, h in calls]
     out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(sizes)], cwd=ROOT, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
@@ -495,15 +497,16 @@ def test_the_1d_plot_shows_the_global_minimum(deck):
 def test_readouts_sit_beside_the_plots(deck):
     """Every interactive plot's readout is its own cell in the left column, not text on the plot."""
     sections = slide_sections(deck["text"])
-    for title in ["Try it: escaping a saddle", "Try it: ill-conditioned bowl", "Try it: GD vs momentum",
-                  "Try it: momentum vs Nesterov", "Try it: learning rate in 1D", "Try it: four optimizers",
-                  "Try it: learning-rate schedules"]:
+    for title in ["Try it: Hessian eigenvalues", "Try it: escaping a saddle", "Try it: ill-conditioned bowl",
+                  "Try it: GD vs momentum", "Try it: momentum vs Nesterov", "Try it: learning rate in 1D",
+                  "Try it: four optimizers", "Try it: learning-rate schedules"]:
         section = sections[title]
         assert ":::: {.columns .try-it}" in section, title
         left, right = section.split('::: {.column width="', 2)[1:]
         kind = "schedule" if "schedules" in title else "trajectory"
-        assert "Inputs.range(" in left and f"{kind}_readout(" in left, title
-        assert f"{kind}_plot(" in right and "notes:" not in right, title
+        readout = "hessian" if "Hessian" in title else kind
+        assert "Inputs.range(" in left and f"{readout}_readout(" in left, title
+        assert f"{kind}_plot(" in right and "notes:" not in right and "_readout(" not in right, title
 
 
 def test_deck_css_is_listed_with_the_shared_css():
@@ -560,6 +563,8 @@ SCENE_OF_INPUT = {
     "nesterov": {"lr_nag": "lr", "alpha_nag": "alpha", "steps_nag": "steps"},
     "schedules": {"lr_sched": "lr", "total_sched": "total_steps", "warmup_sched": "warmup_steps",
                   "step_size_sched": "step_size", "factor_sched": "factor", "gamma_sched": "gamma"},
+    "hessian": {"lambda1_hess": "lambda1", "lambda2_hess": "lambda2", "angle_hess": "angle_deg", "lr_hess": "lr",
+                "steps_hess": "steps"},
 }
 
 
@@ -579,12 +584,22 @@ def test_slider_defaults_equal_the_scene_defaults(deck):
 
 def test_buttons_reset_or_reseed(deck):
     code = "\n".join(ojs_cells(deck))
-    for button in ["btn_saddle", "btn_cond", "btn_mom", "btn_nag", "reset_btn_1d", "btn_opt", "btn_sched"]:
+    for button in ["btn_saddle", "btn_cond", "btn_mom", "btn_nag", "reset_btn_1d", "btn_opt", "btn_sched", "btn_hess"]:
         match = re.search(rf'viewof {button} = Inputs\.button\("Reset / Re-run", \{{reduce: \(\) => (\w+)\(', code)
         assert match, f"{button} is not a Reset / Re-run button with an action"
         assert match.group(1) == ("set_input" if button == "btn_saddle" else "reset_inputs")
     assert "viewof seed_saddle = Inputs.number(" in code
     assert "new_seed(" in code
+
+
+def test_reset_buttons_put_every_slider_of_their_scene_back(deck):
+    """A Reset button moves each of its scene's sliders to that slider's own scene default."""
+    code = "\n".join(ojs_cells(deck))
+    calls = re.findall(r'reset_inputs\(\{([^}]*)\}, scene_defaults\("(\w+)"\)\)', code)
+    assert {scene for _, scene in calls} == set(SCENE_OF_INPUT) - {"saddle", "flat_sharp"}
+    for pairs, scene in calls:
+        reset = {name: key for key, name in re.findall(r"(\w+): viewof (\w+)", pairs)}
+        assert reset == SCENE_OF_INPUT[scene], f"the {scene} Reset button moves {reset}, not {SCENE_OF_INPUT[scene]}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -256,3 +256,79 @@ def test_schedule_readout_reads_the_curves_at_half_and_full_horizon():
     assert bad["Warm-up + cosine"]["values"] is None
     assert "must exceed warmup_steps" in bad["Warm-up + cosine"]["note"]
     assert bad["Cosine"]["values"] == ["0.25", "0"]
+
+
+SCENES = 'import * as S from "./slides/js/scenes.js";'
+
+
+def test_hessian_entries_have_three_significant_digits_and_no_rounding_noise():
+    result = node(PLOTS + SCENES + """
+      console.log(JSON.stringify([
+        P.hessian_entries(S.hessian_summary()),
+        P.hessian_entries(S.hessian_summary({angle_deg: 90, lambda1: -2})),
+        [P.format_significant(0.000123456), P.format_significant(-12345.6), P.format_significant(2), P.format_significant(-0.5)],
+      ]));""")
+    defaults, rotated, formats = result
+    assert defaults == [["3.25", "-3.9"], ["-3.9", "7.75"]]
+    # cos(90°) is 6e-17 in floating point: the off-diagonal entry is rounding noise, shown as 0
+    assert rotated == [["10", "0"], ["0", "-2"]]
+    assert formats == ["1.23e-4", "-1.23e+4", "2", "-0.5"]
+
+
+def test_hessian_lines_say_what_the_eigenvalues_mean():
+    result = node(PLOTS + SCENES + """
+      const at = (values, lr) => P.hessian_lines(S.hessian_summary(values), {lr});
+      console.log(JSON.stringify({
+        minimum: at({}, 0.18), too_fast: at({}, 0.25), saddle: at({lambda1: -1}, 0.18),
+        maximum: at({lambda1: -5, lambda2: -3}, 0.1), zero: at({lambda1: 0, lambda2: 4}, 0.1),
+      }));""")
+    minimum = result["minimum"]
+    assert minimum[0] == "Eigenvalues: λ₁ = 1, λ₂ = 10"
+    assert "a minimum" in minimum[1] and minimum[2] == "κ = λmax/λmin = 10"
+    assert minimum[3] == "GD stable for η < 2/λmax = 0.2; η = 0.18 is below"
+    assert result["too_fast"][3].endswith("η = 0.25 is NOT below")
+    saddle = result["saddle"]
+    assert "a saddle" in saddle[1] and "not defined" in saddle[2]
+    assert saddle[-1] == "GD moves away along λ₁ (×1.18 per step)"
+    maximum = result["maximum"]
+    assert "a maximum" in maximum[1] and "not defined" in maximum[2] and maximum[3].startswith("No bound on η")
+    assert maximum[-1] == "GD moves away along λ₁ (×1.5 per step) and λ₂ (×1.3 per step)"
+    zero = result["zero"]
+    assert "degenerate" in zero[1] and "not defined" in zero[2] and "2/λmax = 0.5" in zero[3]
+    assert len(zero) == 4  # nothing moves away: no negative eigenvalue
+
+
+def test_eigenvector_labels_sit_inside_the_view_off_the_path():
+    result = node(PLOTS + SCENES + """
+      const view = S.SCENE_VIEW.hessian;
+      const out = [];
+      for (let angle = 0; angle <= 180; angle += 5) {
+        for (const [lambda1, lr] of [[1, 0.18], [-1, 0.18], [0.5, 0.05]]) {
+          const values = {angle_deg: angle, lambda1, lr};
+          const runs = S.run_scene("hessian", values);
+          out.push({values, iterates: runs[0].result.rows.map((r) => r.theta),
+                    lines: P.eigenvector_lines(S.hessian_summary(values), view, {runs})});
+        }
+      }
+      console.log(JSON.stringify({view, out}));""")
+    view = result["view"]
+    clear = 0
+    for case in result["out"]:
+        lines = case["lines"]
+        assert [line["label"]["text"].split(" = ")[0] for line in lines] == ["λ₁", "λ₂"]
+        for line in lines:
+            label, segment = line["label"], line["segment"]
+            assert abs(label["x"]) <= 0.72 * 5 + 1e-9 and abs(label["y"]) <= 0.72 * 5 + 1e-9, case["values"]
+            # the text runs towards the middle, so it stays inside the frame
+            if label["anchor"] != "start" or label["dx"] == 0:
+                assert label["anchor"] == ("end" if label["x"] > 0 else "start"), (case["values"], label)
+            # the line crosses the whole view through the origin
+            ends = [(segment["x1"], segment["y1"]), (segment["x2"], segment["y2"])]
+            for x, y in ends:
+                assert x in view["x"] or y in view["y"]
+            (x1, y1), (x2, y2) = ends
+            assert abs(x1 * y2 - x2 * y1) < 1e-9
+            distance = min(((label["x"] - p[0]) ** 2 + (label["y"] - p[1]) ** 2) ** 0.5 for p in case["iterates"])
+            clear += distance > 0.5
+    # a label on an iterate happens only where the path covers both halves of a line near and far
+    assert clear >= 0.95 * 2 * len(result["out"]), clear
