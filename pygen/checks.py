@@ -19,7 +19,11 @@ def is_number(value):
 
 
 def check_finite(what, value):
-    if not is_number(value) or not math.isfinite(value):
+    try:
+        finite = is_number(value) and math.isfinite(float(value))
+    except OverflowError:  # an int beyond the float range: JavaScript would read it as Infinity
+        finite = False
+    if not finite:
         raise ValueError(f"{what} must be a finite number, got {format_value(value)}")
     return float(value)
 
@@ -85,6 +89,11 @@ def format_number(x):
 def format_value(value):
     if isinstance(value, float):
         return format_number(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return format_number(float(value))  # the double JavaScript would have read
+        except OverflowError:
+            return "Infinity" if value > 0 else "-Infinity"
     if value is None:
         return "undefined"
     try:

@@ -21,7 +21,10 @@ CONFIG_DEFAULTS = {
     "noise_seed": 0,
     "box": None,
 }
-CONFIG_KEYS = ["surface", "optimizer", "lr", "start", "steps", *CONFIG_DEFAULTS]
+REQUIRED_KEYS = ["surface", "optimizer", "lr", "start", "steps"]
+CONFIG_KEYS = [*REQUIRED_KEYS, *CONFIG_DEFAULTS]
+# A run is drawn on a slide: far beyond this a browser tab would hang, not teach.
+MAX_STEPS = 100000
 
 
 def _all_finite(values):
@@ -75,15 +78,17 @@ def run(config):
     for key in config:
         if key not in CONFIG_KEYS:
             raise ValueError(f"unknown config key {json.dumps(key)}; expected one of: {', '.join(CONFIG_KEYS)}")
-    cfg = {**CONFIG_DEFAULTS, **config}
-    for key in ("surface", "optimizer", "lr", "start", "steps"):
-        if key not in cfg:
+    for key in REQUIRED_KEYS:
+        if key not in config:
             raise ValueError(f"config is missing {json.dumps(key)}")
+    cfg = {**CONFIG_DEFAULTS, **config}
     surface = make_surface(cfg["surface"], cfg["surface_params"])
     optimizer = make_optimizer(cfg["optimizer"], cfg["hyper"])
     lr_at = make_schedule(cfg["schedule"], cfg["schedule_params"])
     base_lr = check_non_negative("lr", cfg["lr"])
     steps = check_count("steps", cfg["steps"])
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be at most {MAX_STEPS}, got {steps}")
     perturb = make_noise(cfg["noise_std"], check_integer("noise_seed", cfg["noise_seed"]))
     box = _check_box(cfg["box"] if cfg["box"] is not None else surface.box, surface.dim)
     state = optimizer.init(_check_start(cfg["start"], surface.dim, box))

@@ -6,7 +6,7 @@ Twin of ``slides/js/schedules.js``. Powers are repeated products and the cosine 
 
 import math
 
-from .checks import check_count, check_name, merge_params
+from .checks import check_count, check_name, check_non_negative, format_number, merge_params
 from .portable_math import PI, cos, power_int
 
 
@@ -19,7 +19,13 @@ def cosine_decay(t, total, base_lr, min_lr):
 def require_positive_count(what, value):
     check_count(what, value)
     if value < 1:
-        raise ValueError(f"{what} must be at least 1, got {value!r}")
+        raise ValueError(f"{what} must be at least 1, got {format_number(value)}")
+
+
+def require_positive(what, value):
+    """A negative factor, decay or floor would make the learning rate negative: gradient ascent."""
+    if not value > 0:
+        raise ValueError(f"{what} must be > 0, got {format_number(value)}")
 
 
 def _constant(p):
@@ -28,15 +34,18 @@ def _constant(p):
 
 def _step(p):
     require_positive_count("schedule step: step_size", p["step_size"])
+    require_positive("schedule step: factor", p["factor"])
     return lambda t, base_lr: base_lr * power_int(p["factor"], math.floor(t / p["step_size"]))
 
 
 def _exponential(p):
+    require_positive("schedule exponential: gamma", p["gamma"])
     return lambda t, base_lr: base_lr * power_int(p["gamma"], t)
 
 
 def _cosine(p):
     require_positive_count("schedule cosine: total_steps", p["total_steps"])
+    check_non_negative("schedule cosine: min_lr", p["min_lr"])
     return lambda t, base_lr: cosine_decay(t, p["total_steps"], base_lr, p["min_lr"])
 
 
@@ -45,8 +54,10 @@ def _warmup_cosine(p):
     warmup, total = p["warmup_steps"], p["total_steps"]
     check_count("schedule warmup_cosine: warmup_steps", warmup)
     require_positive_count("schedule warmup_cosine: total_steps", total)
+    check_non_negative("schedule warmup_cosine: min_lr", p["min_lr"])
     if total <= warmup:
-        raise ValueError(f"schedule warmup_cosine: total_steps ({total:g}) must exceed warmup_steps ({warmup:g})")
+        raise ValueError(f"schedule warmup_cosine: total_steps ({format_number(total)}) must exceed "
+                         f"warmup_steps ({format_number(warmup)})")
 
     def lr_at(t, base_lr):
         if t < warmup:

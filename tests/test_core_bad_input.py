@@ -30,7 +30,16 @@ BAD = [
     ({"start": [5000.0, 0.0]}, "lies outside the box"),
     ({"box": [[1.0, -1.0], [0.0, 1.0]]}, "box[0] must have lo < hi"),
     ({"momentum": 0.9}, 'unknown config key "momentum"'),
+    ({"schedule": "exponential", "schedule_params": {"gamma": -2.0}}, "schedule exponential: gamma must be > 0, got -2"),
+    ({"schedule": "step", "schedule_params": {"factor": 0.0}}, "schedule step: factor must be > 0, got 0"),
+    ({"schedule": "cosine", "schedule_params": {"min_lr": -0.01}}, "schedule cosine: min_lr must be >= 0, got -0.01"),
+    ({"schedule": "warmup_cosine", "schedule_params": {"warmup_steps": 3e6, "total_steps": 2e6}},
+     "total_steps (2000000) must exceed warmup_steps (3000000)"),
+    ({"steps": 10**9}, "steps must be at most 100000, got 1000000000"),
+    ({"start": [10**400, 0.0]}, "start[0] must be a finite number, got Infinity"),
 ]
+
+MISSING = ["surface", "optimizer", "lr", "start", "steps"]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +73,16 @@ def test_javascript_rejects_non_finite_numbers(node):
         with pytest.raises(JSError) as error:
             node.call("run_with_special", config=GOOD, key=key, special=value)
         assert message in str(error.value)
+
+
+@pytest.mark.parametrize("key", MISSING)
+def test_a_missing_key_is_named_alike(node, key):
+    config = {k: v for k, v in GOOD.items() if k != key}
+    with pytest.raises(ValueError) as py_error:
+        runner.run(config)
+    with pytest.raises(JSError) as js_error:
+        node.call("run", config=config)
+    assert str(py_error.value) == str(js_error.value) == f'config is missing "{key}"'
 
 
 def test_unknown_scene_and_scene_value():

@@ -16,7 +16,10 @@ const CONFIG_DEFAULTS = {
   noise_seed: 0,
   box: null,
 };
-const CONFIG_KEYS = ["surface", "optimizer", "lr", "start", "steps", ...Object.keys(CONFIG_DEFAULTS)];
+const REQUIRED_KEYS = ["surface", "optimizer", "lr", "start", "steps"];
+const CONFIG_KEYS = [...REQUIRED_KEYS, ...Object.keys(CONFIG_DEFAULTS)];
+// A run is drawn on a slide: far beyond this a browser tab would hang, not teach.
+export const MAX_STEPS = 100000;
 
 const all_finite = (values) => values.every((value) => Number.isFinite(value));
 const inside = (theta, box) => theta.every((x, i) => box[i][0] <= x && x <= box[i][1]);
@@ -62,12 +65,16 @@ export function run(config) {
   for (const key of Object.keys(config)) {
     if (!CONFIG_KEYS.includes(key)) throw new Error(`unknown config key ${JSON.stringify(key)}; expected one of: ${CONFIG_KEYS.join(", ")}`);
   }
+  for (const key of REQUIRED_KEYS) {
+    if (!(key in config)) throw new Error(`config is missing ${JSON.stringify(key)}`);
+  }
   const cfg = {...CONFIG_DEFAULTS, ...config};
   const surface = make_surface(cfg.surface, cfg.surface_params);
   const optimizer = make_optimizer(cfg.optimizer, cfg.hyper);
   const lr_at = make_schedule(cfg.schedule, cfg.schedule_params);
   const base_lr = check_non_negative("lr", cfg.lr);
   const steps = check_count("steps", cfg.steps);
+  if (steps > MAX_STEPS) throw new Error(`steps must be at most ${MAX_STEPS}, got ${steps}`);
   const perturb = make_noise(cfg.noise_std, check_integer("noise_seed", cfg.noise_seed));
   const box = check_box(cfg.box ?? surface.box, surface.dim);
   let state = optimizer.init(check_start(cfg.start, surface.dim, box));

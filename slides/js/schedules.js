@@ -2,7 +2,7 @@
 // Twin of pygen/schedules.py. Powers are repeated products and the cosine is
 // portable_math.cos, so both languages give the same bits.
 
-import {check_count, check_name, merge_params} from "./checks.js";
+import {check_count, check_name, check_non_negative, merge_params} from "./checks.js";
 import {PI, cos, power_int} from "./portable_math.js";
 
 function cosine_decay(t, total, base_lr, min_lr) {
@@ -15,6 +15,11 @@ function require_positive_count(what, value) {
   if (value < 1) throw new Error(`${what} must be at least 1, got ${value}`);
 }
 
+// A negative factor, decay or floor would make the learning rate negative: gradient ascent.
+function require_positive(what, value) {
+  if (!(value > 0)) throw new Error(`${what} must be > 0, got ${value}`);
+}
+
 const DEFINITIONS = {
   constant: {
     defaults: {},
@@ -24,17 +29,22 @@ const DEFINITIONS = {
     defaults: {step_size: 10, factor: 0.5},
     make: ({step_size, factor}) => {
       require_positive_count("schedule step: step_size", step_size);
+      require_positive("schedule step: factor", factor);
       return (t, base_lr) => base_lr * power_int(factor, Math.floor(t / step_size));
     },
   },
   exponential: {
     defaults: {gamma: 0.95},
-    make: ({gamma}) => (t, base_lr) => base_lr * power_int(gamma, t),
+    make: ({gamma}) => {
+      require_positive("schedule exponential: gamma", gamma);
+      return (t, base_lr) => base_lr * power_int(gamma, t);
+    },
   },
   cosine: {
     defaults: {total_steps: 100, min_lr: 0},
     make: ({total_steps, min_lr}) => {
       require_positive_count("schedule cosine: total_steps", total_steps);
+      check_non_negative("schedule cosine: min_lr", min_lr);
       return (t, base_lr) => cosine_decay(t, total_steps, base_lr, min_lr);
     },
   },
@@ -44,6 +54,7 @@ const DEFINITIONS = {
     make: ({warmup_steps, total_steps, min_lr}) => {
       check_count("schedule warmup_cosine: warmup_steps", warmup_steps);
       require_positive_count("schedule warmup_cosine: total_steps", total_steps);
+      check_non_negative("schedule warmup_cosine: min_lr", min_lr);
       if (total_steps <= warmup_steps) {
         throw new Error(`schedule warmup_cosine: total_steps (${total_steps}) must exceed warmup_steps (${warmup_steps})`);
       }
