@@ -363,6 +363,8 @@ def main(argv=None) -> int:
             targets.append((deck, out))
 
     if args.dry_run:
+        if not targets:
+            print(f"print_pdf: nothing to print: no reveal.js deck in {site}/slides/ (run `quarto render` first)")
         for source, out in targets:
             print(f"would print {source} -> {out}")
         return 0
