@@ -1,12 +1,12 @@
-"""Benchmark of the decks' interactivity, measured in the harness's offline Chromium.
+"""Benchmark of the decks' interactivity on the real render, in the harness's offline Chromium.
 
-    python bench/bench_deck.py [slides/unit6.qmd ...] [--samples 15] [--loads 3]
+    python bench/bench_deck.py [slides/unit6.html ...] [--site _site] [--samples 15] [--loads 3]
 
-Prints JSON: per deck, the cold-load time until every cell has settled (median of --loads fresh
-browser contexts; every request served from 127.0.0.1, everything else aborted), the bytes
-loaded by one cold load (all, and the deck's own files without the harness's runtime, reveal.js
-and KaTeX CSS, which Quarto replaces by its own), and per slider the median and p95 latency from the input event to the
-last DOM change of a dependent cell (any other cell on the page) plus two animation frames.
+Run `quarto render` first: the decks are measured as Quarto built them in `_site/`. Prints JSON:
+per deck, the cold-load time until every cell has settled (median of --loads fresh browser
+contexts; every request served from 127.0.0.1, everything else aborted), the bytes loaded by one
+cold load, and per slider the median and p95 latency from the input event to the last DOM change
+of a dependent cell (any other cell on the page) plus two animation frames.
 """
 
 from __future__ import annotations
@@ -42,16 +42,16 @@ def slider_values(r: dict, samples: int) -> list[float]:
     return out
 
 
-def bench_deck(session: HarnessSession, deck: Path, samples: int, loads: int) -> dict:
-    load_ms, bytes_loaded, bytes_site = [], None, None
+def bench_deck(session: HarnessSession, site: Path, deck: str, samples: int, loads: int) -> dict:
+    load_ms, bytes_loaded = [], None
     run = None
     for i in range(loads):
         if run is not None:
             run.close()
-        run = session.open(deck)  # a fresh browser context: nothing cached
+        run = session.open(site, deck)  # a fresh browser context: nothing cached
         load_ms.append(run.report.load_ms)
         if bytes_loaded is None:
-            bytes_loaded, bytes_site = run.report.bytes_loaded, run.report.bytes_site
+            bytes_loaded = run.report.bytes_loaded
     sliders = []
     try:
         for slide in run.deck.slides:
@@ -78,10 +78,9 @@ def bench_deck(session: HarnessSession, deck: Path, samples: int, loads: int) ->
     finally:
         run.close()
     return {
-        "deck": str(deck.relative_to(ROOT)) if deck.is_relative_to(ROOT) else str(deck),
+        "deck": deck,
         "cold_load_ms": {"median": round(statistics.median(load_ms), 1), "runs": [round(x, 1) for x in load_ms]},
         "bytes_loaded": bytes_loaded,
-        "bytes_loaded_deck_files": bytes_site,
         "sliders": sliders,
         "failures_seen_during_load": len(run.report.failures),
     }
@@ -89,23 +88,25 @@ def bench_deck(session: HarnessSession, deck: Path, samples: int, loads: int) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("decks", nargs="*", type=Path, help="decks (default: every slides/*.qmd)")
+    parser.add_argument("decks", nargs="*", help="rendered decks inside the site (default: every slides/*.html)")
+    parser.add_argument("--site", type=Path, default=ROOT / "_site", help="the rendered site (default _site/)")
     parser.add_argument("--samples", type=int, default=15, help="latency samples per slider (default 15)")
     parser.add_argument("--loads", type=int, default=3, help="cold loads per deck (default 3)")
     args = parser.parse_args(argv)
     if args.samples < 1 or args.loads < 1:
         parser.error("--samples and --loads must be at least 1")
-    decks = [d.resolve() for d in args.decks] or sorted((ROOT / "slides").glob("*.qmd"))
-    missing = [str(d) for d in decks if not d.exists()]
+    if not (args.site / "index.html").is_file():
+        parser.error(f"{args.site} is not a rendered site: run `quarto render` first")
+    decks = args.decks or sorted(p.relative_to(args.site).as_posix() for p in (args.site / "slides").glob("*.html"))
+    missing = [d for d in decks if not (args.site / d).is_file()]
     if missing:
-        parser.error(f"no such deck: {', '.join(missing)}")
+        parser.error(f"no such deck in {args.site}: {', '.join(missing)}")
     with HarnessSession() as session:
-        results = [bench_deck(session, deck, args.samples, args.loads) for deck in decks]
-        reveal = session.reveal_dir is not None
+        results = [bench_deck(session, args.site, deck, args.samples, args.loads) for deck in decks]
     print(json.dumps({
-        "benchmark": "deck interactivity (harness page, offline Chromium)",
+        "benchmark": "deck interactivity (quarto render output, offline Chromium)",
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "browser": "/usr/bin/chromium (headless)", "layout": "reveal.js" if reveal else "harness stand-in"},
+                        "browser": "/usr/bin/chromium (headless)"},
         "decks": results,
     }, indent=2))
     return 0

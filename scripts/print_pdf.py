@@ -27,7 +27,6 @@ import re
 import sys
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -237,61 +236,6 @@ def print_url(url: str, browser, *, notes: bool = False, settle_timeout_s: float
              width=f"{width}px", height=f"{height}px")
     context.close()
     return result
-
-
-@dataclass
-class PdfPage:
-    width_pt: float
-    height_pt: float
-    path_segments: int   # vector drawing: m/l/c/v/y/re operators in the page's content
-    painted_paths: int   # S/s/f/F/f*/B/B*/b/b* operators
-    xobjects_drawn: int  # Do operators (images or forms)
-    text_shows: int      # Tj/TJ operators
-
-
-def _stream(obj: bytes) -> bytes:
-    match = re.search(rb"stream\r?\n(.*?)\r?\nendstream", obj, re.S)
-    if not match:
-        return b""
-    raw = match.group(1)
-    return zlib.decompress(raw) if b"/FlateDecode" in obj[: match.start()] else raw
-
-
-def pdf_pages(path: Path) -> list[PdfPage]:
-    """The pages of a PDF written by Chromium (Skia: plain objects, Flate streams), in order,
-    with counts of their drawing operators. Enough to tell a vector plot from an empty page."""
-    data = Path(path).read_bytes()
-    objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+)\s+0\s+obj\s*(.*?)endobj", data, re.S)}
-    if b"/ObjStm" in data:
-        raise ValueError(f"{path}: object streams are not supported by this reader")
-
-    def kids(node: bytes) -> list[int]:
-        match = re.search(rb"/Kids\s*\[(.*?)\]", node, re.S)
-        order = []
-        for ref in re.findall(rb"(\d+)\s+0\s+R", match.group(1) if match else b""):
-            child = objects[int(ref)]
-            order += kids(child) if re.search(rb"/Type\s*/Pages", child) else [int(ref)]
-        return order
-
-    root = next(o for o in objects.values() if re.search(rb"/Type\s*/Catalog", o))
-    pages_ref = re.search(rb"/Pages\s+(\d+)\s+0\s+R", root).group(1)
-    pages = []
-    for number in kids(objects[int(pages_ref)]):
-        page = objects[number]
-        box = [float(x) for x in re.search(rb"/MediaBox\s*\[([^\]]*)\]", page).group(1).split()]
-        contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+\s+0\s+R)", page).group(1)
-        refs = re.findall(rb"(\d+)\s+0\s+R", contents)
-        content = b"\n".join(_stream(objects[int(r)]) for r in refs)
-        tokens = re.findall(rb"[A-Za-z*']+", re.sub(rb"\((?:\\.|[^\\)])*\)", b"", content))
-        count = lambda names: sum(1 for t in tokens if t in names)  # noqa: E731
-        pages.append(PdfPage(
-            width_pt=box[2] - box[0], height_pt=box[3] - box[1],
-            path_segments=count({b"m", b"l", b"c", b"v", b"y", b"re"}),
-            painted_paths=count({b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}),
-            xobjects_drawn=count({b"Do"}),
-            text_shows=count({b"Tj", b"TJ", b"'"}),
-        ))
-    return pages
 
 
 def find_decks(site: Path) -> list[Path]:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command on a fresh machine: installs everything the site, the generators and the tests
-# need, then builds the site with Quarto when Quarto is installed.
+# need, Quarto included, then builds the site with `quarto render`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+QUARTO_VERSION=1.7.34   # the version the site is tested with
 
 echo "== Python packages (pygen and the test tools)"
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test,data]"
@@ -21,10 +22,17 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-echo "== Site"
-if command -v quarto >/dev/null 2>&1; then
-  quarto render
+echo "== Quarto ${QUARTO_VERSION}"
+if quarto --version 2>/dev/null | grep -qx "${QUARTO_VERSION}"; then
+  echo "quarto $(quarto --version) is installed"
+elif [ -f ../shared/quarto/install.sh ]; then
+  # Our machines reach only PyPI, npm and Debian: this kit builds the same Quarto from its source.
+  bash ../shared/quarto/install.sh
 else
-  echo "Quarto is not installed, so the site was not rendered. On a machine with network access:"
-  echo "  pip install quarto-cli      (or the installer from quarto.org), then: quarto render"
+  # Anywhere with network: the official Quarto build, from PyPI.
+  python3 -m pip install --quiet --disable-pip-version-check "quarto-cli==${QUARTO_VERSION}"
 fi
+command -v quarto >/dev/null || { echo "quarto is not on PATH after the install (see above)" >&2; exit 1; }
+
+echo "== Site (quarto render -> _site/)"
+quarto render

@@ -6,4 +6,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness.fixtures import harness_session  # noqa: E402,F401
+from harness.fixtures import (  # noqa: E402,F401
+    fixture_render,
+    fixture_site,
+    harness_session,
+    rendered_site,
+    site,
+)

@@ -1,15 +1,13 @@
 """The PDF handout (scripts/print_pdf.py).
 
-With `quarto` on PATH: render the site in a scratch copy, print the deck through reveal.js's
-?print-pdf over http://127.0.0.1, and check one page per slide (plus one per speaker-notes page
-with --notes) and vector plots on the interactive slides' pages.
-Without Quarto: the same printing and checks run on the harness page of each deck (every slide
-as a 1050x700 box, each printed on its own page), and the Quarto part is skipped with its reason.
+The real render (the `site` fixture: `quarto render` of the project, and the fixture project's
+good deck) is printed through reveal.js's ?print-pdf over http://127.0.0.1, and each PDF is
+checked for one page per slide (plus one per speaker-notes page with --notes) and vector plots on
+the interactive slides' pages. The printing machinery itself is tested on small pages of its own.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import os
@@ -27,9 +25,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import print_pdf  # noqa: E402
+from pdf_reader import pdf_pages  # noqa: E402
 
-DECK = ROOT / "slides" / "unit6.qmd"
-FIXTURE_DECK = ROOT / "tests" / "fixtures" / "decks" / "slides" / "good.qmd"
 SLIDE_PT = (1050 * 0.75, 700 * 0.75)  # CSS px -> PDF points
 # Evidence of a vector plot on a page: the page is printed twice, the second time with the cells'
 # SVG output hidden (KaTeX's SVG glyphs stay); a plot's axes, ticks and marks are at least this
@@ -44,8 +41,7 @@ def plotted_slides(deck, controls_imply_plot: bool) -> list[int]:
     """Slides with a cell that draws a plot (Plot.* directly or one of plots.js's *_plot helpers);
     with controls_imply_plot (the lecture decks) also every slide with a control (Inputs.*):
     each interactive slide of the lecture is a plot driven by its sliders."""
-    slides = {chunk.slide for chunk in deck.chunks
-              if chunk.evaluates and chunk.shows_output and PLOT_CALL.search(chunk.source)}
+    slides = {chunk.slide for chunk in deck.chunks if chunk.shows_output and PLOT_CALL.search(chunk.source)}
     if controls_imply_plot:
         slides |= {chunk.slide for chunk in deck.chunks if "Inputs." in chunk.source}
     return sorted(slides)
@@ -120,19 +116,6 @@ def session(harness_session):
     return harness_session
 
 
-@contextlib.contextmanager
-def standin_layout(session):
-    """Build harness pages without reveal.js: the harness's reveal.js mode is made for navigating
-    on screen; its stand-in layout (every slide a 1050x700 box) prints a page per slide.
-    reveal.js's own print layout is tested below on a deck of its own."""
-    saved = session.reveal_dir
-    session.reveal_dir = None
-    try:
-        yield
-    finally:
-        session.reveal_dir = saved
-
-
 @pytest.fixture(scope="module")
 def browser(session):
     return session.browser
@@ -168,7 +151,7 @@ def test_page_per_element_printing_and_the_pdf_reader(browser, served, tmp_path)
                                  page_selector="section.slide", out=out)
     assert result.clean, result.summary()
     assert result.pages_in_layout == 3
-    pages = print_pdf.pdf_pages(out)
+    pages = pdf_pages(out)
     assert len(pages) == 3
     assert_slide_sized(pages)
     assert pages[1].path_segments >= 400 > pages[0].path_segments
@@ -249,7 +232,7 @@ def test_reveal_print_layout_one_page_per_slide(reveal_site, notes, tmp_path, se
         result = print_pdf.print_url(f"{base}/slides/deck.html", session.browser, notes=notes, out=out)
     assert result.clean, result.summary()
     assert result.slides == 3
-    pages = print_pdf.pdf_pages(out)
+    pages = pdf_pages(out)
     assert len(pages) == result.pages_in_layout == (5 if notes else 3), "a page per slide (+ per notes)"
     plot_page = pages[2] if notes else pages[1]  # with notes: slide 1, its notes, slide 2, ...
     assert plot_page.path_segments >= 400, "printed before the cell finished, or off the page"
@@ -259,76 +242,21 @@ def test_reveal_print_layout_one_page_per_slide(reveal_site, notes, tmp_path, se
 def test_cli_prints_every_deck_of_a_site(reveal_site, tmp_path):
     done = run_script("--site", str(reveal_site), "--out-dir", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert len(print_pdf.pdf_pages(tmp_path / "deck.pdf")) == 3
+    assert len(pdf_pages(tmp_path / "deck.pdf")) == 3
     assert "3 page(s), 3 slide(s)" in done.stdout
 
 
-# --- printing the decks' harness pages (no Quarto needed) -----------------------------------------
-
-def harness_decks():
-    decks = [pytest.param(FIXTURE_DECK, id="fixture")]
-    decks.append(pytest.param(DECK, id="unit6", marks=pytest.mark.skipif(
-        not DECK.exists(), reason=f"{DECK.relative_to(ROOT)} does not exist yet")))
-    return decks
-
-
-@pytest.mark.parametrize("deck_path", harness_decks())
-def test_harness_page_prints_one_page_per_slide_with_vector_plots(deck_path, session, tmp_path):
-    """The harness page of a deck runs the deck's cells like Quarto does, every slide a
-    1050x700 box; each box is printed on a page of its own."""
-    out = tmp_path / "deck.pdf"
-    with standin_layout(session):
-        deck, _report, url, options = session.prepare(deck_path)
-    result = print_pdf.print_url(url, session.browser, print_mode=False,
-                                 page_selector="section[data-harness-slide]",
-                                 width=options.width, height=options.height, out=out)
-    print(result.summary())
-    bare = print_pdf.print_url(url, session.browser, print_mode=False,
-                               page_selector="section[data-harness-slide]", extra_css=HIDE_PLOTS_CSS,
-                               width=options.width, height=options.height, out=tmp_path / "bare.pdf")
-    pages = print_pdf.pdf_pages(out)
-    assert len(pages) == len(deck.slides) == result.pages_in_layout == bare.pages_in_layout
-    assert_slide_sized(pages)
-    assert_vector_plots(deck, pages, print_pdf.pdf_pages(bare.pdf), controls_imply_plot=deck_path == DECK)
-    # No cell error, no missing file, no script error. (Blocked requests for CDN builtins that the
-    # harness rates as recovered-from warnings are printed in the summary above.)
-    assert result.ok, result.summary()
-
-
-# --- the real thing: Quarto's rendered deck ------------------------------------------------------
-
-SITE_PARTS = ["_quarto.yml", "index.qmd", "exercise.qmd", "slides", "data", "vendor", "exercises"]
-
-
-@pytest.fixture(scope="module")
-def rendered_site(tmp_path_factory):
-    quarto = shutil.which("quarto")
-    if quarto is None:
-        reason = "`quarto` is not on PATH: the rendered-deck PDF test runs where Quarto is installed (CI's publish workflow)"
-        print(f"SKIPPED: {reason}")
-        pytest.skip(reason)
-    project = tmp_path_factory.mktemp("project")
-    for part in SITE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part, symlinks=False)
-        elif source.exists():
-            shutil.copy2(source, project / part)
-    done = subprocess.run([quarto, "render"], cwd=project, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return project / "_site"
-
+# --- the real thing: Quarto's rendered decks --------------------------------------------------------
 
 @pytest.mark.parametrize("notes", [False, True], ids=["slides", "with-notes"])
-def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path, browser):
-    harness = pytest.importorskip("harness", reason="tests/harness/ parses the deck")
+def test_rendered_deck_prints_one_page_per_slide(site, notes, tmp_path, session):
     out = tmp_path / "unit6.pdf"
-    args = ["--site", str(rendered_site), "--deck", "slides/unit6.html", "--out", str(out)]
+    args = ["--site", str(site), "--deck", "slides/unit6.html", "--out", str(out)]
     done = run_script(*args, *(["--notes"] if notes else []))
     assert done.returncode == 0, done.stdout + done.stderr
-    pages = print_pdf.pdf_pages(out)
-    deck = harness.parse_deck(DECK)
-    html = (rendered_site / "slides" / "unit6.html").read_text()
+    pages = pdf_pages(out)
+    deck = session.describe(site, "slides/unit6.html")
+    html = (site / "slides" / "unit6.html").read_text()
     with_notes = html.count('<aside class="notes">')
     expected = len(deck.slides) + (with_notes if notes else 0)
     assert len(pages) == expected, f"{len(pages)} pages for {len(deck.slides)} slides" + (
@@ -336,6 +264,19 @@ def test_rendered_deck_prints_one_page_per_slide(rendered_site, notes, tmp_path,
     assert_slide_shaped(pages)
     if not notes:
         bare = tmp_path / "bare.pdf"
-        with print_pdf.serve_directory(rendered_site) as base:
-            print_pdf.print_url(f"{base}/slides/unit6.html", browser, extra_css=HIDE_PLOTS_CSS, out=bare)
-        assert_vector_plots(deck, pages, print_pdf.pdf_pages(bare))
+        with print_pdf.serve_directory(site) as base:
+            print_pdf.print_url(f"{base}/slides/unit6.html", session.browser, extra_css=HIDE_PLOTS_CSS, out=bare)
+        assert_vector_plots(deck, pages, pdf_pages(bare))
+
+
+def test_fixture_deck_prints_its_plot_as_vectors(fixture_site, session, tmp_path):
+    """The fixture deck's only plot (no controls-imply-plot rule there) is a vector drawing."""
+    out, bare = tmp_path / "good.pdf", tmp_path / "bare.pdf"
+    with print_pdf.serve_directory(fixture_site) as base:
+        result = print_pdf.print_url(f"{base}/slides/good.html", session.browser, out=out)
+        print_pdf.print_url(f"{base}/slides/good.html", session.browser, extra_css=HIDE_PLOTS_CSS, out=bare)
+    assert result.ok, result.summary()
+    deck = session.describe(fixture_site, "slides/good.html")
+    pages = pdf_pages(out)
+    assert len(pages) == len(deck.slides) == result.slides
+    assert_vector_plots(deck, pages, pdf_pages(bare), controls_imply_plot=False)

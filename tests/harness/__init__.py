@@ -1,7 +1,8 @@
-"""Browser test harness for the Quarto reveal.js decks' {ojs} cells (see README.md here)."""
+"""Browser test harness: every page of a site rendered by real Quarto, checked in Chromium
+offline (see README.md here)."""
 
-from .qmd import Chunk, Deck, Slide, parse_deck
-from .runner import DeckReport, Failure, HarnessSession, corner_combinations
+from .runner import Chunk, Deck, DeckReport, Failure, HarnessSession, Slide, corner_combinations
+from .site import Render, copy_project, render, site_files
 
-__all__ = ["Chunk", "Deck", "Slide", "parse_deck", "DeckReport", "Failure", "HarnessSession",
-           "corner_combinations"]
+__all__ = ["Chunk", "Deck", "DeckReport", "Failure", "HarnessSession", "Slide", "corner_combinations",
+           "Render", "copy_project", "render", "site_files"]

@@ -1,10 +1,16 @@
-"""pytest fixtures of the harness (imported by tests/conftest.py)."""
+"""pytest fixtures of the harness (imported by tests/conftest.py): one Chromium, the project's
+site as `quarto render` builds it, and the fixture project's site."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from .runner import HarnessSession
+from .site import REPO_ROOT, copy_project, render
+
+FIXTURE_PROJECT = REPO_ROOT / "tests" / "fixtures" / "decks"
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +24,35 @@ def harness_session():
         yield session
     finally:
         session.close()
+
+
+@pytest.fixture(scope="session")
+def rendered_site():
+    """The project rendered by real Quarto into its own `_site/`, exactly as the professor's
+    `quarto render` does (README's first command renders it too; rendering again here makes the
+    tests check the sources as they are now). Set SITE_ALREADY_RENDERED=1 to test an existing
+    `_site/` as it is."""
+    if os.environ.get("SITE_ALREADY_RENDERED") == "1" and (REPO_ROOT / "_site" / "index.html").exists():
+        return None
+    done = render(REPO_ROOT)
+    assert done.ok, done.describe()
+    return done
+
+
+@pytest.fixture(scope="session")
+def site(rendered_site):
+    return REPO_ROOT / "_site"
+
+
+@pytest.fixture(scope="session")
+def fixture_render(tmp_path_factory):
+    """tests/fixtures/decks (a small Quarto project of broken and good decks) rendered by real
+    Quarto in a scratch copy: its symbolic links to the real slides/js, vendor/ ... resolved."""
+    project = copy_project(FIXTURE_PROJECT, tmp_path_factory.mktemp("fixture") / "project")
+    return render(project)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(fixture_render):
+    assert fixture_render.ok, fixture_render.describe()
+    return fixture_render.site

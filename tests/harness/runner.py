@@ -1,8 +1,8 @@
-"""Run a deck's {ojs} cells in Chromium, offline, and report every failure by slide and cell.
+"""Check a page of a rendered site in Chromium, offline, and report every failure by slide and cell.
 
     from harness import HarnessSession
     with HarnessSession() as session:
-        report = session.check_deck("slides/unit6.qmd")
+        report = session.check_deck(site, "slides/unit6.html")   # site: a `_site/` quarto rendered
         assert not report.failures, report.format()
 """
 
@@ -17,20 +17,65 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .page import build_page
-from .project import HARNESS_DIR, NODE, REPO_ROOT, deck_options, find_project_root, scan_deck
-from .qmd import Chunk, Deck, Slide, parse_deck
-from .server import HarnessServer, runtime_prefix
+from .server import SiteServer
+from .site import REPO_ROOT
 
+HARNESS_DIR = Path(__file__).resolve().parent
+NODE = os.environ.get("HARNESS_NODE", "node")
 CHROMIUM = os.environ.get("HARNESS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-STDLIB_CDN_HOSTS = {"cdn.jsdelivr.net", "cdn.observableusercontent.com"}
 SETTLE_TIMEOUT_MS = int(os.environ.get("HARNESS_SETTLE_TIMEOUT_MS", "20000"))
 CORNER_CAP = 64
 INTERMEDIATE = (0.25, 0.5, 0.75)
 MAX_PER_KIND_AND_CELL = 3  # repeated failures of one kind in one cell are summarised
+
+
+# ---------------------------------------------------------------------------------------------
+# What the page holds (read from the rendered DOM by js/shim.js)
+
+@dataclass
+class Slide:
+    index: int
+    title: str
+    id: str = ""
+
+    def describe(self) -> str:
+        return f"slide {self.index + 1} '{self.title}'" if self.title else f"slide {self.index + 1}"
+
+
+@dataclass
+class Chunk:
+    """One {ojs} chunk of the source: Quarto's `ojs-cell-N`."""
+    index: int
+    label: str
+    slide: int
+    source: str
+    shows_output: bool
+    plot: bool
+
+    def describe(self) -> str:
+        first = next((line.strip() for line in self.source.splitlines() if line.strip() and not line.startswith("//")), "")
+        name = f"cell ojs-cell-{self.index}" + (f" '{self.label}'" if self.label else "")
+        return f"{name} ({first[:60]})" if first else name
+
+
+@dataclass
+class Deck:
+    """A rendered page: a reveal.js deck (its slides) or an HTML page (one 'slide', its main)."""
+    path: str
+    slides: list[Slide]
+    chunks: list[Chunk]
+    reveal: bool
+
+    def chunk(self, index: int | None) -> Chunk | None:
+        return next((c for c in self.chunks if c.index == index), None)
+
+    @classmethod
+    def from_page(cls, path: str, described: dict) -> "Deck":
+        return cls(path, [Slide(**s) for s in described["slides"]], [Chunk(**c) for c in described["chunks"]],
+                   described["reveal"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,9 +88,6 @@ class Failure:
     slide: Slide | None = None
     chunk: Chunk | None = None
     context: str = "initial load"
-
-    def deck_slide_title(self) -> str:
-        return self.slide.describe() if self.slide is not None else ""
 
     def where(self) -> str:
         parts = []
@@ -61,48 +103,40 @@ class Failure:
 
 @dataclass
 class DeckReport:
-    deck: Deck
+    deck: Deck | None
+    path: str = ""
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     load_ms: float | None = None
     bytes_loaded: int = 0  # everything served for the cold load
-    bytes_site: int = 0  # of which the deck's own files (not the runtime / reveal.js / KaTeX CSS under site_libs/)
     steps: int = 0
     suppressed: int = 0
 
     def kinds(self) -> set[str]:
         return {f.kind for f in self.failures}
 
-    def for_chunk(self, index: int) -> list[Failure]:
-        return [f for f in self.failures if f.chunk is not None and f.chunk.index == index]
-
     def format(self) -> str:
-        lines = [f"{self.deck.path}: {len(self.failures)} failure(s) after {self.steps} checked state(s)"]
+        lines = [f"{self.path}: {len(self.failures)} failure(s) after {self.steps} checked state(s)"]
         lines += [f"  - {f}" for f in self.failures]
         if self.suppressed:
             lines.append(f"  ({self.suppressed} repeated failure(s) of the same kind and cell not listed)")
-        lines += [f"  warning: {w}" for w in self.warnings]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
-# Build of the browser bundle (cached per content of tests/harness/js)
+# Build of the in-page script (cached per content of tests/harness/js)
 
-def build_bundle() -> Path:
+def build_shim() -> Path:
     js_dir = HARNESS_DIR / "js"
     digest = hashlib.sha256()
     for f in sorted(js_dir.glob("*.js")) + sorted(js_dir.glob("*.mjs")):
         digest.update(f.name.encode() + f.read_bytes())
-    lock = REPO_ROOT / "package-lock.json"
-    if lock.exists():
-        digest.update(lock.read_bytes())
     out = Path(tempfile.gettempdir()) / f"ojs-harness-{digest.hexdigest()[:16]}"
-    if not all((out / f).exists() for f in ("harness-ojs-runtime.js", "harness-page.js", "harness-quarto-shim.js")):
+    if not (out / "harness-shim.js").exists():
         out.mkdir(parents=True, exist_ok=True)
         subprocess.run([NODE, str(js_dir / "build.mjs"), str(out)], cwd=REPO_ROOT, check=True)
-    return out
+    return out / "harness-shim.js"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,7 +153,7 @@ JS_SET_RANGES = """(pairs) => {
 }"""
 
 JS_FIND_CONTROLS = """(slide) => {
-  const section = document.querySelector(`section[data-harness-slide="${slide}"]`);
+  const section = document.querySelector(`[data-harness-slide="${slide}"]`);
   const inCell = el => el.closest("[data-harness-chunk]") && !el.closest(".quarto-ojs-hide, .hidden");
   const label = el => {
     const form = el.closest("form");
@@ -155,7 +189,7 @@ JS_LATENCY = """async ({id, value}) => {
       if (cell && cell !== own) { last = performance.now(); lastChunk = Number(cell.dataset.harnessChunk); }
     }
   });
-  observer.observe(document.querySelector("main"), {subtree: true, childList: true, attributes: true, characterData: true});
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
   const t0 = performance.now();
   el.value = String(value);
   el.dispatchEvent(new Event("input", {bubbles: true}));
@@ -188,16 +222,15 @@ def corner_combinations(count: int, cap: int = CORNER_CAP) -> list[tuple[int, ..
 # One deck, one page
 
 class DeckRun:
-    """A loaded harness page with its event log; `collect` turns new events into failures."""
+    """A loaded page with its event log; `collect` turns new events into failures."""
 
-    def __init__(self, session: "HarnessSession", deck: Deck, report: DeckReport, url: str,
-                 width: int, height: int, plot_chunks: list[int]):
-        self.session, self.deck, self.report = session, deck, report
-        self.width, self.height, self.plot_chunks = width, height, plot_chunks
-        self.layout_is_quartos = False  # True only for pages rendered by quarto
+    def __init__(self, session: "HarnessSession", report: DeckReport, url: str, width: int, height: int):
+        self.session, self.report = session, report
+        self.deck: Deck | None = None
+        self.width, self.height = width, height
         self.events: list[tuple[str, str, str]] = []  # (kind, message, url)
         self.seen: dict[tuple, int] = {}
-        self.reported_records: set[tuple] = set()
+        self.reported_errors: set[tuple] = set()
         self.context = session.browser.new_context(viewport={"width": width, "height": height})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -211,7 +244,7 @@ class DeckRun:
     def _route(self, route):
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob") or (parts.scheme in ("http", "https") and parts.hostname in LOOPBACK):
+        if parts.scheme in ("data", "blob") or (parts.scheme in ("http", "https", "ws") and parts.hostname in LOOPBACK):
             route.continue_()
         else:
             self.events.append(("external-request", f"request to {url} aborted (offline: only 127.0.0.1 is reachable)", url))
@@ -225,9 +258,8 @@ class DeckRun:
 
     def _response(self, response):
         if response.status >= 400:
-            reason = response.headers.get("x-harness-reason", "")
             path = urlsplit(response.url).path
-            self.events.append(("failed-request", f"{path} -> HTTP {response.status}" + (f" ({reason})" if reason else ""), response.url))
+            self.events.append(("failed-request", f"{path} -> HTTP {response.status} (not in the rendered site)", response.url))
 
     def _console(self, message):
         if message.type not in ("error", "assert"):
@@ -237,16 +269,18 @@ class DeckRun:
         if text.startswith("Failed to load resource") and any(
                 e[2] == location for e in self.events if e[0] in ("external-request", "failed-request")):
             return  # the request itself is reported
+        if text.startswith("Error evaluating OJS cell"):
+            return  # Quarto's echo of a cell error: the cell's error callout is reported with its cell
         self.events.append(("console-error", text[:500], location))
 
     # -- failures -------------------------------------------------------------------------
     def add(self, kind: str, message: str, chunk_index: int | None = None, slide_index: int | None = None,
             context: str = "initial load"):
-        chunk = self.deck.chunk(chunk_index)
+        chunk = self.deck.chunk(chunk_index) if self.deck else None
         slide = None
-        if slide_index is not None and 0 <= slide_index < len(self.deck.slides):
+        if self.deck and slide_index is not None and 0 <= slide_index < len(self.deck.slides):
             slide = self.deck.slides[slide_index]
-        elif chunk is not None:
+        elif self.deck and chunk is not None and 0 <= chunk.slide < len(self.deck.slides):
             slide = self.deck.slides[chunk.slide]
         key = (kind, chunk_index, slide_index, message)
         if key in self.seen:
@@ -265,12 +299,12 @@ class DeckRun:
 
     def show(self, slide: int) -> dict:
         """Make `slide` the current slide (reveal.js shows only that one) and let it settle."""
-        self.page.evaluate("""(i) => {
-          const el = document.querySelector(`section[data-harness-slide="${i}"]`);
-          const {h, v} = window.Reveal.getIndices(el);
-          window.Reveal.slide(h, v);
-          if (window.Reveal.isHarnessStandIn) el.scrollIntoView({block: "start"});
-        }""", slide)
+        if self.deck and self.deck.reveal:
+            self.page.evaluate("""(i) => {
+              const el = document.querySelector(`[data-harness-slide="${i}"]`);
+              const {h, v} = window.Reveal.getIndices(el);
+              window.Reveal.slide(h, v);
+            }""", slide)
         return self.settle()
 
     def collect(self, context: str, settled: dict | None = None, slide: int | None = None,
@@ -280,55 +314,27 @@ class DeckRun:
             pending = settled.get("pending") or []
             if pending:
                 for p in pending[:5]:
-                    self.add("not-settled", f"variable {p['name']} still pending after {SETTLE_TIMEOUT_MS / 1000:.0f} s",
+                    self.add("not-settled", f"output still pending after {SETTLE_TIMEOUT_MS / 1000:.0f} s",
                              p["chunk"], context=context)
             else:
                 self.add("not-settled", f"runtime still computing after {SETTLE_TIMEOUT_MS / 1000:.0f} s", context=context)
-        snap = self.page.evaluate("() => window.__harness.snapshot()")
-        loads = sorted({b["name"] for b in snap["builtinLoads"]})
-        for record in snap["records"]:
-            if record["state"] != "rejected":
-                continue
-            key = (record["chunk"], record["statement"], record["name"], record["error"])
-            if key in self.reported_records:
-                continue
-            self.reported_records.add(key)
-            if record["importDisplay"]:
-                message = (f"the import cell's display (Quarto shows an import with the `md` builtin) failed: "
-                           f"{record['error']}; shadow md or give the cell `//| output: false`")
-            else:
-                message = f"{record['name']}: {record['error']}"
-            self.add("cell-error", message, record["chunk"], context=context)
-        for item in snap["chunkErrors"]:
-            self.add("cell-error", item["error"], item["chunk"], context=context)
-        shadowed = {name for item in snap["importsResolved"] for name in item["names"]}
+        for item in self.page.evaluate("() => window.__harness.snapshot()")["errors"]:
+            key = (item["chunk"], item["error"])
+            if key not in self.reported_errors:
+                self.reported_errors.add(key)
+                self.add("cell-error", item["error"], item["chunk"], context=context)
         events, self.events = self.events, []
-        for kind, message, url in events:
-            if kind == "external-request" and loads:
-                if urlsplit(url).hostname in STDLIB_CDN_HOSTS and set(loads) <= shadowed:
-                    # The import race (README.md): the end state is right, but offline the lecture
-                    # hall sees the aborted requests and a flash of error boxes.
-                    message += (f"; the standard library's {', '.join(loads)} were computed before the import "
-                                f"that shadows them had arrived (the import race): import the libraries under "
-                                f"other names and define the builtin names as ordinary cells")
-                else:
-                    message += f"; builtins fetched from a CDN: {', '.join(loads)}"
+        for kind, message, _url in events:
             # Attributed to the slide being shown or driven (the cell is named by its own failure).
             self.add(kind, message, slide_index=slide, context=context)
         if not checks:
             return
+        plot_chunks = [c.index for c in self.deck.chunks if c.plot] if self.deck else []
         issues = self.page.evaluate("(o) => window.__harness.check(o)",
-                                    {"plotChunks": self.plot_chunks, "width": self.width,
-                                     "height": self.height, "overflow": slide is not None, "slide": slide})
+                                    {"plotChunks": plot_chunks, "width": self.width, "height": self.height,
+                                     "overflow": slide is not None and bool(self.deck and self.deck.reveal),
+                                     "slide": slide})
         for issue in issues:
-            if issue["kind"] == "overflow-layout" and not self.layout_is_quartos:
-                # The slide text is laid out with the harness's approximation of Quarto's theme:
-                # reported, not failed (the real check runs on `quarto render` output).
-                slide_obj = self.deck.slides[issue["slide"]] if issue.get("slide") is not None else None
-                warning = f"{slide_obj.describe() if slide_obj else 'slide'}: {issue['message']} (approximate layout)"
-                if warning not in self.report.warnings:
-                    self.report.warnings.append(warning)
-                continue
             self.add(issue["kind"], issue["message"], issue.get("chunk"), issue.get("slide"), context=context)
 
     def close(self):
@@ -339,15 +345,13 @@ class DeckRun:
 # Session
 
 class HarnessSession:
-    """One Chromium and one loopback server, reused for every deck of a test session."""
+    """One Chromium and one loopback server, reused for every page of a test session."""
 
     def __init__(self, headless: bool = True):
         from playwright.sync_api import sync_playwright
 
-        self.bundle = build_bundle()
-        reveal = REPO_ROOT / "node_modules" / "reveal.js" / "dist"
-        self.reveal_dir = reveal if (reveal / "reveal.js").exists() and not os.environ.get("HARNESS_NO_REVEAL") else None
-        self.server = HarnessServer()
+        self.shim = build_shim().read_text(encoding="utf-8")
+        self.server = SiteServer()
         self._pw = sync_playwright().start()
         self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, headless=headless, args=CHROMIUM_ARGS)
 
@@ -364,60 +368,64 @@ class HarnessSession:
             self._pw.stop()
             self.server.close()
 
-    # -- page --------------------------------------------------------------------------------
-    def prepare(self, path: str | Path) -> tuple[Deck, DeckReport, str, object]:
-        deck = parse_deck(path)
-        root = find_project_root(Path(os.path.abspath(deck.path)))
-        options = deck_options(deck, root)
-        site = scan_deck(deck, root, options)
-        report = DeckReport(deck=deck)
-        for include in options.include_after_body + options.include_in_header:
-            if not include.exists():
-                report.failures.append(Failure("render", f"included file {include} does not exist: quarto render fails"))
-        page_path, html = build_page(deck, root, options, use_reveal=self.reveal_dir is not None)
-        self.server.pages.clear()
-        self.server.mounts.clear()
-        self.server.add_page(page_path, html)
-        self.server.mount(runtime_prefix(), self.bundle)
-        self.server.mount(runtime_prefix() + "/katex", REPO_ROOT / "node_modules" / "katex" / "dist")
-        if self.reveal_dir is not None:
-            self.server.mount(runtime_prefix() + "/reveal", self.reveal_dir)
-        else:
-            report.notes.append("reveal.js is not installed (node_modules/reveal.js): slides were laid out by the "
-                                "harness's stand-in and the keyboard check used its reveal.js-like key handling")
-        self.server.mount("/", root, allowed=site.files)
-        for problem in site.problems:
-            report.failures.append(Failure("render", problem["message"]))
-        return deck, report, self.server.origin + page_path, options
-
-    def open(self, path: str | Path) -> DeckRun:
-        deck, report, url, options = self.prepare(path)
-        plot_chunks = [c.index for c in deck.chunks if c.looks_like_plot and c.evaluates and c.shows_output]
-        run = DeckRun(self, deck, report, url, options.width, options.height, plot_chunks)
+    def open(self, site: Path, rel: str, width: int = 1050, height: int = 700) -> DeckRun:
+        """Load `rel` from the rendered `site` cold, wait until every cell has settled, and
+        collect what happened on the way (each slide shown once)."""
+        report = DeckReport(deck=None, path=rel)
+        if not (Path(site) / rel).is_file():
+            report.failures.append(Failure("render", f"quarto render produced no {rel} in {site}"))
+            run = DeckRun(self, report, "", width, height)
+            return run
+        self.server.serve(site)
         self.server.reset_log()
+        run = self.open_url(self.server.url(rel), rel, width, height, report)
+        run.report.bytes_loaded = self.server.bytes_served
+        return run
+
+    def open_url(self, url: str, name: str, width: int = 1050, height: int = 700,
+                 report: DeckReport | None = None) -> DeckRun:
+        """Load a page from any loopback server (e.g. `quarto preview`)."""
+        report = report or DeckReport(deck=None, path=name)
+        run = DeckRun(self, report, url, width, height)
         start = time.perf_counter()
-        run.page.goto(url, wait_until="load")
-        run.page.wait_for_function("() => window.__harness !== undefined", timeout=SETTLE_TIMEOUT_MS)
+        run.page.goto(run.url, wait_until="load")
+        run.page.wait_for_function("() => document.readyState === 'complete' && (!document.querySelector('.reveal') "
+                                   "|| (window.Reveal && window.Reveal.isReady()))", timeout=60000)
+        run.page.add_script_tag(content=self.shim)
+        run.deck = report.deck = Deck.from_page(name, run.page.evaluate("() => window.__harness.describe()"))
         settled = run.settle()
         # In-page time from navigation start until every cell settled (falls back to wall time).
         report.load_ms = settled.get("at") if settled.get("ok") else (time.perf_counter() - start) * 1000
-        report.bytes_loaded = self.server.bytes_served
-        report.bytes_site = sum(n for path, status, n in self.server.log if not path.startswith(runtime_prefix() + "/"))
         run.collect("initial load", settled, checks=False)
-        for slide in deck.slides:
+        for slide in run.deck.slides:
             run.collect("initial load, slide shown", run.show(slide.index), slide=slide.index)
         return run
 
-    # -- the whole check ---------------------------------------------------------------------
-    def check_deck(self, path: str | Path, drive: bool = True, keyboard: bool = True) -> DeckReport:
-        run = self.open(path)
+    def describe(self, site: Path, rel: str) -> Deck:
+        """The slides and cells of a rendered page, without running the checks."""
+        self.server.serve(site)
+        context = self.browser.new_context(viewport={"width": 1050, "height": 700})
+        context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOOPBACK
+                      else route.abort("blockedbyclient"))
         try:
-            if drive:
-                for slide in run.deck.slides:
-                    drive_slide(run, slide)
-            if keyboard:
-                for slide in run.deck.slides:
-                    check_keyboard(run, slide)
+            page = context.new_page()
+            page.goto(self.server.url(rel), wait_until="load")
+            page.add_script_tag(content=self.shim)
+            return Deck.from_page(rel, page.evaluate("() => window.__harness.describe()"))
+        finally:
+            context.close()
+
+    # -- the whole check ---------------------------------------------------------------------
+    def check_deck(self, site: Path, rel: str, drive: bool = True, keyboard: bool = True) -> DeckReport:
+        run = self.open(site, rel)
+        try:
+            if run.deck is not None:
+                if drive:
+                    for slide in run.deck.slides:
+                        drive_slide(run, slide)
+                if keyboard and run.deck.reveal:
+                    for slide in run.deck.slides:
+                        check_keyboard(run, slide)
         finally:
             run.close()
         return run.report
@@ -478,7 +486,6 @@ def check_keyboard(run: DeckRun, slide: Slide):
         return
     r = sliders[0]
     page = run.page
-    standin = page.evaluate("() => !!(window.Reveal && window.Reveal.isHarnessStandIn)")
     run.show(slide.index)
     locator = page.locator(f'[data-harness-range="{r["id"]}"]')
     box = locator.bounding_box()
@@ -505,8 +512,6 @@ def check_keyboard(run: DeckRun, slide: Slide):
     elif not last and index != slide.index + 1:
         run.add("keyboard", f"{what}, ArrowRight did not go to the next slide (slide index {index})",
                 r["chunk"], slide.index, context="keyboard")
-    if standin and not any("stand-in" in n for n in run.report.notes):
-        run.report.notes.append("keyboard checked with the harness's reveal.js stand-in")
     run.show(slide.index)
     page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
     run.collect("keyboard check (slider restored)", run.settle(), slide=slide.index)

@@ -28,7 +28,7 @@ function chunkOf(element) {
 }
 
 function slideOf(element) {
-  const section = element.closest("section[data-harness-slide]");
+  const section = element.closest("[data-harness-slide]");
   return section ? Number(section.dataset.harnessSlide) : null;
 }
 
@@ -141,7 +141,7 @@ function visible(element) {
 
 function scope(slide) {
   if (slide === null || slide === undefined) return document;
-  return document.querySelector(`section[data-harness-slide="${slide}"]`) || document.createElement("div");
+  return document.querySelector(`[data-harness-slide="${slide}"]`) || document.createElement("div");
 }
 
 export function checkOutputs(plotChunks, slide = null) {
@@ -173,6 +173,17 @@ export function checkOutputs(plotChunks, slide = null) {
       }
     }
   }
+  // TeX that no math renderer turned into math (a CDN that did not load, a wrong math setting).
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest("code, pre, script, style, .katex, .cell-code, aside.notes, .hidden") || !visible(parent)) continue;
+    if (/\\\(|\\\[|\$\$|\\(frac|lambda|eta|nabla|theta)\b/.test(node.textContent)) {
+      issues.push({chunk: chunkOf(parent), slide: slideOf(parent), kind: "math",
+        message: `raw TeX on the page (math not rendered): "${node.textContent.trim().slice(0, 60)}"`});
+      break;
+    }
+  }
   for (const err of root.querySelectorAll(".katex-error")) {
     issues.push({chunk: chunkOf(err), slide: slideOf(err), kind: "math",
       message: `KaTeX error: ${(err.getAttribute("title") || err.textContent).slice(0, 120)}`});
@@ -185,16 +196,10 @@ function clips(style) {
 }
 
 // The slide's box in client coordinates and its scale: reveal.js lays every slide out in its
-// .slides container (width x height logical px) and scales that container to the window; the
-// harness's stand-in stacks unscaled sections.
+// .slides container (width x height logical px) and scales that container to the window.
 function slideBox(section, width) {
-  const R = window.Reveal;
-  if (R && !R.isHarnessStandIn) {
-    const r = document.querySelector(".reveal .slides").getBoundingClientRect();
-    return {left: r.left, top: r.top, scale: r.width / width || 1};
-  }
-  const r = section.getBoundingClientRect();
-  return {left: r.left, top: r.top, scale: 1};
+  const r = document.querySelector(".reveal .slides").getBoundingClientRect();
+  return {left: r.left, top: r.top, scale: r.width / width || 1};
 }
 
 export function checkOverflow(width, height, slide = null) {
@@ -221,8 +226,7 @@ export function checkOverflow(width, height, slide = null) {
     };
     visit(section);
     const index = Number(section.dataset.harnessSlide);
-    // 1. The slide's cells, taken together, must fit the slide (this does not depend on how
-    //    closely the harness's CSS matches Quarto's theme for the slide text).
+    // 1. The slide's cells, taken together, must fit the slide.
     const cells = rects.filter(r => r.chunk !== null);
     if (cells.length) {
       const top = Math.min(...cells.map(r => r.top)), bottom = Math.max(...cells.map(r => r.bottom));
@@ -234,7 +238,7 @@ export function checkOverflow(width, height, slide = null) {
           message: `the slide's cells alone need ${Math.round(right - Math.min(0, left))}x${Math.round(bottom - top)} px, more than the ${width}x${height} slide`});
       }
     }
-    // 2. Everything on the slide, as laid out here.
+    // 2. Everything on the slide, as Quarto's theme lays it out.
     const offenders = rects.filter(o => o.right > width + OVERFLOW_TOLERANCE || o.bottom > height + OVERFLOW_TOLERANCE
       || o.left < -OVERFLOW_TOLERANCE || o.top < -OVERFLOW_TOLERANCE);
     if (offenders.length) {

@@ -1,0 +1,59 @@
+"""`quarto render` builds the site cleanly, and `_site/` holds exactly the product.
+
+The `rendered_site` fixture (tests/harness/fixtures.py) runs the real `quarto render` at the
+project root, as the professor does."""
+
+import subprocess
+from pathlib import Path
+
+from harness import site_files
+from test_decks import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tracked(pattern: str) -> set[str]:
+    out = subprocess.run(["git", "ls-files", "--", pattern], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def expected_site() -> set[str]:
+    """What the site must contain besides Quarto's own site_libs/."""
+    js = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "js").rglob("*.js")}
+    vendor = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "vendor").iterdir()
+              if p.suffix in (".js", ".css")}
+    styles = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides").glob("*.css")}
+    katex = {"vendor/katex/katex.min.js", "vendor/katex/katex.min.css"} | {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "vendor" / "katex" / "fonts").glob("*.woff2")}
+    data = {p for p in tracked("data") if not p.endswith(".gitignore")}
+    return set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb"} | js | vendor | styles | katex | data
+
+
+def test_render_exits_zero_without_errors_or_warnings(rendered_site):
+    if rendered_site is None:
+        return  # SITE_ALREADY_RENDERED=1: the render happened outside this test session
+    assert rendered_site.returncode == 0 and not rendered_site.problems, rendered_site.describe()
+    print(f"quarto render: {rendered_site.seconds:.1f} s")
+
+
+def test_site_holds_exactly_the_product(site):
+    files = site_files(site)
+    ours = {f for f in files if not f.startswith("site_libs/")}
+    expected = expected_site()
+    assert not expected - ours, f"missing from _site/: {sorted(expected - ours)}"
+    assert not ours - expected, f"in _site/ but not part of the product: {sorted(ours - expected)}"
+    assert not any(f.startswith("tests/") or "fixture" in f for f in files)
+    assert "exercises/unit6_optimizers_solution.ipynb" not in files, "the solution is not released"
+    # Quarto's own libraries: the reveal.js runtime and the OJS runtime are there, nothing else of ours.
+    assert {"site_libs/revealjs/dist/reveal.js", "site_libs/quarto-ojs/quarto-ojs-runtime.js"} <= files
+
+
+def test_no_page_names_an_outside_script_or_stylesheet(site):
+    """Every <script src> and <link href> of every page points inside the site (the browser
+    tests abort anything else at run time; this names the tag)."""
+    import re
+
+    outside = re.compile(r'<(script|link)[^>]+(src|href)="(https?:)?//[^"]+"')
+    for page in PAGES:
+        html = (site / page).read_text(encoding="utf-8")
+        assert not outside.findall(html), f"{page}: {[m.group(0) for m in outside.finditer(html)]}"
