@@ -640,7 +640,9 @@ def test_reset_buttons_put_every_slider_of_their_scene_back(deck):
 def test_landing_page():
     text = INDEX.read_text(encoding="utf-8")
     front = front_matter(text)
-    assert front["format"] == "html"
+    # An HTML page (not a deck) whose math is the local KaTeX, not MathJax from a CDN.
+    assert list(front["format"]) == ["html"]
+    assert front["format"]["html"]["html-math-method"] == {"method": "katex", "url": "vendor/katex/"}
     assert "slides/unit6.qmd" in text
     for hint in ["?print-pdf", "data/"]:
         assert hint in text

@@ -231,8 +231,9 @@ def test_exercise_page_links_both_files_behind_one_switch():
     page = (ROOT / "exercise.qmd").read_text()
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text())
     assert isinstance(config.get("exercise-solution"), bool)
-    assert "exercise.qmd" in config["project"]["render"]
-    resources = config["project"]["resources"]
+    # Globs are anchored at the project root ("/x"), as Quarto's match at any depth.
+    assert "/exercise.qmd" in config["project"]["render"]
+    resources = [entry.lstrip("/") for entry in config["project"]["resources"]]
     assert "exercises/unit6_optimizers.ipynb" in resources
     assert not any("solution" in entry or entry.startswith("exercises/*") or entry == "exercises/**"
                    for entry in resources), "a listed solution would be published whatever the flag says"
