@@ -282,13 +282,17 @@ def test_site_config_points_at_files_that_exist():
     project = config["project"]
     assert project["type"] == "website" and project["output-dir"] == "_site"
     assert "format" not in config, "a project-level format would apply to the decks too (see quarto-offline.md)"
-    for pattern in project["render"]:
-        assert sorted(ROOT.glob(pattern)), f"render entry {pattern} matches no file"
+    for pattern in project["render"] + project["resources"]:
+        # Quarto's globs match at any depth unless anchored at the root ("/x"): anchor them all.
+        assert pattern.startswith("/"), f"{pattern} would also match files under tests/ (anchor it with /)"
+        assert sorted(ROOT.glob(pattern.lstrip("/"))), f"entry {pattern} matches no file"
     for item in config["website"]["navbar"]["left"]:
         assert (ROOT / item["href"]).is_file(), f"navbar link {item['href']} does not exist"
     for page in ["index.qmd", "exercise.qmd"]:
         front = yaml.safe_load((ROOT / page).read_text().split("---")[1])
-        assert front.get("format") == "html", f"{page} must say `format: html`"
+        assert list(front.get("format") or {}) == ["html"], f"{page} must say `format: html`"
+        math = front["format"]["html"]["html-math-method"]
+        assert math["method"] == "katex" and (ROOT / math["url"] / "katex.min.js").is_file(), page
 
     metadata = yaml.safe_load((ROOT / "slides" / "_metadata.yml").read_text())["format"]["revealjs"]
     slides = ROOT / "slides"
