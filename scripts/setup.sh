@@ -35,4 +35,6 @@ fi
 command -v quarto >/dev/null || { echo "quarto is not on PATH after the install (see above)" >&2; exit 1; }
 
 echo "== Site (quarto render -> _site/)"
+RENDER_START=$SECONDS
 quarto render
+echo "quarto render: $((SECONDS - RENDER_START)) s; setup in all: ${SECONDS} s"
