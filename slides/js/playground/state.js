@@ -277,12 +277,13 @@ export function decode_hash(hash) {
   }
 }
 
-// The hash of a state, without "#". Every number is written with String(x).
+// The hash of a state, without "#". Every number is written with String(x); every optimizer's
+// settings are written (not only the enabled ones'), so the link restores the whole page.
 export function encode_hash(state) {
   const parts = [`v=${FORMAT_VERSION}`, `surface=${state.surface}`];
   for (const key of Object.keys(SURFACE_PARAM_LIMITS[state.surface])) parts.push(`surface.${key}=${String(state.surface_params[key])}`);
   parts.push(`opt=${state.enabled.join(",")}`);
-  for (const name of state.enabled) {
+  for (const name of OPTIMIZER_NAMES) {
     parts.push(`lr.${name}=${String(state.settings[name].lr)}`);
     for (const key of Object.keys(DEFAULT_HYPER[name])) parts.push(`${name}.${key}=${String(state.settings[name].hyper[key])}`);
   }
@@ -292,11 +293,19 @@ export function encode_hash(state) {
   return parts.join("&");
 }
 
-// A state changed by a control is accepted only if its link reads back without error: the
-// controls can never produce a state the link could not carry. {state, error}.
-export function validated(state) {
-  const {state: read, error} = decode_hash(encode_hash(state));
-  return error ? {state: null, error: error.replace(/^This link could not be read \((.*)\)\. The defaults are shown\.$/, "$1")} : {state: read, error: null};
+// A control changes the state by changing one field of its link: the text typed into a box is
+// read exactly as the link's field would be (same grammar, ranges and messages), so the
+// controls can never make a state the link could not carry. {state, error}: the new state, or
+// null and the sentence saying what is wrong with `text`.
+export function with_field(state, key, text) {
+  const fields = encode_hash(state).split("&").filter((part) => !part.startsWith(`${key}=`));
+  fields.push(`${key}=${text}`);
+  try {
+    return {state: read_state(fields.join("&")), error: null};
+  } catch (error) {
+    if (!(error instanceof LinkError)) throw error;
+    return {state: null, error: error.message};
+  }
 }
 
 // ---------------------------------------------------------------------------------------
