@@ -20,7 +20,10 @@ export function make_player(draw, on_change = () => {}) {
     if (!playing) return;
     frame_times.push(now);
     if (frame_times.length > 240) frame_times.shift();
-    const next = Math.min(steps, started_k + Math.floor(((now - started_at) / 1000) * rate()));
+    // A frame's timestamp is when the frame began, which can precede the click that started
+    // the animation: never step backwards from where it started.
+    const elapsed = Math.max(0, now - started_at);
+    const next = Math.min(steps, started_k + Math.floor((elapsed / 1000) * rate()));
     if (next !== k) {
       k = next;
       draw(k);

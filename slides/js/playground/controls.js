@@ -120,7 +120,7 @@ export function make_controls(app, mode) {
     return el("div", {class: "pg-opt", "data-optimizer": name}, [
       el("div", {class: "pg-row"}, [
         el("label", {class: "pg-check"}, [check, el("span", {class: "pg-swatch"}), el("span", {text: label_of(name)})]),
-        text_box(`lr.${name}`, "lr", {size: 6}),
+        text_box(`lr.${name}`, "lr", {size: 5}),
         details,
       ]),
     ]);

@@ -4,7 +4,7 @@
 // paths: a control change or an animation frame redraws only the canvas (8 paths x 1,000
 // steps in about a millisecond), never the SVG.
 
-import {Plot, surface_marks, OPTIMIZER_COLORS} from "./view.js";
+import {Plot, surface_marks, OPTIMIZER_COLORS, format_number} from "./view.js";
 import {make_surface} from "./core.js";
 import {SURFACE_SETUP} from "./state.js";
 
@@ -190,7 +190,7 @@ export function loss_transform(runs) {
     const floor = Math.max(lo, hi * 1e-16);
     return {value: (loss) => Math.max(loss, floor), label: "loss (log scale)", domain: domain_of(floor, hi)};
   }
-  const floor = Math.max((hi - lo) * 1e-12, 1e-300);
+  const floor = Math.max((hi - lo) * 1e-6, 1e-300);
   return {
     value: (loss) => loss - lo + floor,
     label: `loss − (${lo.toPrecision(4)}) (log scale; the loss goes ≤ 0)`,
@@ -208,7 +208,7 @@ export function loss_panel(runs, steps, {width, height}) {
     width, height,
     marginTop: MARGINS.top, marginRight: MARGINS.right, marginBottom: MARGINS.bottom, marginLeft: MARGINS.left + 8,
     x: {domain: [0, steps], label: "step", labelAnchor: "center", labelArrow: "none"},
-    y: {type: "log", domain: transform.domain, label: transform.label, labelAnchor: "center", labelArrow: "none", grid: true, ticks: 6},
+    y: {type: "log", domain: transform.domain, label: transform.label, labelAnchor: "center", labelArrow: "none", grid: true, ticks: 6, tickFormat: format_number},
     marks: [Plot.frame({stroke: "#bbbbbb"})],
   });
   const {box, canvas, context} = layer(figure, width, height);

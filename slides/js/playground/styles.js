@@ -9,14 +9,14 @@ const CSS = `
 .pg-deck .pg-controls { flex-basis: 262px; max-height: 590px; overflow-y: auto; padding-right: 4px; }
 .pg-group { border: 1px solid #ddd; border-radius: 4px; margin: 0 0 8px 0; padding: 4px 8px 6px; }
 .pg-group legend { font-weight: 600; padding: 0 4px; font-size: 1em; }
-.pg-row { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; margin: 3px 0; }
+.pg-row { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin: 3px 0; }
 .pg-field { display: inline-flex; gap: 4px; align-items: center; margin: 0; font-size: 1em; }
 .pg-root input, .pg-root select, .pg-root button { font: inherit; font-size: 1em; margin: 0; }
 .pg-text { padding: 1px 4px; border: 1px solid #aaa; border-radius: 3px; width: auto; }
 .pg-text[aria-invalid="true"] { border-color: #c0392b; background: #fdecea; }
 .pg-select { padding: 1px 2px; max-width: 100%; }
 .pg-range { width: 120px; }
-.pg-check { display: inline-flex; gap: 5px; align-items: center; min-width: 104px; font-weight: 600; }
+.pg-check { display: inline-flex; gap: 5px; align-items: center; min-width: 100px; font-weight: 600; }
 .pg-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; border: 1px solid #555; flex: none; }
 .pg-opt { border-top: 1px solid #eee; padding: 2px 0; }
 .pg-opt.pg-off { opacity: 0.6; }
