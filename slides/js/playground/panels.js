@@ -198,12 +198,25 @@ export function loss_transform(runs) {
   };
 }
 
+// Whole decades around [lo, hi]: a small change of the runs keeps the same axes, which are
+// then reused (loss_axes_key) and only the canvas is redrawn.
 function domain_of(lo, hi) {
-  return lo === hi ? [lo / 10, hi * 10] : [lo, hi];
+  let a = 10 ** Math.floor(Math.log10(lo));
+  let b = 10 ** Math.ceil(Math.log10(hi));
+  if (!(a > 0) || !Number.isFinite(a)) a = lo;
+  if (!(b > a) || !Number.isFinite(b)) b = a * 10;
+  return [a, b];
 }
 
+export function loss_axes_key(runs, steps) {
+  const {label, domain} = loss_transform(runs);
+  return JSON.stringify([label, domain, steps]);
+}
+
+// The loss panel's axes for these runs; panel.set_runs(runs) swaps in runs with the same
+// loss_axes_key without rebuilding the SVG.
 export function loss_panel(runs, steps, {width, height}) {
-  const transform = loss_transform(runs);
+  let transform = loss_transform(runs);
   const figure = Plot.plot({
     width, height,
     marginTop: MARGINS.top, marginRight: MARGINS.right, marginBottom: MARGINS.bottom, marginLeft: MARGINS.left + 8,
@@ -276,5 +289,10 @@ export function loss_panel(runs, steps, {width, height}) {
     return best;
   }
 
-  return {element: box, canvas, draw, nearest};
+  function set_runs(next) {
+    runs = next;
+    transform = loss_transform(runs);
+  }
+
+  return {element: box, canvas, draw, nearest, set_runs};
 }

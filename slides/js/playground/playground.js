@@ -9,7 +9,7 @@
 
 import {decode_hash, default_state, encode_hash, run_playground} from "./state.js";
 import {runs_csv} from "./csv.js";
-import {surface_panel, surface_key, loss_panel} from "./panels.js";
+import {surface_panel, surface_key, loss_panel, loss_axes_key} from "./panels.js";
 import {make_player} from "./animation.js";
 import {fill_readout, hover_text, run_line} from "./readout.js";
 import {make_controls} from "./controls.js";
@@ -55,6 +55,9 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   let shown_key = null;
   let loss = null;
   let hover = null;
+  const run_cache = new Map();
+  const surface_cache = new Map();
+  let loss_key = null;
 
   // --- layout
   const link_message = el("div", "pg-message");
@@ -128,19 +131,31 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   function apply(next) {
     state = next;
     input_message.textContent = "";
-    runs = run_playground(state);
+    runs = run_playground(state, run_cache);
     hover = null;
     hover_line.textContent = "Hover over a path to read a point; click the contours to move the start.";
     const key = surface_key(state);
     if (key !== shown_key) {
       shown_key = key;
-      surface = surface_panel(state, sizes.plot);
+      // the contours of the last few surfaces are kept: switching back is instant
+      surface = surface_cache.get(key);
+      if (!surface) {
+        surface = surface_panel(state, sizes.plot);
+        attach_surface_events(surface);
+        if (surface_cache.size >= 8) surface_cache.delete(surface_cache.keys().next().value);
+        surface_cache.set(key, surface);
+      }
       surface_slot.replaceChildren(surface.element);
-      attach_surface_events();
     }
-    loss = loss_panel(runs, state.steps, sizes.loss);
-    loss_slot.replaceChildren(loss.element);
-    attach_loss_events();
+    const axes = loss_axes_key(runs, state.steps);
+    if (axes !== loss_key) {
+      loss_key = axes;
+      loss = loss_panel(runs, state.steps, sizes.loss);
+      loss_slot.replaceChildren(loss.element);
+      attach_loss_events();
+    } else {
+      loss.set_runs(runs);
+    }
     fill_readout(readout, runs, state, state.steps);
     controls.sync(state);
     player.load(state.steps);
@@ -166,19 +181,19 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     loss.draw(player.k, hover);
   }
 
-  function attach_surface_events() {
-    const {canvas, size} = surface;
+  function attach_surface_events(panel) {
+    const {canvas, size} = panel;
     canvas.addEventListener("pointermove", (event) => {
       const [px, py] = local(event, canvas, size.width);
-      show_hover(surface.nearest(runs, player.k, px, py));
+      show_hover(panel.nearest(runs, player.k, px, py));
     });
     canvas.addEventListener("pointerleave", () => show_hover(null));
     canvas.addEventListener("click", (event) => {
       const [px, py] = local(event, canvas, size.width);
-      const point = surface.invert(px, py);
+      const point = panel.invert(px, py);
       if (!point) return;
       const round = (v) => Math.round(v * 1000) / 1000;
-      const text = surface.one_d ? String(round(point[0])) : `${round(point[0])},${round(point[1])}`;
+      const text = panel.one_d ? String(round(point[0])) : `${round(point[0])},${round(point[1])}`;
       const next = decode_hash(`#${encode_hash(state).replace(/start=[^&]*/, `start=${text}`)}`);
       if (next.error) app.error(next.error);
       else apply(next.state);

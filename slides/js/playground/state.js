@@ -348,13 +348,26 @@ export function playground_configs(state) {
 }
 
 // Every enabled optimizer through the one runner. A run the core refuses is reported in
-// words ({error}) and the others still run.
-export function run_playground(state) {
-  return playground_configs(state).map(({optimizer, config}) => {
-    try {
-      return {optimizer, result: run(config), error: null};
-    } catch (error) {
-      return {optimizer, result: null, error: String(error && error.message ? error.message : error)};
+// words ({error}) and the others still run. `cache` (a Map, optional) keeps the runs of the
+// previous call by config: changing one optimizer's setting reruns that optimizer only.
+export function run_playground(state, cache = null) {
+  const fresh = new Map();
+  const runs = playground_configs(state).map(({optimizer, config}) => {
+    const key = JSON.stringify(config);
+    let entry = cache?.get(key);
+    if (!entry) {
+      try {
+        entry = {optimizer, result: run(config), error: null};
+      } catch (error) {
+        entry = {optimizer, result: null, error: String(error && error.message ? error.message : error)};
+      }
     }
+    fresh.set(key, entry);
+    return entry;
   });
+  if (cache) {
+    cache.clear();
+    for (const [key, entry] of fresh) cache.set(key, entry);
+  }
+  return runs;
 }

@@ -29,8 +29,9 @@ const CSS = `
 .pg-main { flex: 1 1 auto; min-width: 0; }
 .pg-plots { display: flex; flex-wrap: wrap; gap: 8px; }
 .pg-panel { position: relative; }
-.pg-panel > svg, .pg-panel > figure { position: absolute; left: 0; top: 0; margin: 0; }
-.pg-panel > canvas { position: absolute; left: 0; top: 0; }
+.pg-panel > svg, .pg-panel > figure { position: absolute; left: 0; top: 0; margin: 0; will-change: transform; }
+.pg-panel > canvas { position: absolute; left: 0; top: 0; will-change: transform; }
+/* own compositing layers: an animation frame repaints the canvas, not the contours under it */
 .pg-surface > canvas { cursor: crosshair; }
 .pg-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; }
 .pg-root .pg-button { padding: 2px 10px; border: 1px solid #888; border-radius: 4px; background: #f6f6f6; color: #222; cursor: pointer; line-height: 1.4; }
