@@ -58,6 +58,7 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   const run_cache = new Map();
   const surface_cache = new Map();
   let loss_key = null;
+  let readout_at = 0;
 
   // --- layout
   const link_message = el("div", "pg-message");
@@ -108,7 +109,11 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     surface.draw(runs, k, hover);
     loss.draw(k, hover);
     step_label.textContent = `step ${k} / ${state.steps}`;
-    // the words follow the animation (a run "diverges" in the text when the animation gets there)
+    // the words follow the animation (a run "diverges" in the text when the animation gets
+    // there), at most about 8 times a second while playing: text layout is the costly part
+    const now = performance.now();
+    if (player?.playing && k < state.steps && now - readout_at < 120) return;
+    readout_at = now;
     const lines = readout.querySelectorAll(".pg-line[data-optimizer]");
     if (lines.length === runs.length) {
       runs.forEach((run, i) => {
