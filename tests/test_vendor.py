@@ -288,7 +288,7 @@ def test_site_config_points_at_files_that_exist():
         assert sorted(ROOT.glob(pattern.lstrip("/"))), f"entry {pattern} matches no file"
     for item in config["website"]["navbar"]["left"]:
         assert (ROOT / item["href"]).is_file(), f"navbar link {item['href']} does not exist"
-    for page in ["index.qmd", "exercise.qmd"]:
+    for page in ["index.qmd", "exercise.qmd", "playground.qmd"]:
         front = yaml.safe_load((ROOT / page).read_text().split("---")[1])
         assert list(front.get("format") or {}) == ["html"], f"{page} must say `format: html`"
         math = front["format"]["html"]["html-math-method"]

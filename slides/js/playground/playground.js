@@ -1,0 +1,273 @@
+// The optimizer playground: every optimizer on every surface, schedules, mini-batch noise,
+// animation and a shareable link. One widget used twice: the page playground.qmd
+// (mode "page": the state lives in the page's URL hash) and the last slide of the deck's
+// optimizer section (mode "deck": reveal.js owns the hash, so "Copy link" gives a link to the
+// page with the same state).
+//
+//   import {mount_playground} from "./slides/js/playground/playground.js"
+//   mount_playground({mode: "page"})          // -> the widget's element, for an {ojs} cell
+
+import {decode_hash, default_state, encode_hash, run_playground} from "./state.js";
+import {runs_csv} from "./csv.js";
+import {surface_panel, surface_key, loss_panel, loss_axes_key} from "./panels.js";
+import {make_player} from "./animation.js";
+import {fill_readout, hover_text, run_line} from "./readout.js";
+import {make_controls} from "./controls.js";
+import {install_styles} from "./styles.js";
+
+const DECK_SIZES = {plot: {width: 360, height: 340}, loss: {width: 330, height: 340}};
+
+// On the page the two plots share the width beside the controls (stacked when it is narrow).
+function page_sizes() {
+  const avail = Math.min(window.innerWidth || 1200, 1500) - 270 - 14 - 60;
+  if (avail < 640) {
+    const width = Math.max(300, avail);
+    return {plot: {width, height: Math.min(440, width)}, loss: {width, height: 320}};
+  }
+  const plot = Math.floor(avail * 0.54);
+  return {plot: {width: plot, height: 430}, loss: {width: avail - plot - 8, height: 430}};
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(text, title) {
+  const node = el("button", "pg-button", text);
+  node.type = "button";
+  if (title) node.title = title;
+  return node;
+}
+
+export function mount_playground({mode = "page", link_base = "../playground.html", hash = null} = {}) {
+  install_styles();
+  const on_page = mode === "page";
+  const sizes = on_page ? page_sizes() : DECK_SIZES;
+  const root = el("div", `pg-root pg-${on_page ? "page" : "deck"}`);
+
+  const first = decode_hash(hash ?? (on_page ? window.location.hash : ""));
+  let state = first.state;
+  let runs = [];
+  let surface = null;
+  let shown_key = null;
+  let loss = null;
+  let hover = null;
+  const run_cache = new Map();
+  const surface_cache = new Map();
+  let loss_key = null;
+  let readout_at = 0;
+
+  // --- layout
+  const link_message = el("div", "pg-message");
+  link_message.setAttribute("role", "status");
+  const input_message = el("div", "pg-input-error");
+  input_message.setAttribute("role", "alert");
+  const surface_slot = el("div", "pg-slot");
+  const loss_slot = el("div", "pg-slot");
+  const hover_line = el("div", "pg-hover", "");
+  const readout = el("div", "pg-readout");
+  readout.setAttribute("aria-live", "polite");
+
+  const play = button("Play", "animate the paths along the steps");
+  const step = button("Step", "one step forward");
+  const reset = button("Reset", "back to step 0");
+  const copy = button("Copy link", "copy a link that reproduces this run exactly");
+  const csv = button("Download CSV", "the current run: one row per optimizer and step");
+  const defaults = button("Defaults", "back to the default settings");
+  const step_label = el("span", "pg-step");
+  const link_box = el("input", "pg-link");
+  link_box.type = "text";
+  link_box.readOnly = true;
+  link_box.setAttribute("aria-label", "link to this run");
+
+  const toolbar = el("div", "pg-toolbar");
+  toolbar.append(play, step, reset, step_label, copy, csv, defaults);
+
+  const app = {
+    state: () => state,
+    set: (next) => {
+      if (next) apply(next);
+    },
+    error: (text) => {
+      input_message.textContent = text;
+    },
+  };
+  const controls = make_controls(app, on_page ? "page" : "deck");
+
+  const plots = el("div", "pg-plots");
+  plots.append(surface_slot, loss_slot);
+  const main = el("div", "pg-main");
+  main.append(link_message, toolbar, plots, hover_line, readout, input_message);
+  if (on_page) main.append(link_box);
+  root.append(controls.element, main);
+
+  // --- drawing
+  function draw(k) {
+    surface.draw(runs, k, hover);
+    loss.draw(k, hover);
+    step_label.textContent = `step ${k} / ${state.steps}`;
+    // the words follow the animation (a run "diverges" in the text when the animation gets
+    // there), at most about 8 times a second while playing: text layout is the costly part
+    const now = performance.now();
+    if (player?.playing && k < state.steps && now - readout_at < 120) return;
+    readout_at = now;
+    const lines = readout.querySelectorAll(".pg-line[data-optimizer]");
+    if (lines.length === runs.length) {
+      runs.forEach((run, i) => {
+        const line = run_line(run, k);
+        lines[i].className = line.bad ? "pg-line pg-bad" : "pg-line";
+        lines[i].lastChild.textContent = line.text;
+      });
+    }
+  }
+  const player = make_player((k) => draw(k), () => {
+    play.textContent = player.playing ? "Pause" : "Play";
+  });
+
+  function current_link() {
+    const hash = encode_hash(state);
+    if (on_page) return `${window.location.href.split("#")[0]}#${hash}`;
+    return `${new URL(link_base, window.location.href).href}#${hash}`;
+  }
+
+  function apply(next) {
+    state = next;
+    input_message.textContent = "";
+    runs = run_playground(state, run_cache);
+    hover = null;
+    hover_line.textContent = "Hover over a path to read a point; click the contours to move the start.";
+    const key = surface_key(state);
+    if (key !== shown_key) {
+      shown_key = key;
+      // the contours of the last few surfaces are kept: switching back is instant
+      surface = surface_cache.get(key);
+      if (!surface) {
+        surface = surface_panel(state, sizes.plot);
+        attach_surface_events(surface);
+        if (surface_cache.size >= 8) surface_cache.delete(surface_cache.keys().next().value);
+        surface_cache.set(key, surface);
+      }
+      surface_slot.replaceChildren(surface.element);
+    }
+    const axes = loss_axes_key(runs, state.steps);
+    if (axes !== loss_key) {
+      loss_key = axes;
+      loss = loss_panel(runs, state.steps, sizes.loss);
+      loss_slot.replaceChildren(loss.element);
+      attach_loss_events();
+    } else {
+      loss.set_runs(runs);
+    }
+    fill_readout(readout, runs, state, state.steps);
+    controls.sync(state);
+    player.load(state.steps);
+    if (on_page) {
+      const hash = `#${encode_hash(state)}`;
+      if (window.location.hash !== hash) history.replaceState(null, "", hash);
+      link_box.value = current_link();
+    }
+    root.dataset.hash = encode_hash(state);
+  }
+
+  // --- pointer: hover readout and click-to-start
+  const local = (event, canvas, width) => {
+    const rect = canvas.getBoundingClientRect();
+    const scale = width / rect.width; // the deck scales the slide
+    return [(event.clientX - rect.left) * scale, (event.clientY - rect.top) * scale];
+  };
+
+  function show_hover(hit) {
+    hover = hit;
+    hover_line.textContent = hit ? hover_text(hit) : "Hover over a path to read a point; click the contours to move the start.";
+    surface.draw(runs, player.k, hover);
+    loss.draw(player.k, hover);
+  }
+
+  function attach_surface_events(panel) {
+    const {canvas, size} = panel;
+    canvas.addEventListener("pointermove", (event) => {
+      const [px, py] = local(event, canvas, size.width);
+      show_hover(panel.nearest(runs, player.k, px, py));
+    });
+    canvas.addEventListener("pointerleave", () => show_hover(null));
+    canvas.addEventListener("click", (event) => {
+      const [px, py] = local(event, canvas, size.width);
+      const point = panel.invert(px, py);
+      if (!point) return;
+      const round = (v) => Math.round(v * 1000) / 1000;
+      const text = panel.one_d ? String(round(point[0])) : `${round(point[0])},${round(point[1])}`;
+      const next = decode_hash(`#${encode_hash(state).replace(/start=[^&]*/, `start=${text}`)}`);
+      if (next.error) app.error(next.error);
+      else apply(next.state);
+    });
+  }
+
+  function attach_loss_events() {
+    const canvas = loss.canvas;
+    canvas.addEventListener("pointermove", (event) => {
+      const [px, py] = local(event, canvas, sizes.loss.width);
+      show_hover(loss.nearest(px, py));
+    });
+    canvas.addEventListener("pointerleave", () => show_hover(null));
+  }
+
+  // --- buttons
+  play.addEventListener("click", () => player.toggle());
+  step.addEventListener("click", () => player.step());
+  reset.addEventListener("click", () => player.reset());
+  defaults.addEventListener("click", () => {
+    link_message.textContent = "";
+    apply(default_state());
+  });
+  csv.addEventListener("click", () => {
+    const blob = new Blob([runs_csv(runs)], {type: "text/csv"});
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = `playground-${state.surface}-seed${state.seed}.csv`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+  copy.addEventListener("click", async () => {
+    const link = current_link();
+    let done = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      done = true;
+    } catch {
+      // no clipboard API (not a secure context): copy from a selected text box
+      const box = document.createElement("textarea");
+      box.value = link;
+      box.style.position = "fixed";
+      box.style.opacity = "0";
+      document.body.append(box);
+      box.select();
+      try {
+        done = document.execCommand("copy");
+      } catch {
+        done = false;
+      }
+      box.remove();
+    }
+    input_message.textContent = done ? "Link copied: it reproduces this run exactly, noise included." : `Copy this link by hand: ${link}`;
+    root.dataset.copied = link;
+  });
+
+  if (on_page) {
+    window.addEventListener("hashchange", () => {
+      if (window.location.hash === `#${encode_hash(state)}`) return;
+      const read = decode_hash(window.location.hash);
+      link_message.textContent = read.error ?? "";
+      apply(read.state);
+    });
+  }
+
+  link_message.textContent = first.error ?? "";
+  apply(state);
+  root.playground = {player, state: () => state, runs: () => runs, apply, encode: () => encode_hash(state)};
+  return root;
+}

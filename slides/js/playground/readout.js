@@ -1,0 +1,61 @@
+// Words beside the plots: one line per optimizer (where it is, or that and where it diverged),
+// the noise in use, and the hover readout of a single path point. Pure text builders plus two
+// small DOM helpers.
+
+import {OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number} from "./view.js";
+import {FULL_BATCH, SURFACE_SETUP, noise_std} from "./state.js";
+
+export const label_of = (optimizer) => OPTIMIZER_LABELS[optimizer] ?? optimizer;
+
+const theta_text = (theta) => (theta.length === 1 ? format_number(theta[0]) : `(${theta.map(format_number).join(", ")})`);
+
+// One sentence per run at the animation's step k.
+export function run_line({optimizer, result, error}, k) {
+  const name = label_of(optimizer);
+  if (error) return {text: `${name}: not run: ${error}`, bad: true};
+  const rows = result.rows;
+  if (result.status === "diverged" && k >= rows.length - 1) {
+    const why = result.reason === "left_box" ? "the parameters left the region around the plot" : "a value overflowed to infinity";
+    return {text: `${name}: DIVERGED at update ${result.diverged_step} (${why}); last finite loss ${format_number(rows[rows.length - 1].loss)}.`, bad: true};
+  }
+  const row = rows[Math.min(k, rows.length - 1)];
+  return {text: `${name}: step ${row.step}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}`, bad: false};
+}
+
+export function noise_line(state) {
+  if (state.batch >= FULL_BATCH) return `Full batch (B = ${FULL_BATCH}): exact gradients, no noise.`;
+  const sigma1 = SURFACE_SETUP[state.surface].sigma1;
+  return `Mini-batch B = ${state.batch} of ${FULL_BATCH}: gradient noise std σ₁/√B = ${sigma1}/√${state.batch} = ${format_number(noise_std(state))} per coordinate (seed ${state.seed}).`;
+}
+
+export function hover_text(hit) {
+  const {optimizer, row} = hit;
+  return `${label_of(optimizer)}, step ${row.step}: θ = ${theta_text(row.theta)}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}, lr ${format_number(row.lr)}`;
+}
+
+export function fill_readout(panel, runs, state, k) {
+  panel.replaceChildren();
+  for (const run of runs) {
+    const line = run_line(run, k);
+    const row = document.createElement("div");
+    row.className = line.bad ? "pg-line pg-bad" : "pg-line";
+    row.dataset.optimizer = run.optimizer;
+    const swatch = document.createElement("span");
+    swatch.className = "pg-swatch";
+    swatch.style.background = OPTIMIZER_COLORS[run.optimizer];
+    const text = document.createElement("span");
+    text.textContent = line.text;
+    row.append(swatch, text);
+    panel.append(row);
+  }
+  if (!runs.length) {
+    const row = document.createElement("div");
+    row.className = "pg-line";
+    row.textContent = "No optimizer is selected: tick one on the left.";
+    panel.append(row);
+  }
+  const note = document.createElement("div");
+  note.className = "pg-line pg-note";
+  note.textContent = noise_line(state);
+  panel.append(note);
+}

@@ -1,0 +1,56 @@
+// The playground's CSS, added to the document once (the same on the page and on the slide,
+// without a stylesheet that Quarto would have to be told to copy).
+
+const CSS = `
+.pg-root { display: flex; gap: 14px; align-items: flex-start; font-family: system-ui, sans-serif; font-size: 14px;
+  line-height: 1.3; color: #222; text-align: left; }
+.pg-deck { font-size: 12px; gap: 10px; }
+.pg-controls { flex: 0 0 270px; }
+.pg-deck .pg-controls { flex-basis: 262px; max-height: 590px; overflow-y: auto; padding-right: 4px; }
+.pg-group { border: 1px solid #ddd; border-radius: 4px; margin: 0 0 8px 0; padding: 4px 8px 6px; }
+.pg-group legend { font-weight: 600; padding: 0 4px; font-size: 1em; }
+.pg-row { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin: 3px 0; }
+.pg-field { display: inline-flex; gap: 4px; align-items: center; margin: 0; font-size: 1em; }
+.pg-root input, .pg-root select, .pg-root button { font: inherit; font-size: 1em; margin: 0; }
+.pg-text { padding: 1px 4px; border: 1px solid #aaa; border-radius: 3px; width: auto; }
+.pg-text[aria-invalid="true"] { border-color: #c0392b; background: #fdecea; }
+.pg-select { padding: 1px 2px; max-width: 100%; }
+.pg-range { width: 120px; }
+.pg-check { display: inline-flex; gap: 5px; align-items: center; min-width: 100px; font-weight: 600; }
+.pg-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; border: 1px solid #555; flex: none; }
+.pg-opt { border-top: 1px solid #eee; padding: 2px 0; }
+.pg-opt.pg-off { opacity: 0.6; }
+.pg-hyper { margin: 0; }
+.pg-hyper[open] { flex-basis: 100%; padding-left: 22px; }
+.pg-hyper.pg-none { visibility: hidden; }
+.pg-hyper summary { cursor: pointer; color: #555; font-size: 0.95em; }
+.pg-hyper .pg-field { margin: 2px 8px 2px 0; }
+.pg-hint { color: #666; font-size: 0.9em; }
+.pg-main { flex: 1 1 auto; min-width: 0; }
+.pg-plots { display: flex; flex-wrap: wrap; gap: 8px; }
+.pg-panel { position: relative; }
+.pg-panel > svg, .pg-panel > figure { position: absolute; left: 0; top: 0; margin: 0; will-change: transform; }
+.pg-panel > canvas { position: absolute; left: 0; top: 0; will-change: transform; }
+/* own compositing layers: an animation frame repaints the canvas, not the contours under it */
+.pg-surface > canvas { cursor: crosshair; }
+.pg-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; }
+.pg-root .pg-button { padding: 2px 10px; border: 1px solid #888; border-radius: 4px; background: #f6f6f6; color: #222; cursor: pointer; line-height: 1.4; }
+.pg-root .pg-button:hover, .pg-root .pg-button:focus-visible { background: #e2e2e2; }
+.pg-step { min-width: 110px; color: #444; font-variant-numeric: tabular-nums; }
+.pg-hover { min-height: 1.3em; margin: 4px 0; font-variant-numeric: tabular-nums; color: #333; }
+.pg-readout .pg-line { display: flex; gap: 6px; align-items: baseline; margin: 1px 0; }
+.pg-readout .pg-bad { color: #b03a2e; font-weight: 600; }
+.pg-readout .pg-note { color: #666; }
+.pg-message:not(:empty) { background: #fff4e5; border: 1px solid #e0a458; border-radius: 4px; padding: 6px 10px; margin-bottom: 6px; }
+.pg-input-error:not(:empty) { color: #b03a2e; margin: 4px 0; }
+.pg-link { width: 100%; font-size: 0.85em; color: #555; margin-top: 6px; }
+.reveal .pg-root p { margin: 0; }
+`;
+
+export function install_styles() {
+  if (document.getElementById("pg-styles")) return;
+  const style = document.createElement("style");
+  style.id = "pg-styles";
+  style.textContent = CSS;
+  document.head.append(style);
+}

@@ -1,0 +1,7 @@
+// Browser-side dependencies (plot helpers and vendored libraries), kept apart from core.js so
+// that the pure modules (state.js, csv.js) load in Node without a DOM.
+
+import {Plot} from "../libs.js";
+import {surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number} from "../plots.js";
+
+export {Plot, surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number};
