@@ -148,7 +148,7 @@ def _table(entry: DataFile, columns: dict, parameters: dict, seed, extra=None) -
 
 
 def build_reference_trajectories(ctx: Context) -> pa.Table:
-    from .scenes import SCENE_NAMES, run_scene, scene_defaults
+    from .core.scenes import SCENE_NAMES, run_scene, scene_defaults
 
     cols = {c.name: [] for c in REFERENCE_TRAJECTORIES.columns}
     parameters = {}

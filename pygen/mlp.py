@@ -25,8 +25,8 @@ import jax.numpy as jnp  # noqa: E402  (after enabling float64)
 import numpy as np  # noqa: E402
 
 from . import materials  # noqa: E402
-from .optimizers import make_optimizer  # noqa: E402
-from .schedules import make_schedule  # noqa: E402
+from .core.optimizers import make_optimizer  # noqa: E402
+from .core.schedules import make_schedule  # noqa: E402
 
 LAYER_SIZES = (materials.N_FEATURES, 16, 16, 1)
 

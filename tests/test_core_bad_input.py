@@ -3,7 +3,7 @@
 import pytest
 
 from node_core import JSError, NodeCore
-from pygen import runner, scenes
+from pygen.core import runner, scenes
 
 GOOD = {"surface": "elongated_bowl", "optimizer": "adam", "lr": 0.1, "start": [1.0, 2.0], "steps": 10}
 

@@ -434,7 +434,7 @@ def test_every_interactive_cell_uses_the_scenes_api(deck):
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_every_scene_is_on_a_slide(deck):
     """A scene the twins define but no slide uses would be reference data nobody sees."""
-    script = 'import {SCENE_NAMES} from "./slides/js/scenes.js"; console.log(JSON.stringify(SCENE_NAMES));'
+    script = 'import {SCENE_NAMES} from "./slides/js/core/scenes.js"; console.log(JSON.stringify(SCENE_NAMES));'
     names = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
     code = "\n".join(ojs_cells(deck))
     for name in names:
@@ -486,7 +486,7 @@ def test_trajectory_plots_have_equal_scales_and_room(deck):
     """The 2D plots show the surfaces' geometry: one unit on x is as long as one unit on y (a
     squashed saddle or bowl misstates its curvature), and no plot is a flat strip."""
     script = (
-        'import {SCENE_VIEW} from "./slides/js/scenes.js";'
+        'import {SCENE_VIEW} from "./slides/js/core/scenes.js";'
         'import {frame_size} from "./slides/js/plots.js";'
         "const sizes = JSON.parse(process.argv[1]);"
         "console.log(JSON.stringify({views: SCENE_VIEW, frames: sizes.map(([w, h]) => frame_size(w, h))}));"
@@ -514,7 +514,7 @@ def test_the_1d_plot_shows_the_global_minimum(deck):
     code = "\n".join(ojs_cells(deck))
     assert re.search(r"trajectory_plot\(lr_1d_runs, SCENE_VIEW\.lr_1d,", code), "the 1D plot does not use SCENE_VIEW.lr_1d"
     script = (
-        'import {make_surface} from "./slides/js/surfaces.js"; import {SCENE_VIEW} from "./slides/js/scenes.js";'
+        'import {make_surface} from "./slides/js/core/surfaces.js"; import {SCENE_VIEW} from "./slides/js/core/scenes.js";'
         'const f = make_surface("quartic").f; const [lo, hi] = SCENE_VIEW.lr_1d.x; let min = Infinity;'
         "for (let i = 0; i <= 30000; i++) min = Math.min(min, f([lo + (hi - lo) * i / 30000]));"
         "console.log(JSON.stringify({min, y: SCENE_VIEW.lr_1d.y}));"
@@ -603,7 +603,7 @@ SCENE_OF_INPUT = {
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_slider_defaults_equal_the_scene_defaults(deck):
     script = (
-        'import {SCENE_NAMES, scene_defaults} from "./slides/js/scenes.js";'
+        'import {SCENE_NAMES, scene_defaults} from "./slides/js/core/scenes.js";'
         "console.log(JSON.stringify(Object.fromEntries(SCENE_NAMES.map((n) => [n, scene_defaults(n)]))));"
     )
     out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -72,7 +72,7 @@ def test_clip_segment_cuts_at_the_frame():
 
 def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
     result = node(PLOTS + """
-      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       const out = {};
       for (const [name, values] of [["lr_1d", {lr: 1, steps: 50}], ["ill_conditioned", {a: 20, lr: 0.5, steps: 50}],
                                     ["saddle", {lr: 0.5, noise: 0.5, steps: 100, seed: 3}], ["comparison", {lr: 1, lr_adam: 1, steps: 200}]]) {
@@ -101,7 +101,7 @@ def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
 
 def test_readout_reports_leaving_the_view():
     readout = node(PLOTS + """
-      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       console.log(JSON.stringify(P.run_readout(run_scene("saddle", {})[0], SCENE_VIEW.saddle)));""")
     assert readout == "GD: step 20, loss -14.7, |grad| 7.668; leaves the plotted area at step 17"
 
@@ -114,7 +114,7 @@ def test_wrap_text_keeps_lines_short():
 
 def test_every_optimizer_has_one_fixed_colour():
     result = node(PLOTS + """
-      import {OPTIMIZER_NAMES} from "./slides/js/optimizers.js";
+      import {OPTIMIZER_NAMES} from "./slides/js/core/optimizers.js";
       console.log(JSON.stringify({names: OPTIMIZER_NAMES, colors: P.OPTIMIZER_COLORS}));""")
     assert set(result["names"]) == set(result["colors"])
     assert len(set(result["colors"].values())) == len(result["colors"])  # no two optimizers share a colour
@@ -144,7 +144,7 @@ def test_missing_and_corrupt_files_become_messages(tmp_path):
 @pytest.mark.skipif(not (ROOT / "data" / "reference_trajectories.arrow").exists(), reason="data/reference_trajectories.arrow not generated")
 def test_live_paths_equal_the_python_reference_at_the_defaults():
     result = node(DATA + FILE + """
-      import {run_scene, scene_defaults} from "./slides/js/scenes.js";
+      import {run_scene, scene_defaults} from "./slides/js/core/scenes.js";
       const loaded = await load_table(file("data/reference_trajectories.arrow"), {name: "ref"});
       const out = {};
       for (const name of ["saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"]) {
@@ -190,7 +190,7 @@ def test_visible_pieces_split_where_the_path_leaves_the_view():
 
 def test_readout_lines_name_each_run_then_the_notes():
     lines = node(PLOTS + """
-      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       const runs = run_scene("comparison", {lr: 0.3, lr_adam: 0.5, steps: 50});
       console.log(JSON.stringify(P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]})));""")
     assert [line["text"].split(":")[0] for line in lines[:4]] == ["GD", "Momentum", "RMSProp", "ADAM"]
@@ -221,7 +221,7 @@ def test_the_loss_curve_has_its_own_colour():
 
 def test_nesterov_has_its_own_colour_on_its_slide():
     result = node(PLOTS + """
-      import {run_scene} from "./slides/js/scenes.js";
+      import {run_scene} from "./slides/js/core/scenes.js";
       const runs = run_scene("nesterov");
       console.log(JSON.stringify({optimizers: runs.map((r) => r.optimizer), colors: runs.map(P.run_color), all: P.OPTIMIZER_COLORS}));""")
     assert result["optimizers"] == ["momentum", "nesterov"]
@@ -242,7 +242,7 @@ def test_dodge_keeps_order_gap_and_extent():
 
 def test_schedule_readout_reads_the_curves_at_half_and_full_horizon():
     result = node(PLOTS + """
-      import {schedule_curves} from "./slides/js/scenes.js";
+      import {schedule_curves} from "./slides/js/core/scenes.js";
       const ok = P.schedule_readout_rows(schedule_curves());
       const bad = P.schedule_readout_rows(schedule_curves({total_steps: 50, warmup_steps: 50}));
       console.log(JSON.stringify({ok, bad}));""")
@@ -258,7 +258,7 @@ def test_schedule_readout_reads_the_curves_at_half_and_full_horizon():
     assert bad["Cosine"]["values"] == ["0.25", "0"]
 
 
-SCENES = 'import * as S from "./slides/js/scenes.js";'
+SCENES = 'import * as S from "./slides/js/core/scenes.js";'
 
 
 def test_hessian_entries_have_three_significant_digits_and_no_rounding_noise():

@@ -20,7 +20,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-from pygen.runner import run  # noqa: E402
+from pygen.core.runner import run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"

@@ -10,7 +10,7 @@
 //    at 1e30 px. What was cut is said in words on the plot instead.
 
 import {Plot} from "./libs.js";
-import {make_surface} from "./surfaces.js";
+import {make_surface} from "./core/surfaces.js";
 
 // One colour per optimizer across the whole deck: the Okabe-Ito palette, which stays
 // distinguishable under the common colour-vision deficiencies and in greyscale print.

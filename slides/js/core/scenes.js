@@ -1,5 +1,5 @@
 // The deck's interactive scenes: each maps a cell's slider values to runner configs.
-// Twin of pygen/scenes.py, which runs the same scenes at their defaults to produce
+// Twin of pygen/core/scenes.py, which runs the same scenes at their defaults to produce
 // data/reference_trajectories.arrow; a test checks the browser reproduces them bit for bit.
 
 import {check_finite, check_name} from "./checks.js";

@@ -1,6 +1,6 @@
 """The one trajectory runner: every cell, test and generator goes through ``run(config)``.
 
-Twin of ``slides/js/runner.js``. See ARCHITECTURE.md for the config and the rows.
+Twin of ``slides/js/core/runner.js``. See ARCHITECTURE.md for the config and the rows.
 """
 
 import json

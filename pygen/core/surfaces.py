@@ -1,6 +1,6 @@
 """Loss surfaces with value, gradient and Hessian in closed form.
 
-Twin of ``slides/js/surfaces.js``: every expression is written in the same operation order
+Twin of ``slides/js/core/surfaces.js``: every expression is written in the same operation order
 there, so both languages return the same bits.
 """
 

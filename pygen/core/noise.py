@@ -1,4 +1,4 @@
-"""Reproducible gradient noise, bit-identical to ``slides/js/noise.js``.
+"""Reproducible gradient noise, bit-identical to ``slides/js/core/noise.js``.
 
 xoshiro128** seeded through splitmix32, in 32-bit integer arithmetic. Normal deviates are
 Irwin-Hall sums of 12 uniforms minus 6 (mean 0, variance 1): only additions of exactly

@@ -1,6 +1,6 @@
 """Trigonometry and integer powers built from + - * / only.
 
-Twin of ``slides/js/portable_math.js``: both return the same bits, which ``math.cos``
+Twin of ``slides/js/core/portable_math.js``: both return the same bits, which ``math.cos``
 and ``Math.cos`` do not promise.
 """
 

@@ -1,6 +1,6 @@
 """The deck's interactive scenes: each maps a cell's slider values to runner configs.
 
-Twin of ``slides/js/scenes.js``. ``pygen`` runs the scenes at their defaults to produce
+Twin of ``slides/js/core/scenes.js``. ``pygen`` runs the scenes at their defaults to produce
 ``data/reference_trajectories.arrow``; a test checks the browser reproduces them bit for bit.
 """
 

@@ -1,7 +1,7 @@
 // Optimizers as pure state transitions in the manner of optax:
 //   init(theta) -> state;  gradient_point(state) -> where to evaluate the gradient;
 //   step(state, g, lr) -> new state (the old one is never mutated).
-// Twin of pygen/optimizers.py, written in the same operation order so that both produce
+// Twin of pygen/core/optimizers.py, written in the same operation order so that both produce
 // the same bits. Bias corrections use running products of beta, never beta ** t.
 
 import {check_finite, check_name, merge_params} from "./checks.js";

@@ -1,6 +1,6 @@
 """Input validation shared by the core modules: every message names the bad value.
 
-Twin of ``slides/js/checks.js``.
+Twin of ``slides/js/core/checks.js``.
 """
 
 import json

@@ -2,7 +2,7 @@
 
 ``init(theta) -> state``; ``gradient_point(state)`` -> where to evaluate the gradient;
 ``step(state, g, lr) -> new state`` (the old one is never mutated).
-Twin of ``slides/js/optimizers.js``, written in the same operation order so that both
+Twin of ``slides/js/core/optimizers.js``, written in the same operation order so that both
 produce the same bits. Bias corrections use running products of beta, never ``beta ** t``.
 """
 

@@ -1,6 +1,6 @@
 """Learning-rate schedules: ``make_schedule(name, params) -> lr_at(t, base_lr)``.
 
-Twin of ``slides/js/schedules.js``. Powers are repeated products and the cosine is
+Twin of ``slides/js/core/schedules.js``. Powers are repeated products and the cosine is
 ``portable_math.cos``, so both languages give the same bits.
 """
 

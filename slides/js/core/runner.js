@@ -1,5 +1,5 @@
 // The one trajectory runner: every cell, test and generator goes through run(config).
-// Twin of pygen/runner.py. See ARCHITECTURE.md for the config and the rows.
+// Twin of pygen/core/runner.py. See ARCHITECTURE.md for the config and the rows.
 
 import {check_count, check_finite, check_integer, check_non_negative} from "./checks.js";
 import {make_noise} from "./noise.js";

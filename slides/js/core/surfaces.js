@@ -1,5 +1,5 @@
 // Loss surfaces with value, gradient and Hessian in closed form.
-// Twin of pygen/surfaces.py: every expression is written in the same operation order there,
+// Twin of pygen/core/surfaces.py: every expression is written in the same operation order there,
 // so both languages return the same bits.
 
 import {check_name, merge_params} from "./checks.js";
