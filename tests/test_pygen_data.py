@@ -14,7 +14,7 @@ import pyarrow.ipc as ipc
 import pytest
 
 from pygen import materials
-from pygen.generators import EOS_SEED, TRAINING_TOLERANCE
+from pygen.experiments.settings import EOS_SEED, TRAINING_TOLERANCE
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -44,7 +44,7 @@ def test_band_gap_copy_has_the_source_shape_and_range():
 
 
 def test_reference_trajectories_are_the_runner_output_bit_for_bit():
-    from pygen.scenes import SCENE_NAMES, run_scene, scene_defaults
+    from pygen.core.scenes import SCENE_NAMES, run_scene, scene_defaults
 
     table = read("reference_trajectories.arrow").to_pylist()
     expected = []
