@@ -487,7 +487,7 @@ def test_trajectory_plots_have_equal_scales_and_room(deck):
     squashed saddle or bowl misstates its curvature), and no plot is a flat strip."""
     script = (
         'import {SCENE_VIEW} from "./slides/js/core/scenes.js";'
-        'import {frame_size} from "./slides/js/plots.js";'
+        'import {frame_size} from "./slides/js/plots/style.js";'
         "const sizes = JSON.parse(process.argv[1]);"
         "console.log(JSON.stringify({views: SCENE_VIEW, frames: sizes.map(([w, h]) => frame_size(w, h))}));"
     )

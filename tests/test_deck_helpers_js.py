@@ -1,4 +1,4 @@
-"""The deck's own JavaScript helpers (slides/js/plots.js, deck_data.js, deck_controls.js) under
+"""The deck's own JavaScript helpers (slides/js/plots/, deck_data.js, deck_controls.js) under
 Node: grids from indices, clipping to the view, readouts that say "diverged" in words, the
 reference comparison, data files that are missing or corrupt. The browser side (the plots in
 the deck) is covered by the harness; this checks the arithmetic and the messages directly."""
@@ -24,7 +24,10 @@ def node(script: str):
     return json.loads(out.stdout)
 
 
-PLOTS = 'import * as P from "./slides/js/plots.js";'
+# The plot helpers' modules (slides/js/plots/), merged into one namespace P for the scripts.
+PLOT_MODULES = ["style", "geometry", "readouts", "trajectory", "hessian", "schedules", "data_plots"]
+PLOTS = ("".join(f'import * as P_{m} from "./slides/js/plots/{m}.js";' for m in PLOT_MODULES)
+         + "const P = {" + ", ".join(f"...P_{m}" for m in PLOT_MODULES) + "};")
 
 
 def test_linspace_is_built_from_indices():
@@ -68,6 +71,42 @@ def test_clip_segment_cuts_at_the_frame():
     assert result[1] is None
     assert result[2] == {"x1": -1, "y1": 0, "x2": 1, "y2": 0}
     assert result[3] == {"x1": 0, "y1": 0, "x2": 0.5, "y2": 0.5}
+
+
+GEOMETRY = 'import * as G from "./slides/js/plots/geometry.js";'
+
+
+def test_geometry_is_pure():
+    """slides/js/plots/geometry.js imports nothing: no Plot, no DOM, so Node tests it as is."""
+    source = (ROOT / "slides" / "js" / "plots" / "geometry.js").read_text()
+    assert "import " not in source and "document" not in source
+
+
+def test_linspace_refuses_a_count_that_is_not_a_positive_integer():
+    result = node(GEOMETRY + """
+      const out = [];
+      for (const n of [0, -1, 2.5]) { try { G.linspace(0, 1, n); out.push(null); } catch (e) { out.push(e.message); } }
+      console.log(JSON.stringify([...out, G.linspace(3, 5, 1)]));""")
+    assert result[:3] == [f"linspace needs an integer n >= 1, got {n}" for n in ["0", "-1", "2.5"]]
+    assert result[3] == [3, 5]
+
+
+def test_run_points_are_theta_in_2d_and_loss_in_1d():
+    result = node(GEOMETRY + """
+      const rows = (thetas) => ({rows: thetas.map((theta, step) => ({step, theta, loss: 10 + step}))});
+      console.log(JSON.stringify([G.run_points(rows([[1, 2], [3, 4]])), G.run_points(rows([[0.5], [0.25]]))]));""")
+    assert result[0] == [{"step": 0, "x": 1, "y": 2, "loss": 10}, {"step": 1, "x": 3, "y": 4, "loss": 11}]
+    assert result[1] == [{"step": 0, "x": 0.5, "y": 10, "loss": 10}, {"step": 1, "x": 0.25, "y": 11, "loss": 11}]
+
+
+def test_ray_exit_is_where_the_ray_from_the_origin_leaves_the_view():
+    result = node(GEOMETRY + """
+      const view = {x: [-4, 2], y: [-1, 3]};
+      const s = Math.SQRT1_2;
+      console.log(JSON.stringify([G.ray_exit([1, 0], view), G.ray_exit([-1, 0], view), G.ray_exit([0, -1], view),
+                                  G.ray_exit([0, 1], view), G.ray_exit([s, s], view)]));""")
+    assert result[:4] == [2, 4, 1, 3]
+    assert abs(result[4] - 2 / 2 ** -0.5) < 1e-12  # x = 2 is reached before y = 3
 
 
 def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():

@@ -1,0 +1,16 @@
+// The axis and frame options every plot of the deck shares, written once: a centred label
+// without Plot's arrow, and a light frame.
+
+import {Plot} from "../libs.js";
+import {NEUTRAL_COLORS} from "./style.js";
+
+// Plot scale options for an axis labelled `label` (centred, no arrow) plus `options`
+// (domain, type, grid, ticks, ...).
+export function axis(label, options = {}) {
+  return {label, labelAnchor: "center", labelArrow: "none", ...options};
+}
+
+// The light frame around a plot's area.
+export function frame_mark(options = {}) {
+  return Plot.frame({stroke: NEUTRAL_COLORS.light, ...options});
+}
