@@ -4,13 +4,16 @@ Twin of ``slides/js/core/scenes.js``. ``pygen`` runs the scenes at their default
 ``data/reference_trajectories.arrow``; a test checks the browser reproduces them bit for bit.
 """
 
-import json
+from __future__ import annotations
 
-from .checks import check_finite, check_name
+import json
+from typing import Any
+
+from .checks import check_finite, check_name, check_object
+from .portable_math import PI, cos, sin
 from .runner import run
 from .schedules import SCHEDULE_NAMES, make_schedule
-from .portable_math import PI, cos, sin
-from .surfaces import make_surface
+from .surfaces import Surface, make_surface
 
 # Each scene's start point and surface come from the professor's source; the box is the
 # plotted view widened by half its size on every side, so a path that leaves it is reported
@@ -101,32 +104,32 @@ SCENES = {
     },
 }
 
-SCENE_NAMES = list(SCENES)
+SCENE_NAMES: list[str] = list(SCENES)
 
-SCENE_VIEW = {name: {"x": list(s["view"]["x"]), "y": list(s["view"]["y"])} for name, s in SCENES.items()}
+SCENE_VIEW: dict[str, dict[str, list[float]]] = {name: {"x": list(s["view"]["x"]), "y": list(s["view"]["y"])} for name, s in SCENES.items()}
 
 FLAT_SHARP_CURVATURE = {"sharp": 50.0, "flat": 2.0}
 
 
-def scene_defaults(name):
+def scene_defaults(name: str) -> dict[str, float]:
     check_name("scene", name, SCENE_NAMES)
     return dict(SCENES[name]["defaults"])
 
 
-def _scene_values(name, values):
+def _scene_values(name: str, values: Any) -> dict[str, float]:
     merged = scene_defaults(name)
-    for key, value in (values or {}).items():
+    for key, value in check_object(f"scene {name} values", values).items():
         if key not in merged:
             raise ValueError(f"unknown value {json.dumps(key)} for scene {name}; expected one of: {', '.join(merged)}")
         merged[key] = check_finite(f"scene {name} value {key}", value)
     return merged
 
 
-def _widened_box(view):
+def _widened_box(view: dict[str, list[float]]) -> list[list[float]]:
     return [[lo - (hi - lo) / 2, hi + (hi - lo) / 2] for lo, hi in (view["x"], view["y"])]
 
 
-def scene_surface(name, values=None):
+def scene_surface(name: str, values: dict[str, float] | None = None) -> Surface | None:
     scene = SCENES[check_name("scene", name, SCENE_NAMES)]
     if scene["surface"] is None:
         return None
@@ -134,7 +137,7 @@ def scene_surface(name, values=None):
     return make_surface(surface_name, params)
 
 
-def scene_configs(name, values=None):
+def scene_configs(name: str, values: dict[str, float] | None = None) -> list[dict[str, Any]]:
     scene = SCENES[check_name("scene", name, SCENE_NAMES)]
     v = _scene_values(name, values)
     if scene["surface"] is None:
@@ -148,18 +151,18 @@ def scene_configs(name, values=None):
     ]
 
 
-def run_scene(name, values=None):
+def run_scene(name: str, values: dict[str, float] | None = None) -> list[dict[str, Any]]:
     return [{"label": c["label"], "optimizer": c["optimizer"], "result": run(c["config"])} for c in scene_configs(name, values)]
 
 
-def flat_sharp_loss(kind, theta, shift):
+def flat_sharp_loss(kind: str, theta: float, shift: float) -> float:
     """The flat/sharp scene: a trained model sits at theta = 0; the test data shift the minimum."""
     check_name("minimum", kind, list(FLAT_SHARP_CURVATURE))
     d = theta - shift
     return d * d * FLAT_SHARP_CURVATURE[kind]
 
 
-def flat_sharp_losses(shift):
+def flat_sharp_losses(shift: float) -> dict[str, float]:
     return {"sharp": flat_sharp_loss("sharp", 0.0, shift), "flat": flat_sharp_loss("flat", 0.0, shift)}
 
 
@@ -172,7 +175,7 @@ SCHEDULE_LABELS = {
 }
 
 
-def _schedule_params(name, v):
+def _schedule_params(name: str, v: dict[str, float]) -> dict[str, float]:
     """The parameters each schedule takes from the schedules scene's sliders."""
     if name == "step":
         return {"step_size": v["step_size"], "factor": v["factor"]}
@@ -185,7 +188,7 @@ def _schedule_params(name, v):
     return {}
 
 
-def schedule_curves(values=None):
+def schedule_curves(values: dict[str, float] | None = None) -> list[dict[str, Any]]:
     """eta_t = lr_at(t, eta_0) of every schedule for t = 0, 1, ..., T.
 
     ``[{label, schedule, params, points: [[t, lr], ...], message}]``. A schedule the settings
@@ -211,7 +214,7 @@ def schedule_curves(values=None):
     return curves
 
 
-def hessian_summary(values=None):
+def hessian_summary(values: dict[str, float] | None = None) -> dict[str, Any]:
     """What the Hessian of the hessian scene says about the critical point at 0.
 
     ``{hessian: [[a11, a12], [a12, a22]], eigenvalues: [lambda1, lambda2],

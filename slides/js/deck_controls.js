@@ -15,7 +15,7 @@ export function set_input(input, value) {
 // Moves each input of `inputs` ({key: viewof element}) back to defaults[key].
 export function reset_inputs(inputs, defaults) {
   for (const [key, input] of Object.entries(inputs)) {
-    if (!(key in defaults)) throw new Error(`no default for the input ${JSON.stringify(key)}`);
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) throw new Error(`no default for the input ${JSON.stringify(key)}`);
     set_input(input, defaults[key]);
   }
   return defaults;

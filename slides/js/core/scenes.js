@@ -2,7 +2,7 @@
 // Twin of pygen/core/scenes.py, which runs the same scenes at their defaults to produce
 // data/reference_trajectories.arrow; a test checks the browser reproduces them bit for bit.
 
-import {check_finite, check_name} from "./checks.js";
+import {check_finite, check_name, check_object, has_own} from "./checks.js";
 import {run} from "./runner.js";
 import {SCHEDULE_NAMES, make_schedule} from "./schedules.js";
 import {make_surface} from "./surfaces.js";
@@ -106,8 +106,8 @@ export function scene_defaults(name) {
 
 function scene_values(name, values) {
   const defaults = scene_defaults(name);
-  for (const [key, value] of Object.entries(values ?? {})) {
-    if (!(key in defaults)) {
+  for (const [key, value] of Object.entries(check_object(`scene ${name} values`, values))) {
+    if (!has_own(defaults, key)) {
       throw new Error(`unknown value ${JSON.stringify(key)} for scene ${name}; expected one of: ${Object.keys(defaults).join(", ")}`);
     }
     defaults[key] = check_finite(`scene ${name} value ${key}`, value);
