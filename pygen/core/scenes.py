@@ -15,12 +15,22 @@ from .runner import run
 from .schedules import SCHEDULE_NAMES, make_schedule
 from .surfaces import Surface, make_surface
 
+# Each scene's "controls" are its cell's sliders, one definition for the deck (which builds its
+# inputs from the JS twin's), the Reset buttons (scene_defaults) and the tests:
+# {key: {value, min, max, step, label, input?}}, "value" the default, "input": "number" for a
+# number box instead of a slider. Ranges, steps, labels and defaults are the source's.
+#
 # Each scene's start point and surface come from the professor's source; the box is the
 # plotted view widened by half its size on every side, so a path that leaves it is reported
 # as gone, not drawn off the slide.
 SCENES = {
     "saddle": {
-        "defaults": {"lr": 0.1, "noise": 0.0, "steps": 20.0, "seed": 1.0},
+        "controls": {
+            "lr": {"value": 0.1, "min": 0.01, "max": 0.5, "step": 0.01, "label": "Learning Rate (η)"},
+            "noise": {"value": 0.0, "min": 0.0, "max": 0.5, "step": 0.01, "label": "Gradient Noise StdDev"},
+            "steps": {"value": 20.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+            "seed": {"value": 1.0, "min": 0.0, "max": 999999.0, "step": 1.0, "label": "Noise seed", "input": "number"},
+        },
         "view": {"x": [-2.0, 2.0], "y": [-2.0, 2.0]},
         "surface": lambda v: ("saddle", {}),
         "paths": lambda v: [
@@ -29,13 +39,21 @@ SCENES = {
         ],
     },
     "ill_conditioned": {
-        "defaults": {"a": 10.0, "lr": 0.1, "steps": 20.0},
+        "controls": {
+            "a": {"value": 10.0, "min": 1.0, "max": 20.0, "step": 1.0, "label": "Condition Number (a)"},
+            "lr": {"value": 0.1, "min": 0.01, "max": 0.5, "step": 0.01, "label": "Learning Rate (η)"},
+            "steps": {"value": 20.0, "min": 1.0, "max": 50.0, "step": 1.0, "label": "Steps"},
+        },
         "view": {"x": [-10.0, 10.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": v["a"]}),
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-8.0, -4.0], "steps": v["steps"]}}],
     },
     "momentum": {
-        "defaults": {"lr": 0.05, "alpha": 0.9, "steps": 40.0},
+        "controls": {
+            "lr": {"value": 0.05, "min": 0.01, "max": 0.2, "step": 0.01, "label": "Learning Rate (η)"},
+            "alpha": {"value": 0.9, "min": 0.0, "max": 0.99, "step": 0.01, "label": "Momentum (α)"},
+            "steps": {"value": 40.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+        },
         "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
         "paths": lambda v: [
@@ -45,7 +63,10 @@ SCENES = {
         ],
     },
     "lr_1d": {
-        "defaults": {"lr": 0.1, "steps": 5.0},
+        "controls": {
+            "lr": {"value": 0.1, "min": 0.01, "max": 1.0, "step": 0.01, "label": "Learning Rate (η)"},
+            "steps": {"value": 5.0, "min": 1.0, "max": 50.0, "step": 1.0, "label": "Steps"},
+        },
         # The source's view stopped at -1.5, just above the global minimum f(-1.06) = -1.51.
         "view": {"x": [-1.5, 1.5], "y": [-1.75, 3.0]},
         "surface": lambda v: ("quartic", {}),
@@ -54,7 +75,11 @@ SCENES = {
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [0.0], "steps": v["steps"]}}],
     },
     "comparison": {
-        "defaults": {"lr": 0.1, "lr_adam": 0.5, "steps": 50.0},
+        "controls": {
+            "lr": {"value": 0.1, "min": 0.01, "max": 1.0, "step": 0.01, "label": "GD/Mom/RMS LR"},
+            "lr_adam": {"value": 0.5, "min": 0.01, "max": 1.0, "step": 0.01, "label": "ADAM LR"},
+            "steps": {"value": 50.0, "min": 10.0, "max": 200.0, "step": 10.0, "label": "Steps"},
+        },
         "view": {"x": [-4.0, 4.0], "y": [-4.0, 4.0]},
         "surface": lambda v: ("skewed_bowl", {}),
         "paths": lambda v: [
@@ -67,14 +92,20 @@ SCENES = {
         ],
     },
     "flat_sharp": {
-        "defaults": {"shift": 0.0},
+        "controls": {
+            "shift": {"value": 0.0, "min": -0.5, "max": 0.5, "step": 0.01, "label": "Test Data Shift"},
+        },
         "view": {"x": [-1.0, 1.0], "y": [0.0, 5.0]},
         "surface": None,
         "paths": lambda v: [],
     },
     # The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
     "nesterov": {
-        "defaults": {"lr": 0.05, "alpha": 0.9, "steps": 40.0},
+        "controls": {
+            "lr": {"value": 0.05, "min": 0.01, "max": 0.2, "step": 0.01, "label": "Learning Rate (η)"},
+            "alpha": {"value": 0.9, "min": 0.0, "max": 0.99, "step": 0.01, "label": "Momentum (α)"},
+            "steps": {"value": 40.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+        },
         "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
         "paths": lambda v: [
@@ -87,7 +118,14 @@ SCENES = {
     # No optimizer: eta_t of every schedule over t = 0..T (schedule_curves). The view's x is the
     # longest horizon on the slider; a plot shows t from 0 to the current T.
     "schedules": {
-        "defaults": {"lr": 0.5, "total_steps": 100.0, "warmup_steps": 10.0, "step_size": 25.0, "factor": 0.5, "gamma": 0.97},
+        "controls": {
+            "lr": {"value": 0.5, "min": 0.05, "max": 1.0, "step": 0.05, "label": "Base rate (η₀)"},
+            "total_steps": {"value": 100.0, "min": 50.0, "max": 300.0, "step": 10.0, "label": "Horizon T"},
+            "warmup_steps": {"value": 10.0, "min": 0.0, "max": 40.0, "step": 1.0, "label": "Warm-up steps"},
+            "step_size": {"value": 25.0, "min": 5.0, "max": 100.0, "step": 5.0, "label": "Step every"},
+            "factor": {"value": 0.5, "min": 0.1, "max": 1.0, "step": 0.05, "label": "Step factor"},
+            "gamma": {"value": 0.97, "min": 0.9, "max": 1.0, "step": 0.005, "label": "Decay γ"},
+        },
         "view": {"x": [0.0, 300.0], "y": [0.0, 1.05]},
         "surface": None,
         "paths": lambda v: [],
@@ -97,7 +135,13 @@ SCENES = {
     # components of the start are nonzero at every angle the slider offers except a few
     # (GD then stays on one eigenvector, which is worth seeing too).
     "hessian": {
-        "defaults": {"lambda1": 1.0, "lambda2": 10.0, "angle_deg": 30.0, "lr": 0.18, "steps": 30.0},
+        "controls": {
+            "lambda1": {"value": 1.0, "min": -5.0, "max": 10.0, "step": 0.5, "label": "Eigenvalue λ₁"},
+            "lambda2": {"value": 10.0, "min": -5.0, "max": 10.0, "step": 0.5, "label": "Eigenvalue λ₂"},
+            "angle_deg": {"value": 30.0, "min": 0.0, "max": 180.0, "step": 5.0, "label": "Eigenvector angle (°)"},
+            "lr": {"value": 0.18, "min": 0.01, "max": 0.5, "step": 0.01, "label": "Learning Rate (η)"},
+            "steps": {"value": 30.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+        },
         "view": {"x": [-5.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("quadratic", {"lambda1": v["lambda1"], "lambda2": v["lambda2"], "angle_deg": v["angle_deg"]}),
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-4.0, 3.0], "steps": v["steps"]}}],
@@ -111,9 +155,21 @@ SCENE_VIEW: dict[str, dict[str, list[float]]] = {name: {"x": list(s["view"]["x"]
 FLAT_SHARP_CURVATURE = {"sharp": 50.0, "flat": 2.0}
 
 
-def scene_defaults(name: str) -> dict[str, float]:
+SCENE_CONTROLS: dict[str, dict[str, dict[str, Any]]] = {
+    name: {key: dict(control) for key, control in scene["controls"].items()} for name, scene in SCENES.items()
+}
+
+
+def scene_controls(name: str) -> dict[str, dict[str, Any]]:
+    """The controls of one scene (a copy), in the cell's order."""
     check_name("scene", name, SCENE_NAMES)
-    return dict(SCENES[name]["defaults"])
+    return {key: dict(control) for key, control in SCENES[name]["controls"].items()}
+
+
+def scene_defaults(name: str) -> dict[str, float]:
+    """The cell's default values: each control's "value"."""
+    check_name("scene", name, SCENE_NAMES)
+    return {key: control["value"] for key, control in SCENES[name]["controls"].items()}
 
 
 def _scene_values(name: str, values: Any) -> dict[str, float]:
