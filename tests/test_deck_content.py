@@ -23,6 +23,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def node_json(script: str, *args: str):
+    """Runs an ES-module script in the repo root with Node and returns what it printed, as JSON."""
+    out = subprocess.run(["node", "--input-type=module", "-e", script, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 DECK = ROOT / "slides" / "unit6.qmd"
 BIB = ROOT / "slides" / "references.bib"
 INDEX = ROOT / "index.qmd"
@@ -435,7 +441,7 @@ def test_every_interactive_cell_uses_the_scenes_api(deck):
 def test_every_scene_is_on_a_slide(deck):
     """A scene the twins define but no slide uses would be reference data nobody sees."""
     script = 'import {SCENE_NAMES} from "./slides/js/core/scenes.js"; console.log(JSON.stringify(SCENE_NAMES));'
-    names = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    names = node_json(script)
     code = "\n".join(ojs_cells(deck))
     for name in names:
         assert f"SCENE_VIEW.{name}" in code, f"the scene {name} is on no slide"
@@ -500,8 +506,7 @@ def test_trajectory_plots_have_equal_scales_and_room(deck):
     calls = TRAJECTORY_CALL.findall("\n".join(ojs_cells(deck)))
     assert len(calls) == 7, calls
     sizes = [[int(w), int(h)] for _, _, w, h in calls]
-    out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(sizes)], cwd=ROOT, capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout)
+    result = node_json(script, json.dumps(sizes))
     seen = set()
     for (runs, view, _, _), frame in zip(calls, result["frames"]):
         assert frame["height"] >= 300 and frame["width"] >= 400, (view, frame)
@@ -525,7 +530,7 @@ def test_the_1d_plot_shows_the_global_minimum(deck):
         "for (let i = 0; i <= 30000; i++) min = Math.min(min, f([lo + (hi - lo) * i / 30000]));"
         "console.log(JSON.stringify({min, y: SCENE_VIEW.lr_1d.y}));"
     )
-    out = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    out = node_json(script)
     lower = out["y"][0]
     assert out["min"] < -1.5  # f(-1.06) = -1.51: the source's [-1.5, 3] cut it off
     assert out["min"] - 0.5 < lower < out["min"] - 0.1, f"y from {lower}: the minimum {out['min']:.3f} needs a visible margin"
@@ -584,8 +589,7 @@ SCENE_INPUT_CALL = re.compile(r'viewof\s+(\w+)\s*=\s*scene_input\("(\w+)", "(\w+
 def scene_controls_js() -> dict:
     """SCENE_CONTROLS of slides/js/core/scenes.js: every scene's control specs."""
     script = 'import {SCENE_CONTROLS} from "./slides/js/core/scenes.js"; console.log(JSON.stringify(SCENE_CONTROLS));'
-    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    return node_json(script)
 
 
 def deck_inputs(code: str) -> dict[str, dict]:
@@ -642,13 +646,13 @@ def test_slider_defaults_equal_the_scene_defaults(deck):
         'import {SCENE_NAMES, scene_defaults} from "./slides/js/core/scenes.js";'
         "console.log(JSON.stringify(Object.fromEntries(SCENE_NAMES.map((n) => [n, scene_defaults(n)]))));"
     )
-    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    defaults = json.loads(out.stdout)
+    defaults = node_json(script)
     ours = deck_inputs("\n".join(ojs_cells(deck)))
     for scene, mapping in SCENE_OF_INPUT.items():
         for input_name, key in mapping.items():
             assert (ours[input_name]["scene"], ours[input_name]["key"]) == (scene, key), f"{input_name} is not {scene}.{key}"
-            assert ours[input_name]["value"] == defaults[scene][key], f"{input_name} starts at {ours[input_name]['value']}, scene default {defaults[scene][key]}"
+            assert ours[input_name]["value"] == defaults[scene][key], (
+                f"{input_name} starts at {ours[input_name]['value']}, scene default {defaults[scene][key]}")
 
 
 def test_buttons_reset_or_reseed(deck):

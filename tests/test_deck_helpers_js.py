@@ -114,7 +114,8 @@ def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
       import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       const out = {};
       for (const [name, values] of [["lr_1d", {lr: 1, steps: 50}], ["ill_conditioned", {a: 20, lr: 0.5, steps: 50}],
-                                    ["saddle", {lr: 0.5, noise: 0.5, steps: 100, seed: 3}], ["comparison", {lr: 1, lr_adam: 1, steps: 200}]]) {
+                                    ["saddle", {lr: 0.5, noise: 0.5, steps: 100, seed: 3}],
+                                    ["comparison", {lr: 1, lr_adam: 1, steps: 200}]]) {
         const runs = run_scene(name, values);
         const view = SCENE_VIEW[name];
         out[name] = runs.map((run) => {
@@ -160,7 +161,8 @@ def test_every_optimizer_has_one_fixed_colour():
 
 
 DATA = 'import {load_table, scene_reference, reference_agreement} from "./slides/js/deck_data.js";'
-FILE = 'import {readFile} from "node:fs/promises"; const file = (p) => ({arrayBuffer: () => readFile(p).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))});'
+FILE = ('import {readFile} from "node:fs/promises"; const file = (p) => '
+        '({arrayBuffer: () => readFile(p).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))});')
 
 
 def test_missing_and_corrupt_files_become_messages(tmp_path):
@@ -231,7 +233,8 @@ def test_readout_lines_name_each_run_then_the_notes():
     lines = node(PLOTS + """
       import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       const runs = run_scene("comparison", {lr: 0.3, lr_adam: 0.5, steps: 50});
-      console.log(JSON.stringify(P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]})));""")
+      const lines = P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]});
+      console.log(JSON.stringify(lines));""")
     assert [line["text"].split(":")[0] for line in lines[:4]] == ["GD", "Momentum", "RMSProp", "ADAM"]
     assert [line["diverged"] for line in lines[:4]] == [True, True, False, False]
     assert all(line["swatch"] for line in lines[:4])
@@ -269,7 +272,8 @@ def test_nesterov_has_its_own_colour_on_its_slide():
 
 
 def test_dodge_keeps_order_gap_and_extent():
-    result = node(PLOTS + "console.log(JSON.stringify([P.dodge([300, 380, 384, 382, 384], 20, 384), P.dodge([10, 200], 20, 384), P.dodge([-5, 0], 20, 384)]));")
+    result = node(PLOTS + "console.log(JSON.stringify([P.dodge([300, 380, 384, 382, 384], 20, 384), "
+                          "P.dodge([10, 200], 20, 384), P.dodge([-5, 0], 20, 384)]));")
     crowded, apart, above = result
     assert apart == [10, 200]  # labels that do not collide stay where their lines end
     assert max(crowded) == 384 and min(crowded) >= 0

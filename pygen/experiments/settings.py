@@ -105,7 +105,7 @@ def training_parameters():
         "init": "LeCun normal (numpy RandomState(seed)), zero biases",
         "batch_order": "numpy RandomState(1000003 + seed) permutation per epoch",
         "split": "by composition, SHA-256 hash, 20% test",
-        "runs": [{"optimizer": o, "label": l, "hyper": h, "lr": lr} for o, l, h, lr in TRAINING_RUNS],
+        "runs": [{"optimizer": o, "label": label, "hyper": h, "lr": lr} for o, label, h, lr in TRAINING_RUNS],
         "seeds": list(TRAINING_SEEDS),
         "batch_sizes": list(BATCH_SIZES),
         "epochs": EPOCHS,

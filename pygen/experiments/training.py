@@ -85,7 +85,7 @@ TRAINING_CURVES = DataFile(
 
 def build_batch_sharpness(ctx: Context) -> pa.Table:
     cols = {c.name: [] for c in BATCH_SHARPNESS.columns}
-    runs = [(o, l, b, s, EPOCHS) for o, l, _, _ in TRAINING_RUNS for b in BATCH_SIZES for s in TRAINING_SEEDS]
+    runs = [(o, label, b, s, EPOCHS) for o, label, _, _ in TRAINING_RUNS for b in BATCH_SIZES for s in TRAINING_SEEDS]
     runs += [(o, training_settings(o)[0], b, s, e) for o, b, e in LONG_LARGE_BATCH_RUNS for s in TRAINING_SEEDS]
     for optimizer, label, batch_size, seed, epochs in runs:
         run = ctx.training_run(optimizer, batch_size, seed, epochs)
