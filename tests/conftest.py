@@ -7,3 +7,29 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness.fixtures import harness_session  # noqa: E402,F401
+
+
+# Markers (registered in pyproject.toml), applied here by fixture and test name so that a test
+# gets them wherever it lives. The fast subset: python3 -m pytest -m "not browser and not quarto and not slow"
+BROWSER_FIXTURES = {"harness_session", "browser", "session"}  # Chromium through Playwright
+QUARTO_FIXTURES = {"rendered_site"}
+QUARTO_TESTS = {"test_rendered_decks_with_quarto"}
+SLOW_FILES = {"test_parity.py"}
+SLOW_TESTS = {
+    "test_full_check_passes_on_the_committed_data",  # python -m pygen --check: retrains the networks
+    "test_edge_of_stability_reproduces_within_tolerance_with_one_xla_thread",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        name = getattr(item, "originalname", None) or item.name
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & QUARTO_FIXTURES or name in QUARTO_TESTS:
+            item.add_marker(pytest.mark.quarto)
+        if item.path.name in SLOW_FILES or name in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
