@@ -7,6 +7,37 @@ import {make_optimizer} from "./optimizers.js";
 import {make_schedule} from "./schedules.js";
 import {make_surface} from "./surfaces.js";
 
+/**
+ * A run's configuration (ARCHITECTURE.md): the required keys and the optional ones.
+ * @typedef {Object} RunConfig
+ * @property {string} surface
+ * @property {string} optimizer
+ * @property {number} lr
+ * @property {number[]} start
+ * @property {number} steps
+ * @property {Object<string, number>} [surface_params]
+ * @property {Object<string, number>} [hyper]
+ * @property {string} [schedule]
+ * @property {Object<string, number>} [schedule_params]
+ * @property {number} [noise_std]
+ * @property {number} [noise_seed]
+ * @property {number[][] | null} [box]
+ */
+/**
+ * Row t: the parameters after t updates, the loss and noise-free gradient norm there, and the
+ * learning rate of the update that leaves this row.
+ * @typedef {{step: number, theta: number[], loss: number, grad_norm: number, lr: number, status: "ok" | "diverged"}} Row
+ */
+/**
+ * @typedef {Object} RunResult
+ * @property {Row[]} rows
+ * @property {"completed" | "diverged"} status
+ * @property {"non_finite" | "left_box" | null} reason
+ * @property {number | null} diverged_step
+ * @property {string} message
+ * @property {RunConfig} config  the config with the defaults filled in
+ */
+
 const CONFIG_DEFAULTS = {
   surface_params: {},
   hyper: {},
@@ -62,6 +93,7 @@ function diverged_message(reason, step, box) {
   return `diverged: update ${step} ${what}`;
 }
 
+/** @param {RunConfig} config @returns {RunResult} */
 export function run(config) {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new Error(`config must be an object, got ${format_value(config)}`);

@@ -75,6 +75,19 @@ const DEFINITIONS = {
 
 export const SURFACE_NAMES = Object.keys(DEFINITIONS);
 
+/**
+ * What make_surface returns: value, gradient and Hessian in closed form, and the default box.
+ * @typedef {Object} Surface
+ * @property {string} name
+ * @property {number} dim
+ * @property {Object<string, number>} params  the defaults merged with the caller's values
+ * @property {number[][]} box  [[lo, hi], ...] per coordinate
+ * @property {(theta: number[]) => number} f
+ * @property {(theta: number[]) => number[]} grad
+ * @property {(theta: number[]) => number[][]} hessian
+ */
+
+/** @returns {Surface} */
 export function make_surface(name, params = {}) {
   check_name("surface", name, SURFACE_NAMES);
   const definition = DEFINITIONS[name];
