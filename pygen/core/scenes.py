@@ -23,6 +23,13 @@ from .surfaces import Surface, make_surface
 # Each scene's start point and surface come from the professor's source; the box is the
 # plotted view widened by half its size on every side, so a path that leaves it is reported
 # as gone, not drawn off the slide.
+# The momentum and Nesterov cells have the same sliders.
+MOMENTUM_CONTROLS = {
+    "lr": {"value": 0.05, "min": 0.01, "max": 0.2, "step": 0.01, "label": "Learning Rate (η)"},
+    "alpha": {"value": 0.9, "min": 0.0, "max": 0.99, "step": 0.01, "label": "Momentum (α)"},
+    "steps": {"value": 40.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+}
+
 SCENES = {
     "saddle": {
         "controls": {
@@ -49,11 +56,7 @@ SCENES = {
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-8.0, -4.0], "steps": v["steps"]}}],
     },
     "momentum": {
-        "controls": {
-            "lr": {"value": 0.05, "min": 0.01, "max": 0.2, "step": 0.01, "label": "Learning Rate (η)"},
-            "alpha": {"value": 0.9, "min": 0.0, "max": 0.99, "step": 0.01, "label": "Momentum (α)"},
-            "steps": {"value": 40.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
-        },
+        "controls": MOMENTUM_CONTROLS,
         "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
         "paths": lambda v: [
@@ -101,11 +104,7 @@ SCENES = {
     },
     # The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
     "nesterov": {
-        "controls": {
-            "lr": {"value": 0.05, "min": 0.01, "max": 0.2, "step": 0.01, "label": "Learning Rate (η)"},
-            "alpha": {"value": 0.9, "min": 0.0, "max": 0.99, "step": 0.01, "label": "Momentum (α)"},
-            "steps": {"value": 40.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
-        },
+        "controls": MOMENTUM_CONTROLS,
         "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
         "paths": lambda v: [

@@ -16,6 +16,13 @@ import {PI, cos, sin} from "./portable_math.js";
 // Each scene's start point and surface come from the professor's source; the box is the
 // plotted view widened by half its size on every side, so a path that leaves it is reported
 // as gone, not drawn off the slide.
+// The momentum and Nesterov cells have the same sliders.
+const MOMENTUM_CONTROLS = {
+  lr: {value: 0.05, min: 0.01, max: 0.2, step: 0.01, label: "Learning Rate (η)"},
+  alpha: {value: 0.9, min: 0, max: 0.99, step: 0.01, label: "Momentum (α)"},
+  steps: {value: 40, min: 1, max: 100, step: 1, label: "Steps"},
+};
+
 const SCENES = {
   saddle: {
     controls: {
@@ -41,11 +48,7 @@ const SCENES = {
     paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [-8, -4], steps: v.steps}}],
   },
   momentum: {
-    controls: {
-      lr: {value: 0.05, min: 0.01, max: 0.2, step: 0.01, label: "Learning Rate (η)"},
-      alpha: {value: 0.9, min: 0, max: 0.99, step: 0.01, label: "Momentum (α)"},
-      steps: {value: 40, min: 1, max: 100, step: 1, label: "Steps"},
-    },
+    controls: MOMENTUM_CONTROLS,
     view: {x: [-10, 5], y: [-5, 5]},
     surface: () => ({name: "elongated_bowl", params: {a: 15}}),
     paths: (v) => [
@@ -90,11 +93,7 @@ const SCENES = {
   },
   // The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
   nesterov: {
-    controls: {
-      lr: {value: 0.05, min: 0.01, max: 0.2, step: 0.01, label: "Learning Rate (η)"},
-      alpha: {value: 0.9, min: 0, max: 0.99, step: 0.01, label: "Momentum (α)"},
-      steps: {value: 40, min: 1, max: 100, step: 1, label: "Steps"},
-    },
+    controls: MOMENTUM_CONTROLS,
     view: {x: [-10, 5], y: [-5, 5]},
     surface: () => ({name: "elongated_bowl", params: {a: 15}}),
     paths: (v) => [

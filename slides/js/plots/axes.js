@@ -2,7 +2,7 @@
 // without Plot's arrow, and a light frame.
 
 import {Plot} from "../libs.js";
-import {NEUTRAL_COLORS} from "./style.js";
+import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS} from "./style.js";
 
 // Plot scale options for an axis labelled `label` (centred, no arrow) plus `options`
 // (domain, type, grid, ticks, ...).
@@ -13,4 +13,10 @@ export function axis(label, options = {}) {
 // The light frame around a plot's area.
 export function frame_mark(options = {}) {
   return Plot.frame({stroke: NEUTRAL_COLORS.light, ...options});
+}
+
+// The margins of a full-width slide plot (room for the y tick labels and the x axis label);
+// `extra_left` widens the left one for long tick labels, `bottom` for a lower axis label.
+export function slide_margins({extra_left = 0, bottom = 48} = {}) {
+  return {marginLeft: MARGIN_LEFT + extra_left, marginRight: MARGIN_RIGHT, marginBottom: bottom};
 }

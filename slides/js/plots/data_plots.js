@@ -2,7 +2,7 @@
 // in words why it cannot.
 
 import {Plot, d3} from "../libs.js";
-import {axis, frame_mark} from "./axes.js";
+import {axis, frame_mark, slide_margins} from "./axes.js";
 import {linspace} from "./geometry.js";
 import {format_number, message_plot, text_lines} from "./readouts.js";
 import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
@@ -66,9 +66,7 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
+    ...slide_margins(),
     fx: {label: null, domain: panels},
     x: axis("Epoch"),
     y: axis("Loss (MSE, eV²), log scale", {type: "log", grid: true, tickFormat: "~g"}),
@@ -119,9 +117,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT + 10,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
+    ...slide_margins({extra_left: 10}),
     x: axis("Rank of the eigenvalue (sorted, most negative first)"),
     // Decades only: symlog's default ticks crowd into one another near the top.
     y: axis("Hessian eigenvalue (symlog)", {type: "symlog", grid: true, ticks: decade_ticks(loaded.rows.map((r) => r.eigenvalue))}),
@@ -221,9 +217,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
+    ...slide_margins(),
     fx: {label: null, padding: 0.16},
     // Two round ticks inside every panel's steps (a tick beyond the data collided with the next
     // panel's 0).
@@ -274,9 +268,7 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT + 10,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 54,
+    ...slide_margins({extra_left: 10, bottom: 54}),
     x: axis("Top Hessian eigenvalue at the end of training (log)", {type: "log", grid: true, tickFormat: "~g", labelOffset: 38, ...log_axis(rows.map((r) => r.top_eigenvalue))}),
     y: axis("Final test loss (eV²)", {grid: true, inset: 10}),
     color: optimizer_scale(rows),
@@ -301,9 +293,7 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
+    ...slide_margins(),
     x: axis("Measured band gap Eg (eV)", {domain: [0, top]}),
     y: axis("Number of measurements", {grid: true, nice: true}),
     caption: `${gaps.length} measurements of ${formulas} distinct formulas; Eg from ${format_number(sorted[0])} to ${format_number(sorted[sorted.length - 1])} eV, median ${format_number(median)} eV.`,

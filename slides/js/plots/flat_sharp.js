@@ -1,10 +1,10 @@
 // The flat vs sharp minimum figure (scenes: flat_sharp_loss, flat_sharp_losses).
 
 import {Plot} from "../libs.js";
-import {axis, frame_mark} from "./axes.js";
+import {axis, frame_mark, slide_margins} from "./axes.js";
 import {linspace, visible_pieces} from "./geometry.js";
 import {format_number} from "./readouts.js";
-import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS} from "./style.js";
+import {NEUTRAL_COLORS} from "./style.js";
 
 // Flat vs sharp minimum: both test-loss parabolas shifted by `shift`, the trained model at
 // theta = 0, and its test loss on each. A value above the view is marked at the top edge with
@@ -33,9 +33,7 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 48,
+    ...slide_margins(),
     x: axis("Parameter Deviation", {domain: view.x}),
     y: axis("Loss", {domain: view.y}),
     color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
