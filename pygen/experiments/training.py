@@ -44,6 +44,9 @@ def build_training_curves(ctx: Context) -> pa.Table:
                          "n_test": str(ctx.model.problem.x_test.shape[0])})
 
 
+# The docs below still say `pygen.optimizers` (now `pygen.core.optimizers`): they are the text of the committed
+# data/README.md, which this change leaves bit for bit as it is; update them together with
+# `python3 -m pygen --only readme` when data/ may change.
 _NETWORK_DOC = (
     "The network: 136 -> 16 -> 16 -> 1, tanh hidden layers, 2,481 parameters, float64 (JAX), "
     "mean squared error in eV^2 on the band gap. Features standardised with the training set's "

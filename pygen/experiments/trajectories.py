@@ -38,6 +38,9 @@ def build_reference_trajectories(ctx: Context) -> pa.Table:
     return entry_table(REFERENCE_TRAJECTORIES, cols, {"scene_defaults": parameters}, seed=None)
 
 
+# The docs below still say `pygen.scenes`/`pygen.runner` (now `pygen.core.scenes`/`pygen.core.runner`): they are the text of the committed
+# data/README.md, which this change leaves bit for bit as it is; update them together with
+# `python3 -m pygen --only readme` when data/ may change.
 REFERENCE_TRAJECTORIES = DataFile(
     name="reference_trajectories",
     filename="reference_trajectories.arrow",
