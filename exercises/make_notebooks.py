@@ -111,7 +111,7 @@ the legend as *diverged* instead of being drawn.
 """)
 
 code('''
-# The slides' colours (slides/js/plots.js, the Okabe-Ito palette).
+# The slides' colours (slides/js/plots/style.js, the Okabe-Ito palette).
 COLORS = {"GD": "#D55E00", "Momentum": "#0072B2", "RMSProp": "#009E73", "Adam": "#CC79A7"}
 
 

@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 from . import arrow_io, materials
-from .generators import BY_NAME, DATA_FILES, Context, compare, produce, serialise
+from .experiments.settings import Context
+from .generators import BY_NAME, DATA_FILES
+from .registry import compare, produce, serialise
 
 def _default_data_dir() -> Path:
     # The repository's data/ when pygen runs from a checkout (or an editable install);

@@ -1,4 +1,4 @@
-"""Render `data/README.md` from the registry in `pygen.generators`."""
+"""Render `data/README.md` from the entries in `pygen.generators`."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Small on purpose: 136 -> 16 -> 16 -> 1 has 2,481 parameters, so the exact Hessian of
 the training loss (2,481 x 2,481) costs about two seconds and its full spectrum half
-a second. Parameters are one flat float64 vector, the form `pygen.optimizers` works on:
+a second. Parameters are one flat float64 vector, the form `pygen.core.optimizers` works on:
 the update rules of the deck drive the network too, so no optimizer is written twice.
 tanh rather than ReLU keeps the loss twice differentiable, so the Hessian is defined
 everywhere and finite differences of the gradient can check it.
@@ -25,8 +25,8 @@ import jax.numpy as jnp  # noqa: E402  (after enabling float64)
 import numpy as np  # noqa: E402
 
 from . import materials  # noqa: E402
-from .optimizers import make_optimizer  # noqa: E402
-from .schedules import make_schedule  # noqa: E402
+from .core.optimizers import make_optimizer  # noqa: E402
+from .core.schedules import make_schedule  # noqa: E402
 
 LAYER_SIZES = (materials.N_FEATURES, 16, 16, 1)
 
@@ -209,7 +209,7 @@ def batch_order_seed(seed: int) -> int:
 
 
 def train(model: Model, spec: TrainSpec, checkpoint_epochs=()) -> TrainResult:
-    """Minibatch training with a `pygen.optimizers` update rule and a constant schedule.
+    """Minibatch training with a `pygen.core.optimizers` update rule and a constant schedule.
 
     Each epoch visits every training example once in an order drawn from the run's
     seed (the last batch may be smaller). Losses are recorded on the full train and

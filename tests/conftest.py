@@ -13,3 +13,29 @@ from harness.fixtures import (  # noqa: E402,F401
     rendered_site,
     site,
 )
+
+
+# Markers (registered in pyproject.toml), applied here by fixture and test name so that a test
+# gets them wherever it lives. The fast subset: python3 -m pytest -m "not browser and not quarto and not slow"
+BROWSER_FIXTURES = {"harness_session", "browser", "session"}  # Chromium through Playwright
+QUARTO_FIXTURES = {"rendered_site", "site", "fixture_render", "fixture_site"}  # real `quarto render`
+QUARTO_TESTS = {"test_render_error_is_caught", "test_quarto_preview_serves_the_deck"}
+SLOW_FILES = {"test_parity.py"}
+SLOW_TESTS = {
+    "test_full_check_passes_on_the_committed_data",  # python -m pygen --check: retrains the networks
+    "test_edge_of_stability_reproduces_within_tolerance_with_one_xla_thread",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        name = getattr(item, "originalname", None) or item.name
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & QUARTO_FIXTURES or name in QUARTO_TESTS:
+            item.add_marker(pytest.mark.quarto)
+        if item.path.name in SLOW_FILES or name in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

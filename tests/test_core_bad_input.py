@@ -3,7 +3,7 @@
 import pytest
 
 from node_core import JSError, NodeCore
-from pygen import runner, scenes
+from pygen.core import optimizers, runner, scenes
 
 GOOD = {"surface": "elongated_bowl", "optimizer": "adam", "lr": 0.1, "start": [1.0, 2.0], "steps": 10}
 
@@ -95,3 +95,74 @@ def test_unknown_scene_and_scene_value():
 def test_javascript_unknown_scene(node):
     with pytest.raises(JSError, match='unknown scene "bowl"'):
         node.call("run_scene", name="bowl", values={})
+
+
+# ---------------------------------------------------------------------------------------
+# Strict validation, word for word the same in both languages (issue 13, item 5)
+
+INHERITED_NAMES = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty"]
+
+STRICT = [
+    *[({"hyper": {name: 0.5}}, f'unknown optimizer adam parameter "{name}"; expected one of: beta1, beta2, eps')
+      for name in INHERITED_NAMES],
+    *[({"surface_params": {name: 1.0}}, f'unknown surface elongated_bowl parameter "{name}"; expected one of: a')
+      for name in INHERITED_NAMES],
+    *[({"schedule_params": {name: 1.0}}, f'unknown schedule constant parameter "{name}"; expected one of: (none)')
+      for name in INHERITED_NAMES],
+    ({"hyper": 3}, "hyper must be an object, got 3"),
+    ({"hyper": True}, "hyper must be an object, got true"),
+    ({"hyper": [0.9]}, "hyper must be an object, got [0.9]"),
+    ({"surface_params": False}, "surface_params must be an object, got false"),
+    ({"surface_params": 10}, "surface_params must be an object, got 10"),
+    ({"schedule_params": "cosine"}, 'schedule_params must be an object, got "cosine"'),
+    ({"schedule_params": 0.5}, "schedule_params must be an object, got 0.5"),
+]
+
+
+@pytest.mark.parametrize("change,message", STRICT, ids=[m for _, m in STRICT])
+def test_strict_parameters_same_message_in_both_languages(node, change, message):
+    with pytest.raises(ValueError) as py_error:
+        runner.run({**GOOD, **change})
+    with pytest.raises(JSError) as js_error:
+        node.call("run", config={**GOOD, **change})
+    assert str(py_error.value) == str(js_error.value) == message
+
+
+@pytest.mark.parametrize("config,shown", [([1, 2], "[1,2]"), ([GOOD], None), (3, "3"), (True, "true"), ("run", '"run"')])
+def test_a_config_that_is_not_an_object_is_named_alike(node, config, shown):
+    with pytest.raises(ValueError) as py_error:
+        runner.run(config)
+    with pytest.raises(JSError) as js_error:
+        node.call("run", config=config)
+    assert str(py_error.value) == str(js_error.value)
+    assert str(py_error.value).startswith("config must be an object, got ")
+    if shown is not None:
+        assert str(py_error.value) == f"config must be an object, got {shown}"
+
+
+SCENE_STRICT = [
+    *[("saddle", {name: 1.0}, f'unknown value "{name}" for scene saddle; expected one of: lr, noise, steps, seed')
+      for name in INHERITED_NAMES],
+    ("saddle", 3, "scene saddle values must be an object, got 3"),
+    ("momentum", True, "scene momentum values must be an object, got true"),
+    ("hessian", [1, 10], "scene hessian values must be an object, got [1,10]"),
+]
+
+
+@pytest.mark.parametrize("name,values,message", SCENE_STRICT, ids=[m for _, _, m in SCENE_STRICT])
+def test_strict_scene_values_same_message_in_both_languages(node, name, values, message):
+    with pytest.raises(ValueError) as py_error:
+        scenes.run_scene(name, values)
+    with pytest.raises(JSError) as js_error:
+        node.call("run_scene", name=name, values=values)
+    assert str(py_error.value) == str(js_error.value) == message
+
+
+def test_make_optimizer_refuses_inherited_names_and_non_objects(node):
+    for hyper, message in [({"toString": 1.0}, 'unknown optimizer momentum parameter "toString"; expected one of: alpha'),
+                           (0.9, "optimizer momentum parameters must be an object, got 0.9")]:
+        with pytest.raises(ValueError) as py_error:
+            optimizers.make_optimizer("momentum", hyper)
+        with pytest.raises(JSError) as js_error:
+            node.call("optimizer", name="momentum", hyper=hyper)
+        assert str(py_error.value) == str(js_error.value) == message

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from pygen import optimizers, portable_math, runner, schedules, surfaces
-from pygen.noise import make_rng
+from pygen.core import optimizers, portable_math, runner, schedules, surfaces
+from pygen.core.noise import make_rng
 
 POINTS = [[0.3, -1.7], [2.0, 0.5], [-1.25, 0.8], [0.9, 1.1]]
 SURFACE_PARAMS = {
@@ -204,7 +204,7 @@ def expected_classification(values):
 
 @pytest.mark.parametrize("angle", HESSIAN_SLIDER_ANGLES)
 def test_hessian_summary_agrees_with_numpy_eigh(angle):
-    from pygen.scenes import hessian_summary
+    from pygen.core.scenes import hessian_summary
 
     for lambda1 in HESSIAN_SLIDER_LAMBDAS:
         for lambda2 in HESSIAN_SLIDER_LAMBDAS:
@@ -238,7 +238,7 @@ def test_hessian_summary_agrees_with_numpy_eigh(angle):
 def test_hessian_scene_gd_bound_is_where_gd_starts_to_diverge(lambda_max):
     """The bound the readout states is the real one: GD on the scene converges just below it and
     runs out of the box just above it."""
-    from pygen.scenes import hessian_summary, run_scene
+    from pygen.core.scenes import hessian_summary, run_scene
 
     values = {"lambda1": 1.0, "lambda2": lambda_max, "angle_deg": 30.0, "steps": 100.0}
     bound = hessian_summary(values)["lr_bound"]
@@ -251,7 +251,7 @@ def test_hessian_scene_gd_bound_is_where_gd_starts_to_diverge(lambda_max):
 def test_hessian_scene_escapes_along_a_negative_eigenvalue():
     """At a saddle, GD from the scene's start comes in along the positive direction and leaves
     along the negative one, by the factor 1 - eta lambda per step."""
-    from pygen.scenes import hessian_summary, run_scene
+    from pygen.core.scenes import hessian_summary, run_scene
 
     values = {"lambda1": -1.0, "lambda2": 10.0, "angle_deg": 30.0, "lr": 0.1, "steps": 10.0}
     summary = hessian_summary(values)

@@ -23,6 +23,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def node_json(script: str, *args: str):
+    """Runs an ES-module script in the repo root with Node and returns what it printed, as JSON."""
+    out = subprocess.run(["node", "--input-type=module", "-e", script, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 DECK = ROOT / "slides" / "unit6.qmd"
 BIB = ROOT / "slides" / "references.bib"
 INDEX = ROOT / "index.qmd"
@@ -434,8 +440,8 @@ def test_every_interactive_cell_uses_the_scenes_api(deck):
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_every_scene_is_on_a_slide(deck):
     """A scene the twins define but no slide uses would be reference data nobody sees."""
-    script = 'import {SCENE_NAMES} from "./slides/js/scenes.js"; console.log(JSON.stringify(SCENE_NAMES));'
-    names = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    script = 'import {SCENE_NAMES} from "./slides/js/core/scenes.js"; console.log(JSON.stringify(SCENE_NAMES));'
+    names = node_json(script)
     code = "\n".join(ojs_cells(deck))
     for name in names:
         assert f"SCENE_VIEW.{name}" in code, f"the scene {name} is on no slide"
@@ -463,7 +469,13 @@ def test_file_attachments_are_relative_string_literals(deck):
     assert calls, "the deck reads no data file"
     for argument in calls:
         assert re.fullmatch(r'"\.\./data/[\w.-]+\.arrow"', argument.strip()), f"FileAttachment({argument}) is not a relative string literal"
-        assert (ROOT / "data").exists() or True  # the file may be missing: the slide says so
+        # The deck copes with a missing file (the slide says so), but the file it names must be one
+        # that pygen produces and that is committed in data/.
+        from pygen.generators import DATA_FILES
+
+        name = argument.strip().strip('"').removeprefix("../data/")
+        assert name in {entry.filename for entry in DATA_FILES}, f"{name} is not a file pygen produces"
+        assert (ROOT / "data" / name).is_file(), f"data/{name} is not committed"
 
 
 def test_plots_are_sized_for_the_slide(deck):
@@ -486,16 +498,15 @@ def test_trajectory_plots_have_equal_scales_and_room(deck):
     """The 2D plots show the surfaces' geometry: one unit on x is as long as one unit on y (a
     squashed saddle or bowl misstates its curvature), and no plot is a flat strip."""
     script = (
-        'import {SCENE_VIEW} from "./slides/js/scenes.js";'
-        'import {frame_size} from "./slides/js/plots.js";'
+        'import {SCENE_VIEW} from "./slides/js/core/scenes.js";'
+        'import {frame_size} from "./slides/js/plots/style.js";'
         "const sizes = JSON.parse(process.argv[1]);"
         "console.log(JSON.stringify({views: SCENE_VIEW, frames: sizes.map(([w, h]) => frame_size(w, h))}));"
     )
     calls = TRAJECTORY_CALL.findall("\n".join(ojs_cells(deck)))
     assert len(calls) == 7, calls
     sizes = [[int(w), int(h)] for _, _, w, h in calls]
-    out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(sizes)], cwd=ROOT, capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout)
+    result = node_json(script, json.dumps(sizes))
     seen = set()
     for (runs, view, _, _), frame in zip(calls, result["frames"]):
         assert frame["height"] >= 300 and frame["width"] >= 400, (view, frame)
@@ -514,12 +525,12 @@ def test_the_1d_plot_shows_the_global_minimum(deck):
     code = "\n".join(ojs_cells(deck))
     assert re.search(r"trajectory_plot\(lr_1d_runs, SCENE_VIEW\.lr_1d,", code), "the 1D plot does not use SCENE_VIEW.lr_1d"
     script = (
-        'import {make_surface} from "./slides/js/surfaces.js"; import {SCENE_VIEW} from "./slides/js/scenes.js";'
+        'import {make_surface} from "./slides/js/core/surfaces.js"; import {SCENE_VIEW} from "./slides/js/core/scenes.js";'
         'const f = make_surface("quartic").f; const [lo, hi] = SCENE_VIEW.lr_1d.x; let min = Infinity;'
         "for (let i = 0; i <= 30000; i++) min = Math.min(min, f([lo + (hi - lo) * i / 30000]));"
         "console.log(JSON.stringify({min, y: SCENE_VIEW.lr_1d.y}));"
     )
-    out = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    out = node_json(script)
     lower = out["y"][0]
     assert out["min"] < -1.5  # f(-1.06) = -1.51: the source's [-1.5, 3] cut it off
     assert out["min"] - 0.5 < lower < out["min"] - 0.1, f"y from {lower}: the minimum {out['min']:.3f} needs a visible margin"
@@ -537,7 +548,7 @@ def test_readouts_sit_beside_the_plots(deck):
         left, right = section.split('::: {.column width="', 2)[1:]
         kind = "schedule" if "schedules" in title else "trajectory"
         readout = "hessian" if "Hessian" in title else kind
-        assert "Inputs.range(" in left and f"{readout}_readout(" in left, title
+        assert "scene_input(" in left and f"{readout}_readout(" in left, title
         assert f"{kind}_plot(" in right and "notes:" not in right and "_readout(" not in right, title
 
 
@@ -572,9 +583,38 @@ def range_inputs(code: str) -> dict[str, dict]:
     return inputs
 
 
+SCENE_INPUT_CALL = re.compile(r'viewof\s+(\w+)\s*=\s*scene_input\("(\w+)", "(\w+)"\)')
+
+
+def scene_controls_js() -> dict:
+    """SCENE_CONTROLS of slides/js/core/scenes.js: every scene's control specs."""
+    script = 'import {SCENE_CONTROLS} from "./slides/js/core/scenes.js"; console.log(JSON.stringify(SCENE_CONTROLS));'
+    return node_json(script)
+
+
+def deck_inputs(code: str) -> dict[str, dict]:
+    """The deck's inputs, {viewof name: {scene, key, extent, value, step, label, input}}: each is
+    built by scene_input(scene, key) from that control's spec in the scenes module."""
+    controls = scene_controls_js()
+    inputs = {}
+    for name, scene, key in SCENE_INPUT_CALL.findall(code):
+        spec = controls[scene][key]
+        inputs[name] = {"scene": scene, "key": key, "extent": (float(spec["min"]), float(spec["max"])),
+                        "value": float(spec["value"]), "step": float(spec["step"]), "label": spec["label"],
+                        "input": spec.get("input", "range")}
+    return inputs
+
+
+def slider_spec(inputs: dict) -> dict[str, dict]:
+    """The part of an input that the source's Inputs.range calls state."""
+    return {name: {k: spec[k] for k in ("extent", "value", "step", "label")} for name, spec in inputs.items()
+            if spec["input"] == "range"}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_inputs_have_the_source_ranges_defaults_and_labels(seed, deck):
     source = range_inputs("\n".join(seed["cells"]))
-    ours = range_inputs("\n".join(ojs_cells(deck)))
+    ours = slider_spec(deck_inputs("\n".join(ojs_cells(deck))))
     assert len(source) == 15
     for name, spec in source.items():
         assert name in ours, f"input {name} of the source is missing"
@@ -603,15 +643,16 @@ SCENE_OF_INPUT = {
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_slider_defaults_equal_the_scene_defaults(deck):
     script = (
-        'import {SCENE_NAMES, scene_defaults} from "./slides/js/scenes.js";'
+        'import {SCENE_NAMES, scene_defaults} from "./slides/js/core/scenes.js";'
         "console.log(JSON.stringify(Object.fromEntries(SCENE_NAMES.map((n) => [n, scene_defaults(n)]))));"
     )
-    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    defaults = json.loads(out.stdout)
-    ours = range_inputs("\n".join(ojs_cells(deck)))
+    defaults = node_json(script)
+    ours = deck_inputs("\n".join(ojs_cells(deck)))
     for scene, mapping in SCENE_OF_INPUT.items():
         for input_name, key in mapping.items():
-            assert ours[input_name]["value"] == defaults[scene][key], f"{input_name} starts at {ours[input_name]['value']}, scene default {defaults[scene][key]}"
+            assert (ours[input_name]["scene"], ours[input_name]["key"]) == (scene, key), f"{input_name} is not {scene}.{key}"
+            assert ours[input_name]["value"] == defaults[scene][key], (
+                f"{input_name} starts at {ours[input_name]['value']}, scene default {defaults[scene][key]}")
 
 
 def test_buttons_reset_or_reseed(deck):
@@ -620,7 +661,8 @@ def test_buttons_reset_or_reseed(deck):
         match = re.search(rf'viewof {button} = Inputs\.button\("Reset / Re-run", \{{reduce: \(\) => (\w+)\(', code)
         assert match, f"{button} is not a Reset / Re-run button with an action"
         assert match.group(1) == ("set_input" if button == "btn_saddle" else "reset_inputs")
-    assert "viewof seed_saddle = Inputs.number(" in code
+    assert 'viewof seed_saddle = scene_input("saddle", "seed")' in code
+    assert scene_controls_js()["saddle"]["seed"]["input"] == "number"  # a number box, not a slider
     assert "new_seed(" in code
 
 
@@ -632,6 +674,30 @@ def test_reset_buttons_put_every_slider_of_their_scene_back(deck):
     for pairs, scene in calls:
         reset = {name: key for key, name in re.findall(r"(\w+): viewof (\w+)", pairs)}
         assert reset == SCENE_OF_INPUT[scene], f"the {scene} Reset button moves {reset}, not {SCENE_OF_INPUT[scene]}"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_every_control_of_every_scene_is_an_input_of_the_deck(deck):
+    """The deck builds each of its inputs from the scenes' control specs, and every control has its input."""
+    code = "\n".join(ojs_cells(deck))
+    assert not re.search(r"viewof\s+\w+\s*=\s*Inputs\.(range|number)\(", code), "an input is not built from a scene's spec"
+    on_deck = {(spec["scene"], spec["key"]) for spec in deck_inputs(code).values()}
+    controls = scene_controls_js()
+    assert on_deck == {(scene, key) for scene, keys in controls.items() for key in keys}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_control_specs_are_twins():
+    """The Python twin holds the same controls (ranges, steps, labels, defaults) in the same order."""
+    from pygen.core.scenes import SCENE_CONTROLS
+
+    js = scene_controls_js()
+    assert list(js) == list(SCENE_CONTROLS)
+    for scene, controls in SCENE_CONTROLS.items():
+        assert list(js[scene]) == list(controls), scene
+        for key, spec in controls.items():
+            assert js[scene][key] == spec, f"{scene}.{key}: {js[scene][key]} != {spec}"
+            assert spec["min"] <= spec["value"] <= spec["max"], f"{scene}.{key}: default outside the range"
 
 
 # ---------------------------------------------------------------------------------------

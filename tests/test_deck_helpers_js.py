@@ -1,4 +1,4 @@
-"""The deck's own JavaScript helpers (slides/js/plots.js, deck_data.js, deck_controls.js) under
+"""The deck's own JavaScript helpers (slides/js/plots/, deck_data.js, deck_controls.js) under
 Node: grids from indices, clipping to the view, readouts that say "diverged" in words, the
 reference comparison, data files that are missing or corrupt. The browser side (the plots in
 the deck) is covered by the harness; this checks the arithmetic and the messages directly."""
@@ -24,7 +24,10 @@ def node(script: str):
     return json.loads(out.stdout)
 
 
-PLOTS = 'import * as P from "./slides/js/plots.js";'
+# The plot helpers' modules (slides/js/plots/), merged into one namespace P for the scripts.
+PLOT_MODULES = ["style", "geometry", "readouts", "trajectory", "hessian", "schedules", "data_plots"]
+PLOTS = ("".join(f'import * as P_{m} from "./slides/js/plots/{m}.js";' for m in PLOT_MODULES)
+         + "const P = {" + ", ".join(f"...P_{m}" for m in PLOT_MODULES) + "};")
 
 
 def test_linspace_is_built_from_indices():
@@ -70,12 +73,49 @@ def test_clip_segment_cuts_at_the_frame():
     assert result[3] == {"x1": 0, "y1": 0, "x2": 0.5, "y2": 0.5}
 
 
+GEOMETRY = 'import * as G from "./slides/js/plots/geometry.js";'
+
+
+def test_geometry_is_pure():
+    """slides/js/plots/geometry.js imports nothing: no Plot, no DOM, so Node tests it as is."""
+    source = (ROOT / "slides" / "js" / "plots" / "geometry.js").read_text()
+    assert "import " not in source and "document" not in source
+
+
+def test_linspace_refuses_a_count_that_is_not_a_positive_integer():
+    result = node(GEOMETRY + """
+      const out = [];
+      for (const n of [0, -1, 2.5]) { try { G.linspace(0, 1, n); out.push(null); } catch (e) { out.push(e.message); } }
+      console.log(JSON.stringify([...out, G.linspace(3, 5, 1)]));""")
+    assert result[:3] == [f"linspace needs an integer n >= 1, got {n}" for n in ["0", "-1", "2.5"]]
+    assert result[3] == [3, 5]
+
+
+def test_run_points_are_theta_in_2d_and_loss_in_1d():
+    result = node(GEOMETRY + """
+      const rows = (thetas) => ({rows: thetas.map((theta, step) => ({step, theta, loss: 10 + step}))});
+      console.log(JSON.stringify([G.run_points(rows([[1, 2], [3, 4]])), G.run_points(rows([[0.5], [0.25]]))]));""")
+    assert result[0] == [{"step": 0, "x": 1, "y": 2, "loss": 10}, {"step": 1, "x": 3, "y": 4, "loss": 11}]
+    assert result[1] == [{"step": 0, "x": 0.5, "y": 10, "loss": 10}, {"step": 1, "x": 0.25, "y": 11, "loss": 11}]
+
+
+def test_ray_exit_is_where_the_ray_from_the_origin_leaves_the_view():
+    result = node(GEOMETRY + """
+      const view = {x: [-4, 2], y: [-1, 3]};
+      const s = Math.SQRT1_2;
+      console.log(JSON.stringify([G.ray_exit([1, 0], view), G.ray_exit([-1, 0], view), G.ray_exit([0, -1], view),
+                                  G.ray_exit([0, 1], view), G.ray_exit([s, s], view)]));""")
+    assert result[:4] == [2, 4, 1, 3]
+    assert abs(result[4] - 2 / 2 ** -0.5) < 1e-12  # x = 2 is reached before y = 3
+
+
 def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
     result = node(PLOTS + """
-      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       const out = {};
       for (const [name, values] of [["lr_1d", {lr: 1, steps: 50}], ["ill_conditioned", {a: 20, lr: 0.5, steps: 50}],
-                                    ["saddle", {lr: 0.5, noise: 0.5, steps: 100, seed: 3}], ["comparison", {lr: 1, lr_adam: 1, steps: 200}]]) {
+                                    ["saddle", {lr: 0.5, noise: 0.5, steps: 100, seed: 3}],
+                                    ["comparison", {lr: 1, lr_adam: 1, steps: 200}]]) {
         const runs = run_scene(name, values);
         const view = SCENE_VIEW[name];
         out[name] = runs.map((run) => {
@@ -101,7 +141,7 @@ def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
 
 def test_readout_reports_leaving_the_view():
     readout = node(PLOTS + """
-      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       console.log(JSON.stringify(P.run_readout(run_scene("saddle", {})[0], SCENE_VIEW.saddle)));""")
     assert readout == "GD: step 20, loss -14.7, |grad| 7.668; leaves the plotted area at step 17"
 
@@ -114,14 +154,15 @@ def test_wrap_text_keeps_lines_short():
 
 def test_every_optimizer_has_one_fixed_colour():
     result = node(PLOTS + """
-      import {OPTIMIZER_NAMES} from "./slides/js/optimizers.js";
+      import {OPTIMIZER_NAMES} from "./slides/js/core/optimizers.js";
       console.log(JSON.stringify({names: OPTIMIZER_NAMES, colors: P.OPTIMIZER_COLORS}));""")
     assert set(result["names"]) == set(result["colors"])
     assert len(set(result["colors"].values())) == len(result["colors"])  # no two optimizers share a colour
 
 
 DATA = 'import {load_table, scene_reference, reference_agreement} from "./slides/js/deck_data.js";'
-FILE = 'import {readFile} from "node:fs/promises"; const file = (p) => ({arrayBuffer: () => readFile(p).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))});'
+FILE = ('import {readFile} from "node:fs/promises"; const file = (p) => '
+        '({arrayBuffer: () => readFile(p).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))});')
 
 
 def test_missing_and_corrupt_files_become_messages(tmp_path):
@@ -144,7 +185,7 @@ def test_missing_and_corrupt_files_become_messages(tmp_path):
 @pytest.mark.skipif(not (ROOT / "data" / "reference_trajectories.arrow").exists(), reason="data/reference_trajectories.arrow not generated")
 def test_live_paths_equal_the_python_reference_at_the_defaults():
     result = node(DATA + FILE + """
-      import {run_scene, scene_defaults} from "./slides/js/scenes.js";
+      import {run_scene, scene_defaults} from "./slides/js/core/scenes.js";
       const loaded = await load_table(file("data/reference_trajectories.arrow"), {name: "ref"});
       const out = {};
       for (const name of ["saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"]) {
@@ -190,9 +231,10 @@ def test_visible_pieces_split_where_the_path_leaves_the_view():
 
 def test_readout_lines_name_each_run_then_the_notes():
     lines = node(PLOTS + """
-      import {run_scene, SCENE_VIEW} from "./slides/js/scenes.js";
+      import {run_scene, SCENE_VIEW} from "./slides/js/core/scenes.js";
       const runs = run_scene("comparison", {lr: 0.3, lr_adam: 0.5, steps: 50});
-      console.log(JSON.stringify(P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]})));""")
+      const lines = P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]});
+      console.log(JSON.stringify(lines));""")
     assert [line["text"].split(":")[0] for line in lines[:4]] == ["GD", "Momentum", "RMSProp", "ADAM"]
     assert [line["diverged"] for line in lines[:4]] == [True, True, False, False]
     assert all(line["swatch"] for line in lines[:4])
@@ -221,7 +263,7 @@ def test_the_loss_curve_has_its_own_colour():
 
 def test_nesterov_has_its_own_colour_on_its_slide():
     result = node(PLOTS + """
-      import {run_scene} from "./slides/js/scenes.js";
+      import {run_scene} from "./slides/js/core/scenes.js";
       const runs = run_scene("nesterov");
       console.log(JSON.stringify({optimizers: runs.map((r) => r.optimizer), colors: runs.map(P.run_color), all: P.OPTIMIZER_COLORS}));""")
     assert result["optimizers"] == ["momentum", "nesterov"]
@@ -230,7 +272,8 @@ def test_nesterov_has_its_own_colour_on_its_slide():
 
 
 def test_dodge_keeps_order_gap_and_extent():
-    result = node(PLOTS + "console.log(JSON.stringify([P.dodge([300, 380, 384, 382, 384], 20, 384), P.dodge([10, 200], 20, 384), P.dodge([-5, 0], 20, 384)]));")
+    result = node(PLOTS + "console.log(JSON.stringify([P.dodge([300, 380, 384, 382, 384], 20, 384), "
+                          "P.dodge([10, 200], 20, 384), P.dodge([-5, 0], 20, 384)]));")
     crowded, apart, above = result
     assert apart == [10, 200]  # labels that do not collide stay where their lines end
     assert max(crowded) == 384 and min(crowded) >= 0
@@ -242,7 +285,7 @@ def test_dodge_keeps_order_gap_and_extent():
 
 def test_schedule_readout_reads_the_curves_at_half_and_full_horizon():
     result = node(PLOTS + """
-      import {schedule_curves} from "./slides/js/scenes.js";
+      import {schedule_curves} from "./slides/js/core/scenes.js";
       const ok = P.schedule_readout_rows(schedule_curves());
       const bad = P.schedule_readout_rows(schedule_curves({total_steps: 50, warmup_steps: 50}));
       console.log(JSON.stringify({ok, bad}));""")
@@ -258,7 +301,7 @@ def test_schedule_readout_reads_the_curves_at_half_and_full_horizon():
     assert bad["Cosine"]["values"] == ["0.25", "0"]
 
 
-SCENES = 'import * as S from "./slides/js/scenes.js";'
+SCENES = 'import * as S from "./slides/js/core/scenes.js";'
 
 
 def test_hessian_entries_have_three_significant_digits_and_no_rounding_noise():

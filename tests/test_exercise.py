@@ -20,7 +20,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-from pygen.runner import run  # noqa: E402
+from pygen.core.runner import run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -250,7 +250,7 @@ def test_exercise_page_links_both_files_behind_one_switch():
 def test_notebook_colours_are_the_slides_colours():
     import re
 
-    plots_js = (ROOT / "slides" / "js" / "plots.js").read_text()
+    plots_js = (ROOT / "slides" / "js" / "plots" / "style.js").read_text()
     deck = {name: colour.upper() for name, colour in re.findall(r'^\s*(\w+): "(#[0-9A-Fa-f]{6})"', plots_js, re.M)}
     source = (EXERCISES / "make_notebooks.py").read_text()
     notebook = dict(re.findall(r'"(GD|Momentum|RMSProp|Adam)": "(#[0-9A-Fa-f]{6})"', source))

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from node_core import JSError, NodeCore, bits, decode_numbers, python_numbers
-from pygen import optimizers, runner, scenes, schedules, surfaces
+from pygen.core import optimizers, runner, scenes, schedules, surfaces
 
 HYPOTHESIS_CONFIGS = 10_000
 
@@ -260,7 +260,7 @@ def test_names_and_defaults_agree(node):
 
 
 def test_building_blocks_identical(node):
-    from pygen import noise, portable_math
+    from pygen.core import noise, portable_math
 
     xs = [i * 0.37 - 40.0 for i in range(217)] + [0.0, -0.0, 1e-9, 1e6, math.pi, -math.pi / 2]
     js = decode_numbers(node.call("trig", xs=xs)["numbers"])

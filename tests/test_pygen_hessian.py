@@ -103,8 +103,8 @@ def test_lanczos_at_initialisation_matches_the_committed_exact_top_eigenvalue(re
 
 
 def test_training_uses_the_deck_update_rules(real_model):
-    """One full-batch gd epoch of mlp.train equals one pygen.optimizers gd step by hand."""
-    from pygen.optimizers import make_optimizer
+    """One full-batch gd epoch of mlp.train equals one pygen.core.optimizers gd step by hand."""
+    from pygen.core.optimizers import make_optimizer
 
     spec = mlp.TrainSpec("gd", {}, 0.05, 0, 1, 4)
     result = mlp.train(real_model, spec)

@@ -1,10 +1,27 @@
-// What the decks' "Reset / Re-run" buttons do. Browser only (no Python twin).
+// The decks' controls: inputs built from a scene's control spec (core/scenes.js
+// SCENE_CONTROLS), and what the "Reset / Re-run" buttons do. Browser only (no Python twin).
 //
 // Observable inputs are views: setting an input's value and dispatching an "input" event
 // is how a program moves a slider so that every dependent cell re-runs.
 
-// The largest seed the seed box accepts: six digits are easy to read out and type back.
-export const MAX_SEED = 999999;
+import {Inputs} from "./libs.js";
+import {SCENE_CONTROLS, scene_controls} from "./core/scenes.js";
+
+// The largest seed the seed box accepts (six digits are easy to read out and type back): the
+// saddle scene's seed control.
+export const MAX_SEED = SCENE_CONTROLS.saddle.seed.max;
+
+// The input of one control of a scene, as its spec says: a slider (Inputs.range) or, for
+// `input: "number"`, a number box, with the spec's range, step, label and default.
+export function scene_input(scene, key) {
+  const controls = scene_controls(scene);
+  if (!Object.prototype.hasOwnProperty.call(controls, key)) {
+    throw new Error(`unknown control ${JSON.stringify(key)} for scene ${scene}; expected one of: ${Object.keys(controls).join(", ")}`);
+  }
+  const {value, min, max, step, label, input} = controls[key];
+  const make = input === "number" ? Inputs.number : Inputs.range;
+  return make([min, max], {value, step, label});
+}
 
 export function set_input(input, value) {
   input.value = value;
@@ -15,7 +32,7 @@ export function set_input(input, value) {
 // Moves each input of `inputs` ({key: viewof element}) back to defaults[key].
 export function reset_inputs(inputs, defaults) {
   for (const [key, input] of Object.entries(inputs)) {
-    if (!(key in defaults)) throw new Error(`no default for the input ${JSON.stringify(key)}`);
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) throw new Error(`no default for the input ${JSON.stringify(key)}`);
     set_input(input, defaults[key]);
   }
   return defaults;
@@ -28,9 +45,4 @@ export function new_seed(current) {
   let seed = draw();
   while (seed === current) seed = draw();
   return seed;
-}
-
-// True when every key of defaults has that value in values.
-export function at_defaults(values, defaults) {
-  return Object.keys(defaults).every((key) => values[key] === defaults[key]);
 }

@@ -2,13 +2,13 @@
 // out, so that thousands of configurations share a single Node process.
 // Numbers travel back as raw float64 bytes (base64): JSON would turn -0 into 0.
 import {createInterface} from "node:readline";
-import {run} from "../../slides/js/runner.js";
-import * as surfaces from "../../slides/js/surfaces.js";
-import * as optimizers from "../../slides/js/optimizers.js";
-import * as schedules from "../../slides/js/schedules.js";
-import * as noise from "../../slides/js/noise.js";
-import * as scenes from "../../slides/js/scenes.js";
-import * as portable_math from "../../slides/js/portable_math.js";
+import {run} from "../../slides/js/core/runner.js";
+import * as surfaces from "../../slides/js/core/surfaces.js";
+import * as optimizers from "../../slides/js/core/optimizers.js";
+import * as schedules from "../../slides/js/core/schedules.js";
+import * as noise from "../../slides/js/core/noise.js";
+import * as scenes from "../../slides/js/core/scenes.js";
+import * as portable_math from "../../slides/js/core/portable_math.js";
 
 const encode = (numbers) => Buffer.from(new Float64Array(numbers).buffer).toString("base64");
 

@@ -1,19 +1,36 @@
 // The deck's interactive scenes: each maps a cell's slider values to runner configs.
-// Twin of pygen/scenes.py, which runs the same scenes at their defaults to produce
+// Twin of pygen/core/scenes.py, which runs the same scenes at their defaults to produce
 // data/reference_trajectories.arrow; a test checks the browser reproduces them bit for bit.
 
-import {check_finite, check_name} from "./checks.js";
+import {check_finite, check_name, check_object, has_own} from "./checks.js";
 import {run} from "./runner.js";
 import {SCHEDULE_NAMES, make_schedule} from "./schedules.js";
 import {make_surface} from "./surfaces.js";
 import {PI, cos, sin} from "./portable_math.js";
 
+// Each scene's `controls` are its cell's sliders, one definition for the deck (which builds its
+// inputs from them: deck_controls.js scene_input), the Reset buttons (scene_defaults) and the
+// tests: {key: {value, min, max, step, label, input?}}, `value` the default, `input: "number"`
+// for a number box instead of a slider. Ranges, steps, labels and defaults are the source's.
+//
 // Each scene's start point and surface come from the professor's source; the box is the
 // plotted view widened by half its size on every side, so a path that leaves it is reported
 // as gone, not drawn off the slide.
+// The momentum and Nesterov cells have the same sliders.
+const MOMENTUM_CONTROLS = {
+  lr: {value: 0.05, min: 0.01, max: 0.2, step: 0.01, label: "Learning Rate (η)"},
+  alpha: {value: 0.9, min: 0, max: 0.99, step: 0.01, label: "Momentum (α)"},
+  steps: {value: 40, min: 1, max: 100, step: 1, label: "Steps"},
+};
+
 const SCENES = {
   saddle: {
-    defaults: {lr: 0.1, noise: 0, steps: 20, seed: 1},
+    controls: {
+      lr: {value: 0.1, min: 0.01, max: 0.5, step: 0.01, label: "Learning Rate (η)"},
+      noise: {value: 0, min: 0, max: 0.5, step: 0.01, label: "Gradient Noise StdDev"},
+      steps: {value: 20, min: 1, max: 100, step: 1, label: "Steps"},
+      seed: {value: 1, min: 0, max: 999999, step: 1, label: "Noise seed", input: "number"},
+    },
     view: {x: [-2, 2], y: [-2, 2]},
     surface: () => ({name: "saddle", params: {}}),
     paths: (v) => [
@@ -21,13 +38,17 @@ const SCENES = {
     ],
   },
   ill_conditioned: {
-    defaults: {a: 10, lr: 0.1, steps: 20},
+    controls: {
+      a: {value: 10, min: 1, max: 20, step: 1, label: "Condition Number (a)"},
+      lr: {value: 0.1, min: 0.01, max: 0.5, step: 0.01, label: "Learning Rate (η)"},
+      steps: {value: 20, min: 1, max: 50, step: 1, label: "Steps"},
+    },
     view: {x: [-10, 10], y: [-5, 5]},
     surface: (v) => ({name: "elongated_bowl", params: {a: v.a}}),
     paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [-8, -4], steps: v.steps}}],
   },
   momentum: {
-    defaults: {lr: 0.05, alpha: 0.9, steps: 40},
+    controls: MOMENTUM_CONTROLS,
     view: {x: [-10, 5], y: [-5, 5]},
     surface: () => ({name: "elongated_bowl", params: {a: 15}}),
     paths: (v) => [
@@ -36,7 +57,10 @@ const SCENES = {
     ],
   },
   lr_1d: {
-    defaults: {lr: 0.1, steps: 5},
+    controls: {
+      lr: {value: 0.1, min: 0.01, max: 1, step: 0.01, label: "Learning Rate (η)"},
+      steps: {value: 5, min: 1, max: 50, step: 1, label: "Steps"},
+    },
     // The source's view stopped at -1.5, just above the global minimum f(-1.06) = -1.51.
     view: {x: [-1.5, 1.5], y: [-1.75, 3]},
     surface: () => ({name: "quartic", params: {}}),
@@ -45,7 +69,11 @@ const SCENES = {
     paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [0], steps: v.steps}}],
   },
   comparison: {
-    defaults: {lr: 0.1, lr_adam: 0.5, steps: 50},
+    controls: {
+      lr: {value: 0.1, min: 0.01, max: 1, step: 0.01, label: "GD/Mom/RMS LR"},
+      lr_adam: {value: 0.5, min: 0.01, max: 1, step: 0.01, label: "ADAM LR"},
+      steps: {value: 50, min: 10, max: 200, step: 10, label: "Steps"},
+    },
     view: {x: [-4, 4], y: [-4, 4]},
     surface: () => ({name: "skewed_bowl", params: {}}),
     paths: (v) => [
@@ -56,14 +84,16 @@ const SCENES = {
     ],
   },
   flat_sharp: {
-    defaults: {shift: 0},
+    controls: {
+      shift: {value: 0, min: -0.5, max: 0.5, step: 0.01, label: "Test Data Shift"},
+    },
     view: {x: [-1, 1], y: [0, 5]},
     surface: null,
     paths: () => [],
   },
   // The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
   nesterov: {
-    defaults: {lr: 0.05, alpha: 0.9, steps: 40},
+    controls: MOMENTUM_CONTROLS,
     view: {x: [-10, 5], y: [-5, 5]},
     surface: () => ({name: "elongated_bowl", params: {a: 15}}),
     paths: (v) => [
@@ -74,7 +104,14 @@ const SCENES = {
   // No optimizer: eta_t of every schedule over t = 0..T (schedule_curves). The view's x is the
   // longest horizon on the slider; a plot shows t from 0 to the current T.
   schedules: {
-    defaults: {lr: 0.5, total_steps: 100, warmup_steps: 10, step_size: 25, factor: 0.5, gamma: 0.97},
+    controls: {
+      lr: {value: 0.5, min: 0.05, max: 1, step: 0.05, label: "Base rate (η₀)"},
+      total_steps: {value: 100, min: 50, max: 300, step: 10, label: "Horizon T"},
+      warmup_steps: {value: 10, min: 0, max: 40, step: 1, label: "Warm-up steps"},
+      step_size: {value: 25, min: 5, max: 100, step: 5, label: "Step every"},
+      factor: {value: 0.5, min: 0.1, max: 1, step: 0.05, label: "Step factor"},
+      gamma: {value: 0.97, min: 0.9, max: 1, step: 0.005, label: "Decay γ"},
+    },
     view: {x: [0, 300], y: [0, 1.05]},
     surface: null,
     paths: () => [],
@@ -84,7 +121,13 @@ const SCENES = {
   // components of the start are nonzero at every angle the slider offers except a few
   // (GD then stays on one eigenvector, which is worth seeing too).
   hessian: {
-    defaults: {lambda1: 1, lambda2: 10, angle_deg: 30, lr: 0.18, steps: 30},
+    controls: {
+      lambda1: {value: 1, min: -5, max: 10, step: 0.5, label: "Eigenvalue λ₁"},
+      lambda2: {value: 10, min: -5, max: 10, step: 0.5, label: "Eigenvalue λ₂"},
+      angle_deg: {value: 30, min: 0, max: 180, step: 5, label: "Eigenvector angle (°)"},
+      lr: {value: 0.18, min: 0.01, max: 0.5, step: 0.01, label: "Learning Rate (η)"},
+      steps: {value: 30, min: 1, max: 100, step: 1, label: "Steps"},
+    },
     view: {x: [-5, 5], y: [-5, 5]},
     surface: (v) => ({name: "quadratic", params: {lambda1: v.lambda1, lambda2: v.lambda2, angle_deg: v.angle_deg}}),
     paths: (v) => [{label: "GD", optimizer: "gd", config: {lr: v.lr, start: [-4, 3], steps: v.steps}}],
@@ -99,15 +142,32 @@ export const SCENE_VIEW = Object.fromEntries(
 
 export const FLAT_SHARP_CURVATURE = {sharp: 50, flat: 2};
 
+/**
+ * One control of a scene's cell.
+ * @typedef {{value: number, min: number, max: number, step: number, label: string, input?: "number"}} Control
+ */
+
+/** @type {Object<string, Object<string, Control>>} every scene's controls, in the cell's order */
+export const SCENE_CONTROLS = Object.fromEntries(
+  SCENE_NAMES.map((name) => [name, Object.fromEntries(Object.entries(SCENES[name].controls).map(([key, c]) => [key, {...c}]))]),
+);
+
+/** The controls of one scene (a copy). @returns {Object<string, Control>} */
+export function scene_controls(name) {
+  check_name("scene", name, SCENE_NAMES);
+  return Object.fromEntries(Object.entries(SCENES[name].controls).map(([key, c]) => [key, {...c}]));
+}
+
+/** The cell's default values: each control's `value`. @returns {Object<string, number>} */
 export function scene_defaults(name) {
   check_name("scene", name, SCENE_NAMES);
-  return {...SCENES[name].defaults};
+  return Object.fromEntries(Object.entries(SCENES[name].controls).map(([key, c]) => [key, c.value]));
 }
 
 function scene_values(name, values) {
   const defaults = scene_defaults(name);
-  for (const [key, value] of Object.entries(values ?? {})) {
-    if (!(key in defaults)) {
+  for (const [key, value] of Object.entries(check_object(`scene ${name} values`, values))) {
+    if (!has_own(defaults, key)) {
       throw new Error(`unknown value ${JSON.stringify(key)} for scene ${name}; expected one of: ${Object.keys(defaults).join(", ")}`);
     }
     defaults[key] = check_finite(`scene ${name} value ${key}`, value);

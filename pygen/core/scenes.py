@@ -1,23 +1,43 @@
 """The deck's interactive scenes: each maps a cell's slider values to runner configs.
 
-Twin of ``slides/js/scenes.js``. ``pygen`` runs the scenes at their defaults to produce
+Twin of ``slides/js/core/scenes.js``. ``pygen`` runs the scenes at their defaults to produce
 ``data/reference_trajectories.arrow``; a test checks the browser reproduces them bit for bit.
 """
 
-import json
+from __future__ import annotations
 
-from .checks import check_finite, check_name
+import json
+from typing import Any
+
+from .checks import check_finite, check_name, check_object
+from .portable_math import PI, cos, sin
 from .runner import run
 from .schedules import SCHEDULE_NAMES, make_schedule
-from .portable_math import PI, cos, sin
-from .surfaces import make_surface
+from .surfaces import Surface, make_surface
 
+# Each scene's "controls" are its cell's sliders, one definition for the deck (which builds its
+# inputs from the JS twin's), the Reset buttons (scene_defaults) and the tests:
+# {key: {value, min, max, step, label, input?}}, "value" the default, "input": "number" for a
+# number box instead of a slider. Ranges, steps, labels and defaults are the source's.
+#
 # Each scene's start point and surface come from the professor's source; the box is the
 # plotted view widened by half its size on every side, so a path that leaves it is reported
 # as gone, not drawn off the slide.
+# The momentum and Nesterov cells have the same sliders.
+MOMENTUM_CONTROLS = {
+    "lr": {"value": 0.05, "min": 0.01, "max": 0.2, "step": 0.01, "label": "Learning Rate (η)"},
+    "alpha": {"value": 0.9, "min": 0.0, "max": 0.99, "step": 0.01, "label": "Momentum (α)"},
+    "steps": {"value": 40.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+}
+
 SCENES = {
     "saddle": {
-        "defaults": {"lr": 0.1, "noise": 0.0, "steps": 20.0, "seed": 1.0},
+        "controls": {
+            "lr": {"value": 0.1, "min": 0.01, "max": 0.5, "step": 0.01, "label": "Learning Rate (η)"},
+            "noise": {"value": 0.0, "min": 0.0, "max": 0.5, "step": 0.01, "label": "Gradient Noise StdDev"},
+            "steps": {"value": 20.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+            "seed": {"value": 1.0, "min": 0.0, "max": 999999.0, "step": 1.0, "label": "Noise seed", "input": "number"},
+        },
         "view": {"x": [-2.0, 2.0], "y": [-2.0, 2.0]},
         "surface": lambda v: ("saddle", {}),
         "paths": lambda v: [
@@ -26,13 +46,17 @@ SCENES = {
         ],
     },
     "ill_conditioned": {
-        "defaults": {"a": 10.0, "lr": 0.1, "steps": 20.0},
+        "controls": {
+            "a": {"value": 10.0, "min": 1.0, "max": 20.0, "step": 1.0, "label": "Condition Number (a)"},
+            "lr": {"value": 0.1, "min": 0.01, "max": 0.5, "step": 0.01, "label": "Learning Rate (η)"},
+            "steps": {"value": 20.0, "min": 1.0, "max": 50.0, "step": 1.0, "label": "Steps"},
+        },
         "view": {"x": [-10.0, 10.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": v["a"]}),
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-8.0, -4.0], "steps": v["steps"]}}],
     },
     "momentum": {
-        "defaults": {"lr": 0.05, "alpha": 0.9, "steps": 40.0},
+        "controls": MOMENTUM_CONTROLS,
         "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
         "paths": lambda v: [
@@ -42,7 +66,10 @@ SCENES = {
         ],
     },
     "lr_1d": {
-        "defaults": {"lr": 0.1, "steps": 5.0},
+        "controls": {
+            "lr": {"value": 0.1, "min": 0.01, "max": 1.0, "step": 0.01, "label": "Learning Rate (η)"},
+            "steps": {"value": 5.0, "min": 1.0, "max": 50.0, "step": 1.0, "label": "Steps"},
+        },
         # The source's view stopped at -1.5, just above the global minimum f(-1.06) = -1.51.
         "view": {"x": [-1.5, 1.5], "y": [-1.75, 3.0]},
         "surface": lambda v: ("quartic", {}),
@@ -51,7 +78,11 @@ SCENES = {
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [0.0], "steps": v["steps"]}}],
     },
     "comparison": {
-        "defaults": {"lr": 0.1, "lr_adam": 0.5, "steps": 50.0},
+        "controls": {
+            "lr": {"value": 0.1, "min": 0.01, "max": 1.0, "step": 0.01, "label": "GD/Mom/RMS LR"},
+            "lr_adam": {"value": 0.5, "min": 0.01, "max": 1.0, "step": 0.01, "label": "ADAM LR"},
+            "steps": {"value": 50.0, "min": 10.0, "max": 200.0, "step": 10.0, "label": "Steps"},
+        },
         "view": {"x": [-4.0, 4.0], "y": [-4.0, 4.0]},
         "surface": lambda v: ("skewed_bowl", {}),
         "paths": lambda v: [
@@ -64,14 +95,16 @@ SCENES = {
         ],
     },
     "flat_sharp": {
-        "defaults": {"shift": 0.0},
+        "controls": {
+            "shift": {"value": 0.0, "min": -0.5, "max": 0.5, "step": 0.01, "label": "Test Data Shift"},
+        },
         "view": {"x": [-1.0, 1.0], "y": [0.0, 5.0]},
         "surface": None,
         "paths": lambda v: [],
     },
     # The momentum scene's bowl and start, with Nesterov's look-ahead gradient beside momentum.
     "nesterov": {
-        "defaults": {"lr": 0.05, "alpha": 0.9, "steps": 40.0},
+        "controls": MOMENTUM_CONTROLS,
         "view": {"x": [-10.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("elongated_bowl", {"a": 15.0}),
         "paths": lambda v: [
@@ -84,7 +117,14 @@ SCENES = {
     # No optimizer: eta_t of every schedule over t = 0..T (schedule_curves). The view's x is the
     # longest horizon on the slider; a plot shows t from 0 to the current T.
     "schedules": {
-        "defaults": {"lr": 0.5, "total_steps": 100.0, "warmup_steps": 10.0, "step_size": 25.0, "factor": 0.5, "gamma": 0.97},
+        "controls": {
+            "lr": {"value": 0.5, "min": 0.05, "max": 1.0, "step": 0.05, "label": "Base rate (η₀)"},
+            "total_steps": {"value": 100.0, "min": 50.0, "max": 300.0, "step": 10.0, "label": "Horizon T"},
+            "warmup_steps": {"value": 10.0, "min": 0.0, "max": 40.0, "step": 1.0, "label": "Warm-up steps"},
+            "step_size": {"value": 25.0, "min": 5.0, "max": 100.0, "step": 5.0, "label": "Step every"},
+            "factor": {"value": 0.5, "min": 0.1, "max": 1.0, "step": 0.05, "label": "Step factor"},
+            "gamma": {"value": 0.97, "min": 0.9, "max": 1.0, "step": 0.005, "label": "Decay γ"},
+        },
         "view": {"x": [0.0, 300.0], "y": [0.0, 1.05]},
         "surface": None,
         "paths": lambda v: [],
@@ -94,39 +134,57 @@ SCENES = {
     # components of the start are nonzero at every angle the slider offers except a few
     # (GD then stays on one eigenvector, which is worth seeing too).
     "hessian": {
-        "defaults": {"lambda1": 1.0, "lambda2": 10.0, "angle_deg": 30.0, "lr": 0.18, "steps": 30.0},
+        "controls": {
+            "lambda1": {"value": 1.0, "min": -5.0, "max": 10.0, "step": 0.5, "label": "Eigenvalue λ₁"},
+            "lambda2": {"value": 10.0, "min": -5.0, "max": 10.0, "step": 0.5, "label": "Eigenvalue λ₂"},
+            "angle_deg": {"value": 30.0, "min": 0.0, "max": 180.0, "step": 5.0, "label": "Eigenvector angle (°)"},
+            "lr": {"value": 0.18, "min": 0.01, "max": 0.5, "step": 0.01, "label": "Learning Rate (η)"},
+            "steps": {"value": 30.0, "min": 1.0, "max": 100.0, "step": 1.0, "label": "Steps"},
+        },
         "view": {"x": [-5.0, 5.0], "y": [-5.0, 5.0]},
         "surface": lambda v: ("quadratic", {"lambda1": v["lambda1"], "lambda2": v["lambda2"], "angle_deg": v["angle_deg"]}),
         "paths": lambda v: [{"label": "GD", "optimizer": "gd", "config": {"lr": v["lr"], "start": [-4.0, 3.0], "steps": v["steps"]}}],
     },
 }
 
-SCENE_NAMES = list(SCENES)
+SCENE_NAMES: list[str] = list(SCENES)
 
-SCENE_VIEW = {name: {"x": list(s["view"]["x"]), "y": list(s["view"]["y"])} for name, s in SCENES.items()}
+SCENE_VIEW: dict[str, dict[str, list[float]]] = {name: {"x": list(s["view"]["x"]), "y": list(s["view"]["y"])} for name, s in SCENES.items()}
 
 FLAT_SHARP_CURVATURE = {"sharp": 50.0, "flat": 2.0}
 
 
-def scene_defaults(name):
+SCENE_CONTROLS: dict[str, dict[str, dict[str, Any]]] = {
+    name: {key: dict(control) for key, control in scene["controls"].items()} for name, scene in SCENES.items()
+}
+
+
+def scene_controls(name: str) -> dict[str, dict[str, Any]]:
+    """The controls of one scene (a copy), in the cell's order."""
     check_name("scene", name, SCENE_NAMES)
-    return dict(SCENES[name]["defaults"])
+    return {key: dict(control) for key, control in SCENES[name]["controls"].items()}
 
 
-def _scene_values(name, values):
+def scene_defaults(name: str) -> dict[str, float]:
+    """The cell's default values: each control's "value"."""
+    check_name("scene", name, SCENE_NAMES)
+    return {key: control["value"] for key, control in SCENES[name]["controls"].items()}
+
+
+def _scene_values(name: str, values: Any) -> dict[str, float]:
     merged = scene_defaults(name)
-    for key, value in (values or {}).items():
+    for key, value in check_object(f"scene {name} values", values).items():
         if key not in merged:
             raise ValueError(f"unknown value {json.dumps(key)} for scene {name}; expected one of: {', '.join(merged)}")
         merged[key] = check_finite(f"scene {name} value {key}", value)
     return merged
 
 
-def _widened_box(view):
+def _widened_box(view: dict[str, list[float]]) -> list[list[float]]:
     return [[lo - (hi - lo) / 2, hi + (hi - lo) / 2] for lo, hi in (view["x"], view["y"])]
 
 
-def scene_surface(name, values=None):
+def scene_surface(name: str, values: dict[str, float] | None = None) -> Surface | None:
     scene = SCENES[check_name("scene", name, SCENE_NAMES)]
     if scene["surface"] is None:
         return None
@@ -134,7 +192,7 @@ def scene_surface(name, values=None):
     return make_surface(surface_name, params)
 
 
-def scene_configs(name, values=None):
+def scene_configs(name: str, values: dict[str, float] | None = None) -> list[dict[str, Any]]:
     scene = SCENES[check_name("scene", name, SCENE_NAMES)]
     v = _scene_values(name, values)
     if scene["surface"] is None:
@@ -148,18 +206,18 @@ def scene_configs(name, values=None):
     ]
 
 
-def run_scene(name, values=None):
+def run_scene(name: str, values: dict[str, float] | None = None) -> list[dict[str, Any]]:
     return [{"label": c["label"], "optimizer": c["optimizer"], "result": run(c["config"])} for c in scene_configs(name, values)]
 
 
-def flat_sharp_loss(kind, theta, shift):
+def flat_sharp_loss(kind: str, theta: float, shift: float) -> float:
     """The flat/sharp scene: a trained model sits at theta = 0; the test data shift the minimum."""
     check_name("minimum", kind, list(FLAT_SHARP_CURVATURE))
     d = theta - shift
     return d * d * FLAT_SHARP_CURVATURE[kind]
 
 
-def flat_sharp_losses(shift):
+def flat_sharp_losses(shift: float) -> dict[str, float]:
     return {"sharp": flat_sharp_loss("sharp", 0.0, shift), "flat": flat_sharp_loss("flat", 0.0, shift)}
 
 
@@ -172,7 +230,7 @@ SCHEDULE_LABELS = {
 }
 
 
-def _schedule_params(name, v):
+def _schedule_params(name: str, v: dict[str, float]) -> dict[str, float]:
     """The parameters each schedule takes from the schedules scene's sliders."""
     if name == "step":
         return {"step_size": v["step_size"], "factor": v["factor"]}
@@ -185,7 +243,7 @@ def _schedule_params(name, v):
     return {}
 
 
-def schedule_curves(values=None):
+def schedule_curves(values: dict[str, float] | None = None) -> list[dict[str, Any]]:
     """eta_t = lr_at(t, eta_0) of every schedule for t = 0, 1, ..., T.
 
     ``[{label, schedule, params, points: [[t, lr], ...], message}]``. A schedule the settings
@@ -211,7 +269,7 @@ def schedule_curves(values=None):
     return curves
 
 
-def hessian_summary(values=None):
+def hessian_summary(values: dict[str, float] | None = None) -> dict[str, Any]:
     """What the Hessian of the hessian scene says about the critical point at 0.
 
     ``{hessian: [[a11, a12], [a12, a22]], eigenvalues: [lambda1, lambda2],

@@ -1,5 +1,5 @@
 // Loss surfaces with value, gradient and Hessian in closed form.
-// Twin of pygen/surfaces.py: every expression is written in the same operation order there,
+// Twin of pygen/core/surfaces.py: every expression is written in the same operation order there,
 // so both languages return the same bits.
 
 import {check_name, merge_params} from "./checks.js";
@@ -75,6 +75,19 @@ const DEFINITIONS = {
 
 export const SURFACE_NAMES = Object.keys(DEFINITIONS);
 
+/**
+ * What make_surface returns: value, gradient and Hessian in closed form, and the default box.
+ * @typedef {Object} Surface
+ * @property {string} name
+ * @property {number} dim
+ * @property {Object<string, number>} params  the defaults merged with the caller's values
+ * @property {number[][]} box  [[lo, hi], ...] per coordinate
+ * @property {(theta: number[]) => number} f
+ * @property {(theta: number[]) => number[]} grad
+ * @property {(theta: number[]) => number[][]} hessian
+ */
+
+/** @returns {Surface} */
 export function make_surface(name, params = {}) {
   check_name("surface", name, SURFACE_NAMES);
   const definition = DEFINITIONS[name];

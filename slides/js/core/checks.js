@@ -34,12 +34,28 @@ export function check_integer(what, value) {
   return value;
 }
 
+// True when `key` is one of the object's own keys (not an inherited name such as
+// "constructor", "toString" or "__proto__").
+export function has_own(object, key) {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+// A plain object of named values, or null/undefined for none: anything else (a number, a
+// boolean, a string, an array) is refused instead of being read as "no values".
+export function check_object(what, value) {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new Error(`${what} must be an object, got ${format_value(value)}`);
+  }
+  return value;
+}
+
 // Merges `given` over `defaults`, refusing keys the defaults do not know (typos would
 // otherwise be ignored silently) and values that are not finite numbers.
 export function merge_params(what, defaults, given = {}) {
   const merged = {...defaults};
-  for (const [key, value] of Object.entries(given ?? {})) {
-    if (!(key in defaults)) {
+  for (const [key, value] of Object.entries(check_object(`${what} parameters`, given))) {
+    if (!has_own(defaults, key)) {
       const known = Object.keys(defaults);
       throw new Error(`unknown ${what} parameter ${JSON.stringify(key)}; expected one of: ${known.length ? known.join(", ") : "(none)"}`);
     }
@@ -48,7 +64,7 @@ export function merge_params(what, defaults, given = {}) {
   return merged;
 }
 
-function format_value(value) {
+export function format_value(value) {
   if (typeof value === "number") return String(value);
   if (value === undefined) return "undefined";
   try {

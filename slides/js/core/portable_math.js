@@ -1,5 +1,5 @@
 // Trigonometry and integer powers built from + - * / only, so that the browser and
-// pygen/portable_math.py return the same bits (Math.cos and numpy.cos need not agree).
+// pygen/core/portable_math.py return the same bits (Math.cos and numpy.cos need not agree).
 
 export const PI = 3.141592653589793;
 const TWO_PI = 6.283185307179586;

@@ -1,24 +1,28 @@
 """Input validation shared by the core modules: every message names the bad value.
 
-Twin of ``slides/js/checks.js``.
+Twin of ``slides/js/core/checks.js``.
 """
+
+from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 
-def check_name(kind, name, known):
+def check_name(kind: str, name: Any, known: Sequence[str]) -> str:
     if name not in known:
         raise ValueError(f"unknown {kind} {json.dumps(name)}; expected one of: {', '.join(known)}")
     return name
 
 
-def is_number(value):
+def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def check_finite(what, value):
+def check_finite(what: str, value: Any) -> float:
     try:
         finite = is_number(value) and math.isfinite(float(value))
     except OverflowError:  # an int beyond the float range: JavaScript would read it as Infinity
@@ -28,31 +32,41 @@ def check_finite(what, value):
     return float(value)
 
 
-def check_non_negative(what, value):
+def check_non_negative(what: str, value: Any) -> float:
     value = check_finite(what, value)
     if value < 0:
         raise ValueError(f"{what} must be >= 0, got {format_value(value)}")
     return value
 
 
-def check_count(what, value):
+def check_count(what: str, value: Any) -> int:
     integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
     if not is_number(value) or not integral or value < 0:
         raise ValueError(f"{what} must be a non-negative integer, got {format_value(value)}")
     return int(value)
 
 
-def check_integer(what, value):
+def check_integer(what: str, value: Any) -> int:
     integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
     if not is_number(value) or not integral or abs(value) > 2**53 - 1:
         raise ValueError(f"{what} must be an integer, got {format_value(value)}")
     return int(value)
 
 
-def merge_params(what, defaults, given=None):
+def check_object(what: str, value: Any) -> Mapping[str, Any]:
+    """A mapping of named values, or None for none; anything else (a number, a boolean, a
+    string, a list) is refused with the JS twin's message."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{what} must be an object, got {format_value(value)}")
+    return value
+
+
+def merge_params(what: str, defaults: Mapping[str, float], given: Any = None) -> dict[str, float]:
     """Merge ``given`` over ``defaults``, refusing unknown keys and non-finite values."""
     merged = dict(defaults)
-    for key, value in (given or {}).items():
+    for key, value in check_object(f"{what} parameters", given).items():
         if key not in defaults:
             known = ", ".join(defaults) or "(none)"
             raise ValueError(f"unknown {what} parameter {json.dumps(key)}; expected one of: {known}")
@@ -60,7 +74,7 @@ def merge_params(what, defaults, given=None):
     return merged
 
 
-def format_number(x):
+def format_number(x: float) -> str:
     """A float as JavaScript's String(x) writes it, so that messages match the JS twin."""
     if math.isnan(x):
         return "NaN"
@@ -86,7 +100,7 @@ def format_number(x):
     return f"{prefix}{mantissa}e{'+' if e > 0 else '-'}{abs(e)}"
 
 
-def format_value(value):
+def format_value(value: Any) -> str:
     if isinstance(value, float):
         return format_number(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -97,6 +111,17 @@ def format_value(value):
     if value is None:
         return "undefined"
     try:
-        return json.dumps(value)
+        return _json_like_js(value)
     except (TypeError, ValueError):
         return repr(value)
+
+
+def _json_like_js(value: Any) -> str:
+    """JSON as JavaScript's JSON.stringify writes it: no spaces, 1.0 as 1, NaN as null."""
+    if isinstance(value, float):
+        return format_number(value) if math.isfinite(value) else "null"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{_json_like_js(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_json_like_js(v) for v in value) + "]"
+    return json.dumps(value)

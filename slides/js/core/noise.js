@@ -1,5 +1,5 @@
 // Reproducible gradient noise: the same integer seed gives the same bits here and in
-// pygen/noise.py. The generator is xoshiro128** seeded through splitmix32, both pure 32-bit
+// pygen/core/noise.py. The generator is xoshiro128** seeded through splitmix32, both pure 32-bit
 // integer arithmetic. Normal deviates are Irwin-Hall sums of 12 uniforms minus 6 (mean 0,
 // variance 1): only additions of exactly representable numbers, where Box-Muller would
 // need log and cos, which the two languages do not compute identically.

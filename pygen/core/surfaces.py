@@ -1,18 +1,39 @@
 """Loss surfaces with value, gradient and Hessian in closed form.
 
-Twin of ``slides/js/surfaces.js``: every expression is written in the same operation order
+Twin of ``slides/js/core/surfaces.js``: every expression is written in the same operation order
 there, so both languages return the same bits.
 """
 
-from types import SimpleNamespace
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .checks import check_name, merge_params
 from .portable_math import PI, cos, sin
 
+Vector = list[float]
+Matrix = list[list[float]]
+Params = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """What ``make_surface`` returns: value, gradient and Hessian, and the default box."""
+
+    name: str
+    dim: int
+    params: Params
+    box: list[list[float]]
+    f: Callable[[Vector], float]
+    grad: Callable[[Vector], Vector]
+    hessian: Callable[[Vector], Matrix]
+
+
 WIDE_BOX = [[-1000.0, 1000.0], [-1000.0, 1000.0]]
 
 
-def _quadratic_constants(p):
+def _quadratic_constants(p: Params) -> Params:
     angle = p["angle_deg"] * PI / 180
     c = cos(angle)
     s = sin(angle)
@@ -25,7 +46,7 @@ def _quadratic_constants(p):
     }
 
 
-DEFINITIONS = {
+DEFINITIONS: dict[str, dict] = {
     # The seed's 1D example. From |x| = 10 any learning rate above 0.005 overshoots further
     # out, so leaving [-10, 10] really is divergence.
     "quartic": {
@@ -88,17 +109,17 @@ DEFINITIONS = {
     },
 }
 
-SURFACE_NAMES = list(DEFINITIONS)
+SURFACE_NAMES: list[str] = list(DEFINITIONS)
 
 
-def make_surface(name, params=None):
+def make_surface(name: str, params: Params | None = None) -> Surface:
     check_name("surface", name, SURFACE_NAMES)
     definition = DEFINITIONS[name]
     merged = merge_params(f"surface {name}", definition["defaults"], params)
     constants = dict(merged)
     if "derive" in definition:
         constants.update(definition["derive"](merged))
-    return SimpleNamespace(
+    return Surface(
         name=name,
         dim=definition["dim"],
         params=merged,

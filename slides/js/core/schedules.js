@@ -1,5 +1,5 @@
 // Learning-rate schedules: make_schedule(name, params) -> lr_at(t, base_lr) for t = 0, 1, ...
-// Twin of pygen/schedules.py. Powers are repeated products and the cosine is
+// Twin of pygen/core/schedules.py. Powers are repeated products and the cosine is
 // portable_math.cos, so both languages give the same bits.
 
 import {check_count, check_name, check_non_negative, merge_params} from "./checks.js";

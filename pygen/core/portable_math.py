@@ -1,8 +1,10 @@
 """Trigonometry and integer powers built from + - * / only.
 
-Twin of ``slides/js/portable_math.js``: both return the same bits, which ``math.cos``
+Twin of ``slides/js/core/portable_math.js``: both return the same bits, which ``math.cos``
 and ``Math.cos`` do not promise.
 """
+
+from __future__ import annotations
 
 import math
 
@@ -12,14 +14,14 @@ HALF_PI = 1.5707963267948966
 TAYLOR_TERMS = 14
 
 
-def reduce_to_pi(x):
+def reduce_to_pi(x: float) -> float:
     if not math.isfinite(x):
         return math.nan
     k = float(math.floor(x / TWO_PI + 0.5))
     return x - k * TWO_PI
 
 
-def cos_taylor(r):
+def cos_taylor(r: float) -> float:
     r2 = r * r
     term = 1.0
     total = 1.0
@@ -29,7 +31,7 @@ def cos_taylor(r):
     return total
 
 
-def sin_taylor(r):
+def sin_taylor(r: float) -> float:
     r2 = r * r
     term = r
     total = r
@@ -39,7 +41,7 @@ def sin_taylor(r):
     return total
 
 
-def cos(x):
+def cos(x: float) -> float:
     r = reduce_to_pi(x)
     if r < 0:
         r = -r
@@ -48,7 +50,7 @@ def cos(x):
     return cos_taylor(r)
 
 
-def sin(x):
+def sin(x: float) -> float:
     r = reduce_to_pi(x)
     sign = 1.0
     if r < 0:
@@ -59,7 +61,7 @@ def sin(x):
     return sign * sin_taylor(r)
 
 
-def power_int(base, n):
+def power_int(base: float, n: int) -> float:
     """base ** n for a non-negative integer n, as n successive multiplications."""
     result = 1.0
     for _ in range(n):

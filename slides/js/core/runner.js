@@ -1,11 +1,42 @@
 // The one trajectory runner: every cell, test and generator goes through run(config).
-// Twin of pygen/runner.py. See ARCHITECTURE.md for the config and the rows.
+// Twin of pygen/core/runner.py. See ARCHITECTURE.md for the config and the rows.
 
-import {check_count, check_finite, check_integer, check_non_negative} from "./checks.js";
+import {check_count, check_finite, check_integer, check_non_negative, check_object, format_value, has_own} from "./checks.js";
 import {make_noise} from "./noise.js";
 import {make_optimizer} from "./optimizers.js";
 import {make_schedule} from "./schedules.js";
 import {make_surface} from "./surfaces.js";
+
+/**
+ * A run's configuration (ARCHITECTURE.md): the required keys and the optional ones.
+ * @typedef {Object} RunConfig
+ * @property {string} surface
+ * @property {string} optimizer
+ * @property {number} lr
+ * @property {number[]} start
+ * @property {number} steps
+ * @property {Object<string, number>} [surface_params]
+ * @property {Object<string, number>} [hyper]
+ * @property {string} [schedule]
+ * @property {Object<string, number>} [schedule_params]
+ * @property {number} [noise_std]
+ * @property {number} [noise_seed]
+ * @property {number[][] | null} [box]
+ */
+/**
+ * Row t: the parameters after t updates, the loss and noise-free gradient norm there, and the
+ * learning rate of the update that leaves this row.
+ * @typedef {{step: number, theta: number[], loss: number, grad_norm: number, lr: number, status: "ok" | "diverged"}} Row
+ */
+/**
+ * @typedef {Object} RunResult
+ * @property {Row[]} rows
+ * @property {"completed" | "diverged"} status
+ * @property {"non_finite" | "left_box" | null} reason
+ * @property {number | null} diverged_step
+ * @property {string} message
+ * @property {RunConfig} config  the config with the defaults filled in
+ */
 
 const CONFIG_DEFAULTS = {
   surface_params: {},
@@ -18,6 +49,8 @@ const CONFIG_DEFAULTS = {
 };
 const REQUIRED_KEYS = ["surface", "optimizer", "lr", "start", "steps"];
 const CONFIG_KEYS = [...REQUIRED_KEYS, ...Object.keys(CONFIG_DEFAULTS)];
+// Config values that are objects of named numbers.
+const OBJECT_KEYS = ["surface_params", "hyper", "schedule_params"];
 // A run is drawn on a slide: far beyond this a browser tab would hang, not teach.
 export const MAX_STEPS = 100000;
 
@@ -60,14 +93,18 @@ function diverged_message(reason, step, box) {
   return `diverged: update ${step} ${what}`;
 }
 
+/** @param {RunConfig} config @returns {RunResult} */
 export function run(config) {
-  if (config === null || typeof config !== "object") throw new Error(`config must be an object, got ${JSON.stringify(config)}`);
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new Error(`config must be an object, got ${format_value(config)}`);
+  }
   for (const key of Object.keys(config)) {
     if (!CONFIG_KEYS.includes(key)) throw new Error(`unknown config key ${JSON.stringify(key)}; expected one of: ${CONFIG_KEYS.join(", ")}`);
   }
   for (const key of REQUIRED_KEYS) {
-    if (!(key in config)) throw new Error(`config is missing ${JSON.stringify(key)}`);
+    if (!has_own(config, key)) throw new Error(`config is missing ${JSON.stringify(key)}`);
   }
+  for (const key of OBJECT_KEYS) check_object(key, config[key]);
   const cfg = {...CONFIG_DEFAULTS, ...config};
   const surface = make_surface(cfg.surface, cfg.surface_params);
   const optimizer = make_optimizer(cfg.optimizer, cfg.hyper);

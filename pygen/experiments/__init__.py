@@ -1,0 +1,12 @@
+"""The generators of data/, one module per family of files, apart from the core.
+
+settings           experiment settings and the shared, lazily computed inputs (`Context`)
+trajectories       reference_trajectories.arrow (the deck's scenes, exact)
+bandgap            the band gap data and its licence (exact)
+training           training_curves.arrow, batch_sharpness.arrow (tolerance)
+curvature          hessian_spectrum.arrow, hessian_training.arrow (tolerance)
+edge_of_stability  edge_of_stability.arrow (tolerance)
+
+Each module declares its `DataFile` entries (`pygen.registry`) next to the code that fills
+them; `pygen.generators.DATA_FILES` lists them in order.
+"""

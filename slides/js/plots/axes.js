@@ -1,0 +1,22 @@
+// The axis and frame options every plot of the deck shares, written once: a centred label
+// without Plot's arrow, and a light frame.
+
+import {Plot} from "../libs.js";
+import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS} from "./style.js";
+
+// Plot scale options for an axis labelled `label` (centred, no arrow) plus `options`
+// (domain, type, grid, ticks, ...).
+export function axis(label, options = {}) {
+  return {label, labelAnchor: "center", labelArrow: "none", ...options};
+}
+
+// The light frame around a plot's area.
+export function frame_mark(options = {}) {
+  return Plot.frame({stroke: NEUTRAL_COLORS.light, ...options});
+}
+
+// The margins of a full-width slide plot (room for the y tick labels and the x axis label);
+// `extra_left` widens the left one for long tick labels, `bottom` for a lower axis label.
+export function slide_margins({extra_left = 0, bottom = 48} = {}) {
+  return {marginLeft: MARGIN_LEFT + extra_left, marginRight: MARGIN_RIGHT, marginBottom: bottom};
+}

@@ -1,0 +1,44 @@
+// The flat vs sharp minimum figure (scenes: flat_sharp_loss, flat_sharp_losses).
+
+import {Plot} from "../libs.js";
+import {axis, frame_mark, slide_margins} from "./axes.js";
+import {linspace, visible_pieces} from "./geometry.js";
+import {format_number} from "./readouts.js";
+import {NEUTRAL_COLORS} from "./style.js";
+
+// Flat vs sharp minimum: both test-loss parabolas shifted by `shift`, the trained model at
+// theta = 0, and its test loss on each. A value above the view is marked at the top edge with
+// its number instead of being drawn off the slide.
+export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360, shift = 0} = {}) {
+  const xs = linspace(view.x[0], view.x[1], 400);
+  const kinds = [
+    {key: "sharp", label: "Sharp Minimum", color: NEUTRAL_COLORS.dark, dash: null},
+    {key: "flat", label: "Flat Minimum", color: NEUTRAL_COLORS.dark, dash: "8,5"},
+  ];
+  const marks = [frame_mark(), Plot.ruleX([0], {stroke: NEUTRAL_COLORS.light, strokeDasharray: "2,3"})];
+  const off_scale = [];
+  for (const kind of kinds) {
+    const points = xs.map((x, i) => ({x, y: curve(kind.key, x, shift), step: i}));
+    marks.push(
+      Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => kind.label, strokeWidth: 3, ...(kind.dash ? {strokeDasharray: kind.dash} : {}), clip: true}),
+    );
+    const value = losses[kind.key];
+    const on_scale = value <= view.y[1];
+    const y = on_scale ? value : view.y[1];
+    marks.push(
+      Plot.dot([{x: 0, y}], {x: "x", y: "y", r: 9, fill: () => kind.label, stroke: "white", strokeWidth: 2, symbol: on_scale ? "circle" : "triangle", clip: true}),
+    );
+    if (!on_scale) off_scale.push(`${kind.label}: ${format_number(value)} is above the plotted range (triangle at the top edge).`);
+  }
+  return Plot.plot({
+    width,
+    height,
+    ...slide_margins(),
+    x: axis("Parameter Deviation", {domain: view.x}),
+    y: axis("Loss", {domain: view.y}),
+    color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
+    // Under the frame, not on the curves: what the dots are, and any value beyond the view.
+    caption: ["Dots: the trained model (deviation 0) evaluated on each shifted test loss.", ...off_scale].join(" "),
+    marks,
+  });
+}

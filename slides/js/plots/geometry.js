@@ -1,0 +1,166 @@
+// Pure geometry of the plots (no Plot, no DOM; tested in Node): grids built from integer
+// indices, contour levels, clipping to the plotted view, and label positions.
+//
+// Two rules keep every plot projector-safe and harness-clean:
+//  * grids are built from integer indices (lo + (hi - lo) * i / n), never by adding a float
+//    step repeatedly, so the last grid line is exactly hi and no sample is skipped or doubled;
+//  * nothing is drawn outside the plotted view: path segments are cut at the frame
+//    (Liang-Barsky) and points outside it are not drawn, so a diverging run never puts marks
+//    at 1e30 px. What was cut is said in words on the plot instead.
+
+// ---------------------------------------------------------------------------------------
+// Grids and levels
+
+// n + 1 evenly spaced numbers from lo to hi inclusive, each computed from its index.
+export function linspace(lo, hi, n) {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`linspace needs an integer n >= 1, got ${n}`);
+  const values = new Array(n + 1);
+  for (let i = 0; i <= n; i++) values[i] = i === n ? hi : lo + ((hi - lo) * i) / n;
+  return values;
+}
+
+// Samples f on an nx x ny grid of cell centres covering view = {x: [lo, hi], y: [lo, hi]},
+// in the dense row-major layout Plot.contour expects (row j from y = lo upwards, sample i
+// of a row at x = lo + (i + 1/2) (hi - lo) / nx: the same convention as Plot's own sampler).
+export function surface_grid(f, view, nx = 240, ny = 160) {
+  const [x1, x2] = view.x;
+  const [y1, y2] = view.y;
+  const values = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++) {
+    const y = y1 + ((y2 - y1) * (j + 0.5)) / ny;
+    for (let i = 0; i < nx; i++) {
+      const x = x1 + ((x2 - x1) * (i + 0.5)) / nx;
+      values[j * nx + i] = f([x, y]);
+    }
+  }
+  return {values, width: nx, height: ny, x1, x2, y1, y2};
+}
+
+const signed_sqrt = (v) => (v < 0 ? -Math.sqrt(-v) : Math.sqrt(v));
+const signed_square = (s) => (s < 0 ? -s * s : s * s);
+
+// Contour levels evenly spaced in signed sqrt(value): on a quadratic bowl the level sets are
+// then evenly spaced ellipses instead of crowding at the rim of the view.
+export function contour_levels(values, count = 14) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!(lo < hi)) return [];
+  const s = linspace(signed_sqrt(lo), signed_sqrt(hi), count + 1);
+  return s.slice(1, -1).map(signed_square);
+}
+
+// ---------------------------------------------------------------------------------------
+// Clipping to the view
+
+const inside_view = (p, view) =>
+  view.x[0] <= p.x && p.x <= view.x[1] && view.y[0] <= p.y && p.y <= view.y[1];
+
+// Liang-Barsky: the part of segment a-b inside the view, or null. A cut end is put exactly on
+// the edge that cut it (t * d alone can land a rounding error inside).
+export function clip_segment(a, b, view) {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  let t0 = 0;
+  let t1 = 1;
+  let edge0 = null;
+  let edge1 = null;
+  const edges = [
+    [-dx, a.x - view.x[0], ["x", view.x[0]]],
+    [dx, view.x[1] - a.x, ["x", view.x[1]]],
+    [-dy, a.y - view.y[0], ["y", view.y[0]]],
+    [dy, view.y[1] - a.y, ["y", view.y[1]]],
+  ];
+  for (const [p, q, edge] of edges) {
+    if (p === 0) {
+      if (q < 0) return null;
+    } else {
+      const r = q / p;
+      if (p < 0) {
+        if (r > t1) return null;
+        if (r > t0) [t0, edge0] = [r, edge];
+      } else {
+        if (r < t0) return null;
+        if (r < t1) [t1, edge1] = [r, edge];
+      }
+    }
+  }
+  const point = (t, edge) => {
+    const p = {x: a.x + t * dx, y: a.y + t * dy};
+    if (edge) p[edge[0]] = edge[1];
+    return p;
+  };
+  const start = point(t0, edge0);
+  const end = point(t1, edge1);
+  return {x1: start.x, y1: start.y, x2: end.x, y2: end.y};
+}
+
+// Visible segments and points of a polyline, and the first step whose point is off the view.
+export function clip_polyline(points, view) {
+  const segments = [];
+  for (let i = 1; i < points.length; i++) {
+    const segment = clip_segment(points[i - 1], points[i], view);
+    if (segment) segments.push({...segment, step: points[i].step});
+  }
+  const visible = points.filter((p) => inside_view(p, view));
+  const first_outside = points.find((p) => !inside_view(p, view));
+  return {segments, visible, first_outside_step: first_outside ? first_outside.step : null};
+}
+
+// The visible part of a polyline as rows for Plot.line: consecutive clipped segments that join
+// form one piece (z = piece number), so a dashed line keeps its dash pattern and a long path is
+// one SVG path instead of hundreds.
+export function visible_pieces(points, view) {
+  const rows = [];
+  let piece = -1;
+  let last = null;
+  for (const segment of clip_polyline(points, view).segments) {
+    const joins = last && last.x2 === segment.x1 && last.y2 === segment.y1;
+    if (!joins) {
+      piece += 1;
+      rows.push({piece, x: segment.x1, y: segment.y1});
+    }
+    rows.push({piece, x: segment.x2, y: segment.y2});
+    last = segment;
+  }
+  return rows;
+}
+
+// Points of a run's rows in plot coordinates: (theta0, theta1) for 2D surfaces,
+// (theta0, loss) for 1D ones.
+export function run_points(result) {
+  return result.rows.map((row) => ({
+    step: row.step,
+    x: row.theta[0],
+    y: row.theta.length === 1 ? row.loss : row.theta[1],
+    loss: row.loss,
+  }));
+}
+
+// Where the ray from the origin along unit vector d leaves the view (view contains 0).
+export function ray_exit(d, view) {
+  let t = Infinity;
+  for (const [axis, k] of [["x", 0], ["y", 1]]) {
+    if (d[k] > 0) t = Math.min(t, view[axis][1] / d[k]);
+    if (d[k] < 0) t = Math.min(t, view[axis][0] / d[k]);
+  }
+  return t;
+}
+
+// Positions (pixels from the top, in [0, extent]) moved apart by at least `gap`, keeping
+// their order: labels at the ends of lines that finish close together stay legible.
+export function dodge(positions, gap, extent) {
+  const order = positions.map((p, i) => [p, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const placed = order.map(([p]) => Math.min(Math.max(p, 0), extent));
+  for (let k = 1; k < placed.length; k++) placed[k] = Math.max(placed[k], placed[k - 1] + gap);
+  if (placed.length) placed[placed.length - 1] = Math.min(placed[placed.length - 1], extent);
+  for (let k = placed.length - 2; k >= 0; k--) placed[k] = Math.min(placed[k], placed[k + 1] - gap);
+  const out = new Array(positions.length);
+  order.forEach(([, i], k) => (out[i] = placed[k]));
+  return out;
+}

@@ -1,0 +1,128 @@
+// Learning-rate schedules (core/scenes.js: schedule_curves). A schedule is not an optimizer, so
+// its curves are grey or slate, told apart by dash pattern and width and labelled by name.
+
+import {Plot} from "../libs.js";
+import {axis, frame_mark} from "./axes.js";
+import {dodge} from "./geometry.js";
+import {format_number} from "./readouts.js";
+import {NEUTRAL_COLORS, SURFACE_CURVE_COLOR} from "./style.js";
+
+export const SCHEDULE_STYLES = {
+  constant: {color: NEUTRAL_COLORS.mid, dash: null, width: 3},
+  step: {color: NEUTRAL_COLORS.dark, dash: null, width: 2.5},
+  exponential: {color: NEUTRAL_COLORS.dark, dash: "9,5", width: 2.5},
+  cosine: {color: SURFACE_CURVE_COLOR, dash: null, width: 4},
+  warmup_cosine: {color: SURFACE_CURVE_COLOR, dash: "2,4", width: 4},
+};
+const SCHEDULE_LABEL_MARGIN = 185;
+const SCHEDULE_LABEL_GAP = 20;
+
+function schedule_style(curve) {
+  return SCHEDULE_STYLES[curve.schedule] ?? {color: NEUTRAL_COLORS.dark, dash: null, width: 2.5};
+}
+
+// The horizon T of the curves (their last t), at least 1 so the x axis always has a length.
+function schedule_horizon(curves) {
+  const ends = curves.filter((c) => c.points.length).map((c) => c.points[c.points.length - 1][0]);
+  return Math.max(1, ...ends);
+}
+
+// eta_t against t from 0 to T for every schedule, each named at its right end (labels moved
+// apart where curves end close together), with a dotted line at t = T/2.
+//   curves: schedule_curves(values);  view: SCENE_VIEW.schedules (its y is the eta axis)
+export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
+  const horizon = schedule_horizon(curves);
+  const [y0, y1] = view.y;
+  const margin = {top: 16, right: SCHEDULE_LABEL_MARGIN, bottom: 48, left: 62};
+  const frame_height = height - margin.top - margin.bottom;
+  const drawn = curves.filter((c) => c.points.length);
+  const clamp = (v) => Math.min(Math.max(v, y0), y1);
+  const ends = drawn.map((c) => clamp(c.points[c.points.length - 1][1]));
+  const label_px = dodge(ends.map((v) => ((y1 - v) / (y1 - y0)) * frame_height), SCHEDULE_LABEL_GAP, frame_height);
+  const labels = drawn.map((c, i) => ({x: horizon, y: y1 - (label_px[i] / frame_height) * (y1 - y0), text: c.label, color: schedule_style(c).color}));
+  const half = Math.floor(horizon / 2);
+  return Plot.plot({
+    width,
+    height,
+    marginTop: margin.top,
+    marginRight: margin.right,
+    marginBottom: margin.bottom,
+    marginLeft: margin.left,
+    x: axis("Step t", {domain: [0, horizon]}),
+    y: axis("Learning rate ηₜ", {domain: [y0, y1], grid: true}),
+    marks: [
+      frame_mark(),
+      Plot.ruleX([half], {stroke: NEUTRAL_COLORS.mid, strokeDasharray: "1,4", strokeWidth: 1.5}),
+      Plot.text([`T/2 = ${half}`], {x: half, frameAnchor: "top", dy: 6, dx: 6, textAnchor: "start", lineAnchor: "top", fontSize: 15, fill: NEUTRAL_COLORS.mid, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      ...drawn.map((c) => {
+        const style = schedule_style(c);
+        return Plot.line(c.points, {x: (p) => p[0], y: (p) => p[1], stroke: style.color, strokeWidth: style.width, ...(style.dash ? {strokeDasharray: style.dash} : {}), clip: true});
+      }),
+      Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: "bold"}),
+    ],
+  });
+}
+
+// A short sample of a schedule's line (colour, width, dash) for the readout.
+function schedule_swatch(curve) {
+  const style = schedule_style(curve);
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", "34");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("class", "readout-swatch-line");
+  const line = document.createElementNS(ns, "line");
+  for (const [k, v] of Object.entries({x1: 1, y1: 6, x2: 33, y2: 6, stroke: style.color, "stroke-width": style.width})) line.setAttribute(k, v);
+  if (style.dash) line.setAttribute("stroke-dasharray", style.dash);
+  svg.append(line);
+  return svg;
+}
+
+// The readout's rows: each schedule's eta at t = T/2 and t = T, or why it is not drawn.
+export function schedule_readout_rows(curves) {
+  const horizon = schedule_horizon(curves);
+  const half = Math.floor(horizon / 2);
+  const at = (c, t) => c.points.find((p) => p[0] === t)?.[1];
+  return {
+    half,
+    horizon,
+    rows: curves.map((c) => ({
+      curve: c,
+      label: c.label,
+      values: c.points.length ? [format_number(at(c, half)), format_number(at(c, horizon))] : null,
+      note: c.points.length ? null : `${c.label} not drawn: ${c.message}.`,
+    })),
+  };
+}
+
+// The readout as a small HTML table beside the plot (line sample, name, eta(T/2), eta(T)),
+// then grey notes for curves that could not be drawn and the cell's `notes`.
+export function schedule_readout(curves, {notes = []} = {}) {
+  const {half, horizon, rows} = schedule_readout_rows(curves);
+  const panel = document.createElement("div");
+  panel.className = "readout trajectory-readout schedule-readout";
+  const table = document.createElement("table");
+  const cell = (tag, text, className) => {
+    const element = document.createElement(tag);
+    if (text !== null) element.textContent = text;
+    if (className) element.className = className;
+    return element;
+  };
+  const head = document.createElement("tr");
+  head.append(cell("th", null), cell("th", "Schedule"), cell("th", `η(${half})`), cell("th", `η(${horizon})`));
+  table.append(head);
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    const swatch = cell("td", null, "swatch-cell");
+    swatch.append(schedule_swatch(row.curve));
+    tr.append(swatch, cell("td", row.label));
+    if (row.values) tr.append(cell("td", row.values[0], "number"), cell("td", row.values[1], "number"));
+    else tr.append(cell("td", "—", "number"), cell("td", "—", "number"));
+    table.append(tr);
+  }
+  panel.append(table);
+  for (const note of [...rows.map((r) => r.note), ...notes]) {
+    if (note) panel.append(cell("div", note, "readout-line readout-note"));
+  }
+  return panel;
+}

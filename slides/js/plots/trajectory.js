@@ -1,0 +1,120 @@
+// The trajectory plot of the interactive scenes: contours (2D) or the loss curve (1D), each
+// run's path clipped to the view, the faint Python reference, and the legend.
+
+import {Plot} from "../libs.js";
+import {make_surface} from "../core/surfaces.js";
+import {axis, frame_mark} from "./axes.js";
+import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
+import {format_number, legend_scale} from "./readouts.js";
+import {REFERENCE_LABEL, SURFACE_CURVE_LABEL, SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
+
+// Filled contours of a 2D surface: nested translucent layers, so darker means higher loss
+// without using the colour scale (which belongs to the optimizers).
+// 160 x 100 cells (about 6 px each on a 960 px plot) keep the level sets smooth and the redraw
+// on a slider move fast (the contouring dominates it: 240 x 160 doubled the time).
+export function surface_marks(surface, view, {levels = 14, nx = 160, ny = 100} = {}) {
+  const grid = surface_grid(surface.f, view, nx, ny);
+  const thresholds = contour_levels(grid.values, levels);
+  return [
+    Plot.contour(grid.values, {
+      width: grid.width,
+      height: grid.height,
+      x1: grid.x1,
+      x2: grid.x2,
+      y1: grid.y1,
+      y2: grid.y2,
+      thresholds,
+      fill: SURFACE_SHADE,
+      fillOpacity: 0.05,
+      stroke: SURFACE_SHADE,
+      strokeOpacity: 0.35,
+      strokeWidth: 0.8,
+      clip: true,
+    }),
+  ];
+}
+
+// The curve of a 1D surface over the view, sampled by index.
+export function curve_marks(surface, view, {samples = 300} = {}) {
+  const xs = linspace(view.x[0], view.x[1], samples);
+  const points = xs.map((x, i) => ({x, y: surface.f([x]), step: i}));
+  return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true})];
+}
+
+// A run's path as clipped segments plus dots at the visible iterates (start point larger).
+export function path_marks(run, view, {color = run.label, dashed = false, faint = false, dots = true} = {}) {
+  const points = run_points(run.result);
+  const {visible} = clip_polyline(points, view);
+  const marks = [
+    Plot.line(visible_pieces(points, view), {
+      x: "x",
+      y: "y",
+      z: "piece",
+      stroke: () => color,
+      strokeWidth: faint ? 5 : 2.5,
+      strokeOpacity: faint ? 0.45 : 1,
+      ...(dashed ? {strokeDasharray: "6,4"} : {}),
+      clip: true,
+    }),
+  ];
+  if (dots) {
+    marks.push(
+      Plot.dot(visible, {
+        x: "x",
+        y: "y",
+        r: (d) => (d.step === 0 ? 6 : 3.5),
+        fill: () => color,
+        stroke: "white",
+        strokeWidth: 1,
+        clip: true,
+        // Hover titles are for students browsing afterwards; long runs skip them (one DOM
+        // node per dot slows the redraw while dragging).
+        ...(visible.length <= 60 ? {title: (d) => `${run.label}, step ${d.step}: loss ${format_number(d.loss)}`} : {}),
+      }),
+    );
+  }
+  return marks;
+}
+
+// The scene's surface, rebuilt from the runner config the core used.
+export function runs_surface(runs) {
+  const config = runs[0].result.config;
+  return make_surface(config.surface, config.surface_params);
+}
+
+// Contours (2D) or the loss curve (1D) with every run's path, the Python reference under the
+// live path when given, and the legend. Nothing is written inside the frame (text there sat on
+// the paths): the words go into trajectory_readout, beside or under the plot.
+//   runs:      run_scene(...) output
+//   view:      SCENE_VIEW[name]
+//   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
+//   overlay:   extra marks drawn over the surface and under the paths (eigenvector_marks)
+export function trajectory_plot(runs, view, {width = 532, height = 504, x_label, y_label, reference = null, overlay = []} = {}) {
+  const surface = runs_surface(runs);
+  const one_dimensional = surface.dim === 1;
+  const background = one_dimensional ? curve_marks(surface, view) : surface_marks(surface, view);
+  const reference_runs = reference?.runs ?? [];
+  const reference_marks = reference_runs.flatMap((run) =>
+    path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
+  );
+  const live_marks = runs.flatMap((run) => path_marks(run, view));
+  const m = TRAJECTORY_MARGINS;
+  return Plot.plot({
+    width,
+    height,
+    marginTop: m.top,
+    marginLeft: m.left,
+    marginRight: m.right,
+    marginBottom: m.bottom,
+    x: axis(x_label, {domain: view.x}),
+    y: axis(y_label, {domain: view.y}),
+    color: legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional}),
+    marks: [
+      frame_mark(),
+      ...background,
+      ...overlay,
+      ...reference_marks,
+      ...live_marks,
+    ],
+  });
+}
