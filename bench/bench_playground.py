@@ -112,7 +112,8 @@ def main(argv=None) -> int:
             "learning_rate_typed": ('.pg-text[data-key="lr.adam"]', [str(0.01 + 0.001 * (i % 20)) for i in range(n)], "change"),
             "steps_slider": ("input.pg-range[aria-label=steps]", [str(1000 - ((i + 1) % 2)) for i in range(n)], "input"),
             "surface_parameter_new_contours": ('.pg-text[data-key="surface.b"]', [str(100 + 0.5 * (i + 1)) for i in range(n)], "change"),
-            "surface_select_cached_contours": ("select[aria-label=surface]", ["saddle" if i % 2 == 0 else "rosenbrock" for i in range(n)], "change"),
+            "surface_select_cached_contours": ("select[aria-label=surface]",
+                                               ["saddle" if i % 2 == 0 else "rosenbrock" for i in range(n)], "change"),
         }
         timings = {}
         for name, (selector, values, event) in changes.items():

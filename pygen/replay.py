@@ -2,7 +2,7 @@
 
 Twin of ``slides/js/playground/state.js`` (the link's state, its checks and messages, the
 runner configs) and ``slides/js/playground/csv.js`` (the CSV): the same link gives the same
-configs, run through the same core (``pygen.runner.run``), hence bit-identical trajectories,
+configs, run through the same core (``pygen.core.runner.run``), hence bit-identical trajectories,
 and the same CSV bytes (numbers are written as JavaScript's ``String(x)`` writes them).
 See state.js for the link format and the definition of the mini-batch noise.
 """
@@ -16,10 +16,10 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from .optimizers import DEFAULT_HYPER, OPTIMIZER_NAMES
-from .runner import run
-from .schedules import DEFAULT_SCHEDULE_PARAMS, SCHEDULE_NAMES
-from .surfaces import SURFACE_NAMES, make_surface
+from .core.optimizers import DEFAULT_HYPER, OPTIMIZER_NAMES
+from .core.runner import run
+from .core.schedules import DEFAULT_SCHEDULE_PARAMS, SCHEDULE_NAMES
+from .core.surfaces import SURFACE_NAMES, make_surface
 
 FORMAT_VERSION = "1"
 FULL_BATCH = 1024

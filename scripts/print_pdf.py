@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import functools
 import http.server
-import re
 import sys
 import threading
 import time

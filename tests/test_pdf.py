@@ -124,7 +124,8 @@ def browser(session):
 SVG_PLOT = "".join(f'<line x1="{20 + 2 * i}" y1="40" x2="{20 + 2 * i}" y2="600" stroke="black"/>' for i in range(480))
 TEST_PAGE = f"""<!doctype html><html><body>
 <section class="slide"><h1>Title</h1></section>
-<section class="slide"><svg width="1000" height="650">{SVG_PLOT}<path d="M 20 600 C 300 40, 600 40, 980 600" fill="none" stroke="red"/></svg></section>
+<section class="slide"><svg width="1000" height="650">{SVG_PLOT}
+  <path d="M 20 600 C 300 40, 600 40, 980 600" fill="none" stroke="red"/></svg></section>
 <section class="slide"><p>Late text</p><div id="late"></div></section>
 <script>
   // Content that appears after load, like an OJS cell finishing: the PDF must wait for it.

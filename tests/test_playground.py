@@ -21,7 +21,7 @@ import pytest
 
 from node_core import bits, decode_numbers, python_numbers
 from pygen import replay
-from pygen.optimizers import OPTIMIZER_NAMES
+from pygen.core.optimizers import OPTIMIZER_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "js" / "playground_worker.mjs"

@@ -4,10 +4,10 @@
 // Plain `import` + `export {}` (not `export * from`): Quarto's resource scanner follows static
 // `import ... from` statements when it copies modules into _site.
 
-import {run, MAX_STEPS} from "../runner.js";
-import {make_surface, SURFACE_NAMES} from "../surfaces.js";
-import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../optimizers.js";
-import {SCHEDULE_NAMES, DEFAULT_SCHEDULE_PARAMS, make_schedule} from "../schedules.js";
+import {run, MAX_STEPS} from "../core/runner.js";
+import {make_surface, SURFACE_NAMES} from "../core/surfaces.js";
+import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../core/optimizers.js";
+import {SCHEDULE_NAMES, DEFAULT_SCHEDULE_PARAMS, make_schedule} from "../core/schedules.js";
 
 export {run, MAX_STEPS, make_surface, SURFACE_NAMES, OPTIMIZER_NAMES, DEFAULT_HYPER, SCHEDULE_NAMES,
   DEFAULT_SCHEDULE_PARAMS, make_schedule};

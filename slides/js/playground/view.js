@@ -2,6 +2,8 @@
 // that the pure modules (state.js, csv.js) load in Node without a DOM.
 
 import {Plot} from "../libs.js";
-import {surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number} from "../plots.js";
+import {surface_marks, curve_marks} from "../plots/trajectory.js";
+import {OPTIMIZER_COLORS, OPTIMIZER_LABELS} from "../plots/style.js";
+import {format_number} from "../plots/readouts.js";
 
 export {Plot, surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number};

@@ -15,6 +15,17 @@ export const OPTIMIZER_COLORS = {
 };
 
 // Things that are not optimizers are grey, so that a colour always means an optimizer.
+// The name shown for each optimizer id wherever one is labelled (legends, readouts, the playground).
+export const OPTIMIZER_LABELS = {
+  gd: "GD",
+  momentum: "Momentum",
+  nesterov: "Nesterov",
+  adagrad: "AdaGrad",
+  rmsprop: "RMSProp",
+  adam: "ADAM",
+  adamw: "AdamW",
+  amsgrad: "AMSGrad",
+};
 export const REFERENCE_LABEL = "Python reference";
 export const REFERENCE_COLOR = "#8c8c8c";
 export const NEUTRAL_COLORS = {dark: "#333333", mid: "#777777", light: "#bbbbbb"};
