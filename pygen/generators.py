@@ -111,7 +111,8 @@ class Context:
         key = (optimizer, batch_size, seed) if epochs == EPOCHS else (optimizer, batch_size, seed, epochs)
         if key not in self._runs:
             label, hyper, lr = _training_settings(optimizer)
-            checkpoints = HESSIAN_EPOCHS if key == REFERENCE_RUN else ()
+            # every epoch (the landscape experiments project the whole path; 2,481 floats each)
+            checkpoints = range(epochs + 1)
             self.progress(f"training {label}, batch {batch_size}, seed {seed}, {epochs} epochs")
             spec = mlp.TrainSpec(optimizer, hyper, lr, batch_size, epochs, seed, label)
             self._runs[key] = mlp.train(self.model, spec, checkpoint_epochs=checkpoints)
@@ -584,6 +585,10 @@ README = DataFile(
     build=build_readme,
 )
 
+# The landscape and connectivity experiments (pygen/experiments/) build on the classes above.
+from .experiments.connectivity import CONNECTIVITY_FILES  # noqa: E402
+from .experiments.landscape import LANDSCAPE_FILES  # noqa: E402
+
 DATA_FILES = (
     REFERENCE_TRAJECTORIES,
     BANDGAP,
@@ -593,6 +598,8 @@ DATA_FILES = (
     HESSIAN_TRAINING,
     EDGE_OF_STABILITY,
     BATCH_SHARPNESS,
+    *LANDSCAPE_FILES,
+    *CONNECTIVITY_FILES,
     README,
 )
 
