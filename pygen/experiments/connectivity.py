@@ -39,13 +39,13 @@ SEEDS = (0, 1, 2, 3)  # every pair of them: 6 pairs per width
 LR, ALPHA, BATCH, EPOCHS = 0.01, 0.9, 64, 40  # SGD + momentum as in training_curves.arrow
 BEZIER_EPOCHS = 20
 BEZIER_SEED = 20_180_227  # numpy RandomState(BEZIER_SEED + pair index) draws the t of each minibatch
-N_T = 25  # points along each path, t in [0, 1]
+N_T = 21  # points along each path, t = 0, 0.05, ..., 1 (the predictions file uses the same t)
 PATHS = ("linear", "aligned", "bezier")
 MAX_MATCHING_ITERATIONS = 100
 # the live slide: width, pair, test compounds shown, values of t
 PREDICTION_WIDTH, PREDICTION_PAIR = 16, (0, 1)
 PREDICTION_COMPOUNDS = 80
-PREDICTION_T = 21
+PREDICTION_T = N_T
 
 
 def _jax():
