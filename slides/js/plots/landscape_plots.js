@@ -16,9 +16,9 @@ const MARGIN_RIGHT = 20;
 
 // The three paths between two networks: shades and dashes, not optimizer colours.
 export const PATH_STYLES = {
-  linear: {label: "straight line", color: "#000000", dash: "6,4"},
-  aligned: {label: "line after weight matching", color: "#E69F00", dash: null},
-  bezier: {label: "trained Bezier curve", color: "#56B4E9", dash: "2,3"},
+  linear: {label: "straight line", short: "straight", color: "#000000", dash: "6,4"},
+  aligned: {label: "line after weight matching", short: "aligned", color: "#E69F00", dash: null},
+  bezier: {label: "trained Bezier curve", short: "Bezier", color: "#56B4E9", dash: "2,3"},
 };
 
 function message_plot(message, {width, height}) {
@@ -143,6 +143,8 @@ export function log_levels(lo, hi, count = 16) {
   return out;
 }
 
+const CONTOUR_MARGINS = {top: 30, right: 14, bottom: 44, left: 66};
+
 // One contour panel from grid rows {x, y, loss} on an n x n grid.
 function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, domain, size, path = null, color}) {
   const xs = [...new Set(rows.map((r) => r[x_key]))].sort((p, q) => p - q);
@@ -167,22 +169,23 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
   return Plot.plot({
     width: size.width,
     height: size.height,
-    marginLeft: 56,
-    marginRight: 12,
-    marginTop: 30,
-    marginBottom: 44,
-    x: {domain: x_domain, label: x_label, labelAnchor: "center", labelArrow: "none"},
-    y: {domain: y_domain, label: y_label, labelAnchor: "center", labelArrow: "none"},
+    marginLeft: CONTOUR_MARGINS.left,
+    marginRight: CONTOUR_MARGINS.right,
+    marginTop: CONTOUR_MARGINS.top,
+    marginBottom: CONTOUR_MARGINS.bottom,
+    x: {domain: x_domain, label: x_label, labelAnchor: "center", labelArrow: "none", ticks: 5},
+    y: {domain: y_domain, label: y_label, labelAnchor: "center", labelArrow: "none", ticks: 5, labelOffset: 52},
     color: {type: "linear", scheme: "viridis", domain: [levels[0], levels[levels.length - 1]]},
-    title,
     marks: [...marks, Plot.text([title], {frameAnchor: "top", dy: -22, fontSize: 17, fontWeight: "bold", fill: color})],
   });
 }
 
 // Contours of the training loss around both solutions, side by side, at equal scale: the random
 // filter-normalised plane (box [-1, 1]^2, the same contour levels for both), or each run's PCA
-// plane with its path (plane = "pca"; axis labels give the explained variance).
+// plane with its path (plane = "pca"; axis labels give the explained variance), or the 1-D
+// slices of the random plane (plane = "slices").
 export function landscape_contour_plot(surface, pca, path, {plane = "random", width = 960, height = 400} = {}) {
+  if (plane === "slices") return landscape_slices_plot(surface, {width, height});
   const size = {width: Math.floor((width - 16) / 2), height};
   if (plane === "pca") {
     const missing = not_loaded(pca, {width, height}, ["optimizer", "pc1", "pc2", "train_loss"]) ?? not_loaded(path, {width, height}, ["optimizer", "epoch", "pc1", "pc2", "explained_variance_1", "explained_variance_2"]);
@@ -203,6 +206,10 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
   }
   const missing = not_loaded(surface, {width, height}, ["optimizer", "a", "b", "train_loss", "test_loss"]);
   if (missing) return missing;
+  // square frames: one unit of a is as long as one unit of b, in both panels
+  const frame = Math.min(height - CONTOUR_MARGINS.top - CONTOUR_MARGINS.bottom, size.width - CONTOUR_MARGINS.left - CONTOUR_MARGINS.right);
+  size.width = frame + CONTOUR_MARGINS.left + CONTOUR_MARGINS.right;
+  size.height = frame + CONTOUR_MARGINS.top + CONTOUR_MARGINS.bottom;
   const losses = surface.rows.map((r) => r.train_loss);
   const levels = log_levels(Math.min(...losses), Math.max(...losses));
   const panels = ["momentum", "adam"].map((optimizer) =>
@@ -218,9 +225,10 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
 export function landscape_readout(surface) {
   if (!surface || surface.status !== "ok") return surface?.message ?? "data/landscape_surface.arrow was not loaded.";
   const s = box_edge_summary(surface.rows);
-  return ["momentum", "adam"].filter((o) => s[o]).map((o) =>
-    `${LABELS[o]}: train ${fmt(s[o].centre_train)} eV² at the solution; on the box edge (|a| or |b| = 1) mean ${fmt(s[o].edge_mean)}, from ${fmt(s[o].edge_min)} to ${fmt(s[o].edge_max)} eV² (test: mean ${fmt(s[o].edge_test_mean)})`,
-  ).join(". ") + ".";
+  const names = ["momentum", "adam"].filter((o) => s[o]);
+  const edge = names.map((o) => `${LABELS[o]} ${fmt(s[o].edge_mean)} (${fmt(s[o].edge_min)} to ${fmt(s[o].edge_max)})`).join(", ");
+  const centre = names.map((o) => fmt(s[o].centre_train)).join(" and ");
+  return `Train loss on the box edge (|a| or |b| = 1), mean (range): ${edge} eV²; at the solutions ${centre} eV².`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,7 +314,7 @@ export function barrier_summary(loaded) {
   }
   for (const [key, list] of per) {
     const [w, path] = key.split("|");
-    out[w] ??= {};
+    if (!out[w]) out[w] = {};
     const train = list.map((d) => d.train);
     out[w][path] = {mean: mean(train), sd: sd(train), min: Math.min(...train), max: Math.max(...train), n: list.length,
       test_mean: mean(list.map((d) => d.test)), end_train: mean(list.map((d) => d.end))};
@@ -316,15 +324,15 @@ export function barrier_summary(loaded) {
 
 // Training loss along the three paths at one width: every seed pair thin, their mean thick,
 // and a rule at t (the slider of the next slide).
-export function connectivity_curves_plot(loaded, {width = 960, height = 300, hidden = 16, t = null, pair = null} = {}) {
+export function connectivity_curves_plot(loaded, {width = 960, height = 300, hidden = 16, t = null, compact = false} = {}) {
   const missing = not_loaded(loaded, {width, height}, ["width", "seed_a", "seed_b", "path", "t", "train_loss", "test_loss"]);
   if (missing) return missing;
-  if (pair) return pair_curves_plot(loaded, {width, height, hidden, t, pair});
-  const rows = loaded.rows.filter((r) => r.width === hidden).map((r) => ({...r, pair: `${r.path} ${r.seed_a}-${r.seed_b}`, label: PATH_STYLES[r.path].label}));
+  const name = (path) => (compact ? PATH_STYLES[path].short : PATH_STYLES[path].label);
+  const rows = loaded.rows.filter((r) => r.width === hidden).map((r) => ({...r, pair: `${r.path} ${r.seed_a}-${r.seed_b}`, label: name(r.path)}));
   if (!rows.length) return message_plot(`The file has no networks of width ${hidden}.`, {width, height});
   const means = [...group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({path: g[0].path, label: g[0].label, t: g[0].t, loss: mean(g.map((r) => r.train_loss))}));
   const b = barrier_summary(loaded)[hidden];
-  const labels = Object.values(PATH_STYLES).map((p) => p.label);
+  const labels = Object.keys(PATH_STYLES).map(name);
   const marks = [Plot.frame({stroke: GREY.light})];
   for (const [path, style] of Object.entries(PATH_STYLES)) {
     marks.push(Plot.line(rows.filter((r) => r.path === path), {x: "t", y: "train_loss", z: "pair", stroke: "label", strokeOpacity: 0.35, strokeWidth: 1.2, strokeDasharray: style.dash}));
@@ -340,37 +348,10 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
     marginBottom: 44,
-    x: {label: "t   (0 = network of seed a, 1 = network of seed b)", labelAnchor: "center", labelArrow: "none", domain: [0, 1]},
+    x: {label: compact ? "t (seed a → seed b)" : "t   (0 = network of seed a, 1 = network of seed b)", labelAnchor: "center", labelArrow: "none", domain: [0, 1]},
     y: {label: "Training loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
-    caption,
-    marks,
-  });
-}
-
-// One seed pair: train (solid) and test (thin) loss along the three paths, a rule at t.
-function pair_curves_plot(loaded, {width, height, hidden, t, pair}) {
-  const rows = loaded.rows
-    .filter((r) => r.width === hidden && r.seed_a === pair[0] && r.seed_b === pair[1])
-    .map((r) => ({...r, label: PATH_STYLES[r.path].label}));
-  if (!rows.length) return message_plot(`The file has no pair of seeds ${pair.join(" and ")} at width ${hidden}.`, {width, height});
-  const labels = Object.values(PATH_STYLES).map((p) => p.label);
-  const marks = [Plot.frame({stroke: GREY.light})];
-  for (const [path, style] of Object.entries(PATH_STYLES)) {
-    const mine = rows.filter((r) => r.path === path);
-    marks.push(Plot.line(mine, {x: "t", y: "train_loss", stroke: "label", strokeWidth: 3, strokeDasharray: style.dash}));
-    marks.push(Plot.line(mine, {x: "t", y: "test_loss", stroke: "label", strokeWidth: 1.2, strokeDasharray: style.dash}));
-  }
-  if (t !== null) marks.push(Plot.ruleX([t], {stroke: GREY.dark, strokeWidth: 1.5}));
-  return Plot.plot({
-    width,
-    height,
-    marginLeft: 60,
-    marginRight: 12,
-    marginBottom: 44,
-    x: {label: `t (seed ${pair[0]} → seed ${pair[1]})`, labelAnchor: "center", labelArrow: "none", domain: [0, 1]},
-    y: {label: "Loss (eV²): train thick, test thin", labelAnchor: "center", labelArrow: "none", grid: true},
-    color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
+    caption: compact ? undefined : caption,
     marks,
   });
 }
@@ -382,28 +363,30 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
   const points = [];
   for (const rows of group(loaded.rows, (r) => `${r.width}|${r.path}|${r.seed_a}|${r.seed_b}`).values()) {
     const sorted = [...rows].sort((p, q) => p.t - q.t);
-    points.push({width: `${sorted[0].width} units (${sorted[0].n_params.toLocaleString("en")} parameters)`, w: sorted[0].width, label: PATH_STYLES[sorted[0].path].label, path: sorted[0].path, barrier: barrier(sorted.map((r) => r.train_loss))});
+    points.push({width: `${sorted[0].width} units (${sorted[0].n_params.toLocaleString("en")} parameters)`, w: sorted[0].width, label: PATH_STYLES[sorted[0].path].label, short: PATH_STYLES[sorted[0].path].short, path: sorted[0].path, barrier: barrier(sorted.map((r) => r.train_loss))});
   }
   points.sort((p, q) => p.w - q.w);
   const widths = [...new Set(points.map((p) => p.width))];
   const b = barrier_summary(loaded);
   const caption = "Barrier after weight matching (mean ± sd over seed pairs): "
-    + Object.keys(b).sort((p, q) => p - q).map((w) => `width ${w}: ${fmt(b[w].aligned.mean)} ± ${fmt(b[w].aligned.sd, 2)} (before ${fmt(b[w].linear.mean)}, Bezier ${fmt(b[w].bezier.mean)}; ends ${fmt(b[w].linear.end_train)})`).join("; ") + " eV².";
+    + Object.keys(b).sort((p, q) => p - q).map((w) => `width ${w}: ${fmt(b[w].aligned.mean)} ± ${fmt(b[w].aligned.sd, 2)} (straight ${fmt(b[w].linear.mean)} ± ${fmt(b[w].linear.sd, 2)}, Bezier ${fmt(b[w].bezier.mean)}; end points ${fmt(b[w].linear.end_train)})`).join("; ") + " eV². Bars: means.";
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
+  const short = Object.values(PATH_STYLES).map((p) => p.short);
   return Plot.plot({
     width,
     height,
     marginLeft: MARGIN_LEFT,
     marginRight: MARGIN_RIGHT,
-    marginBottom: 44,
-    x: {domain: widths, label: "Hidden units per layer", labelAnchor: "center", labelArrow: "none", padding: 0.3},
+    marginBottom: 40,
+    fx: {domain: widths, label: null, padding: 0.12},
+    x: {domain: short, label: null, padding: 0.3},
     y: {label: "Barrier on the training loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true, domain: [0, Math.max(...points.map((p) => p.barrier)) * 1.05]},
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
     caption,
     marks: [
       Plot.frame({stroke: GREY.light}),
-      Plot.dot(points, Plot.dodgeX({x: "width", y: "barrier", fill: "label", stroke: GREY.dark, r: 6, anchor: "middle"})),
-      Plot.tickY(points, Plot.groupX({y: "mean"}, {x: "width", y: "barrier", stroke: "label", strokeWidth: 3})),
+      Plot.tickY(points, Plot.groupX({y: "mean"}, {fx: "width", x: "short", y: "barrier", stroke: GREY.dark, strokeWidth: 3})),
+      Plot.dot(points, {fx: "width", x: "short", y: "barrier", fill: "label", stroke: GREY.dark, r: 5.5, fillOpacity: 0.9, title: (d) => `${d.label}: ${fmt(d.barrier)} eV²`}),
     ],
   });
 }
@@ -425,7 +408,7 @@ export function connectivity_predictions_plot(predictions, t, {width = 960, heig
     marginBottom: 44,
     x: {domain: [lo, hi], label: "Measured band gap (eV)", labelAnchor: "center", labelArrow: "none"},
     y: {domain: [lo, hi], label: "Predicted (eV)", labelAnchor: "center", labelArrow: "none", grid: true},
-    color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
+    color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
     marks: [
       Plot.frame({stroke: GREY.light}),
       Plot.line([[lo, lo], [hi, hi]], {stroke: GREY.mid, strokeDasharray: "4,4"}),
@@ -448,11 +431,8 @@ export function connectivity_readout(predictions, curves, t) {
     // the defaults above
   }
   const parts = Object.entries(PATH_STYLES).map(([path, style]) => {
-    const here = predictions.rows.filter((r) => r.path === path && Math.abs(r.t - t) < 1e-6);
-    const mse = mean(here.map((r) => (r.predicted_ev - r.measured_ev) * (r.predicted_ev - r.measured_ev)));
     const curve = curves?.status === "ok" ? curves.rows.find((r) => r.path === path && r.width === hidden && r.seed_a === pair[0] && r.seed_b === pair[1] && Math.abs(r.t - t) < 1e-6) : null;
-    const full = curve ? `train ${fmt(curve.train_loss)}, test ${fmt(curve.test_loss)} eV² (all rows); ` : "";
-    return `${style.label}: ${full}${fmt(mse)} eV² on these ${here.length} compounds`;
+    return curve ? `${style.short} ${fmt(curve.train_loss)} / ${fmt(curve.test_loss)}` : `${style.short}: not loaded`;
   });
-  return `Width ${hidden}, seeds ${pair[0]} and ${pair[1]}, t = ${fmt(t)}. ${parts.join(". ")}.`;
+  return `Seeds ${pair[0]} → ${pair[1]}, t = ${fmt(t)}, train / test loss (eV²): ${parts.join("; ")}.`;
 }
