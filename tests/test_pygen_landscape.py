@@ -5,6 +5,8 @@ end points, the jitted trainer against the deck's optimizer, and the claims the 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -187,3 +189,153 @@ def test_jitted_momentum_follows_the_decks_optimizer(problem):
     reference = mlp.train(model, spec).final_params
     jitted = connectivity.train_networks(problem, 16, seeds=(0,), epochs=1)[0]
     np.testing.assert_allclose(jitted, reference, rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# The claims the slides make, against the files (numbers as the slides print them)
+
+DECK = ROOT / "slides" / "unit6.qmd"
+
+
+def slide(title):
+    text = DECK.read_text(encoding="utf-8")
+    start = text.index(f"## {title}")
+    end = text.find("\n## ", start + 3)
+    return text[start:end]
+
+
+def claim_text(title):
+    section = slide(title)
+    return section[section.index("**Claim tested:**") : section.index("```")]
+
+
+def barriers():
+    out = {}
+    for (width, _a, _b, path), rows in connectivity_paths().items():
+        out.setdefault(width, {}).setdefault(path, []).append(rows)
+    summary = {}
+    for width, paths in out.items():
+        summary[width] = {}
+        for path, runs in paths.items():
+            values = np.array([connectivity.barrier([r["train_loss"] for r in run]) for run in runs])
+            ends = np.mean([(run[0]["train_loss"] + run[-1]["train_loss"]) / 2 for run in runs])
+            summary[width][path] = (values.mean(), values.std(ddof=1), ends, values)
+    return summary
+
+
+def g(value, digits):
+    """As the slides print a number: `digits` significant digits, trailing zeros kept."""
+    return f"{float(f'{value:.{digits}g}'):.{max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)}f}"
+
+
+def test_barrier_claims_hold_in_the_data_and_the_slides_quote_them():
+    b = barriers()
+    assert sorted(b) == [8, 16, 64]
+    for width, paths in b.items():
+        assert len(paths["linear"][3]) == 6
+        # alignment lowers the barrier for every pair; the Bezier curve is lower still
+        linear, aligned, bezier = (paths[p][3] for p in ("linear", "aligned", "bezier"))
+        assert np.all(aligned < linear) and np.all(bezier < aligned)
+        # but the aligned line is not a low-loss path: its barrier is above the ends' own loss
+        assert paths["aligned"][0] > 2 * paths["aligned"][2]
+    # wider is better connected after alignment (8 and 16 within each other's spread, 64 below both)
+    assert b[64]["aligned"][0] < min(b[8]["aligned"][0], b[16]["aligned"][0]) - b[64]["aligned"][1]
+    assert b[64]["aligned"][1] < b[16]["aligned"][1] < b[8]["aligned"][1]
+    width_claim = claim_text("Data: barriers and width")
+    for width, digits_sd in ((8, 2), (16, 2), (64, 1)):
+        mean, spread, _, _ = b[width]["aligned"]
+        assert f"{g(mean, 2)} ± {g(spread, digits_sd)}" in width_claim, (width, mean, spread)
+    assert f"the end points' own loss is {g(b[64]['aligned'][2], 2)} eV²" in width_claim
+    walk_claim = claim_text("Data: walking from one network to the other")
+    m16 = b[16]
+    assert f"{g(m16['linear'][0], 3)} ± {g(m16['linear'][1], 2)} eV² straight" in walk_claim
+    assert f"{g(m16['aligned'][0], 2)} ± {g(m16['aligned'][1], 2)} aligned" in walk_claim
+    assert f"{g(m16['bezier'][0], 3)} ± {g(m16['bezier'][1], 2)} Bezier" in walk_claim
+    assert f"ends {g(m16['linear'][2], 3)}" in walk_claim
+
+
+def test_width_slide_parameter_counts_are_the_files():
+    rows = read("mode_connectivity.arrow").to_pylist()
+    counts = {r["width"]: r["n_params"] for r in rows}
+    assert counts == {8: 1177, 16: 2481, 64: 12993}
+    assert "12,993 parameters for 3,199 training rows" in claim_text("Data: barriers and width")
+
+
+def test_surface_slide_numbers_are_the_files():
+    rows = read("landscape_surface.arrow").to_pylist()
+    text = claim_text("Data: loss surfaces around two solutions")
+    edge = {}
+    for optimizer in ("momentum", "adam"):
+        values = [r["train_loss"] for r in rows if r["optimizer"] == optimizer and (abs(r["a"]) == 1 or abs(r["b"]) == 1)]
+        assert len(values) == 160
+        edge[optimizer] = np.mean(values)
+    assert f"box-edge train loss {g(edge['momentum'], 3)} vs {g(edge['adam'], 3)} eV²" in text
+    # "the two look alike": box-edge means within 15 % of each other
+    assert abs(edge["momentum"] / edge["adam"] - 1) < 0.15
+    # ... although Adam's top eigenvalue (batch_sharpness.arrow, batch 64, seed 0) is several times larger
+    sharp = {r["optimizer"]: r["top_eigenvalue"] for r in read("batch_sharpness.arrow").to_pylist()
+             if r["batch_size"] == 64 and r["seed"] == 0}
+    assert sharp["adam"] > 4 * sharp["momentum"]
+    assert f"{sharp['adam']:.0f} vs {sharp['momentum']:.0f}" in text
+    path = [r for r in read("landscape_path.arrow").to_pylist() if r["epoch"] == 0]
+    shares = {r["optimizer"]: 100 * (r["explained_variance_1"] + r["explained_variance_2"]) for r in path}
+    assert f"{shares['momentum']:.1f} % and {shares['adam']:.1f} %" in text
+    assert min(shares.values()) > 90
+
+
+def test_interpolation_slide_numbers_are_the_files():
+    rows = read("sharp_flat_interpolation.arrow").to_pylist()
+    text = claim_text("Data: between the small- and the large-batch solution")
+
+    def at(pair, alpha, key):
+        return np.mean([r[key] for r in rows if r["pair"] == pair and abs(r["alpha"] - alpha) < 1e-9])
+
+    for pair in ("equal_epochs", "matched_loss"):
+        # steeper beyond the large-batch end (alpha = 2) than beyond the small-batch end (alpha = -1)
+        assert at(pair, 2, "train_loss") > at(pair, -1, "train_loss")
+        for seed in (0, 1, 2):
+            seed_rows = [r for r in rows if r["pair"] == pair and r["seed"] == seed]
+            by_alpha = {round(r["alpha"], 2): r["train_loss"] for r in seed_rows}
+            assert by_alpha[2.0] > by_alpha[-1.0], (pair, seed)
+    assert (f"train at α = 2: {g(at('equal_epochs', 2, 'train_loss'), 3)} and {g(at('matched_loss', 2, 'train_loss'), 3)} eV², "
+            f"at α = −1: {g(at('equal_epochs', -1, 'train_loss'), 3)} and {g(at('matched_loss', -1, 'train_loss'), 3)}") in text
+    small = at("equal_epochs", 0, "test_loss")
+    assert small == pytest.approx(at("matched_loss", 0, "test_loss"), rel=1e-15)
+    under, matched = at("equal_epochs", 1, "test_loss"), at("matched_loss", 1, "test_loss")
+    assert under > small * 1.2 and abs(matched / small - 1) < 0.03
+    assert f"under-trained ({g(under, 3)} vs {g(small, 3)})" in text
+    assert f"equal training loss ({g(matched, 3)} vs {g(small, 3)})" in text
+
+
+NODE_SUMMARY = """
+import {readFileSync} from "fs";
+import * as arrow from "./slides/vendor/arrow.js";
+import {barrier_summary, box_edge_summary} from "./slides/js/plots/landscape_plots.js";
+const load = (name) => {
+  const table = arrow.tableFromIPC(readFileSync(`data/${name}`));
+  return {status: "ok", columns: table.schema.fields.map((f) => f.name), rows: table.toArray().map((r) => r.toJSON())};
+};
+console.log(JSON.stringify({barriers: barrier_summary(load("mode_connectivity.arrow")),
+                            edges: box_edge_summary(load("landscape_surface.arrow").rows)}));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_slide_captions_compute_the_same_barriers_and_edges_as_python():
+    """The captions and readouts are computed in the browser (landscape_plots.js); they must
+    agree with the Python arithmetic the claim tests use."""
+    out = subprocess.run(["node", "--input-type=module", "-e", NODE_SUMMARY], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=120)
+    js = json.loads(out.stdout)
+    for width, paths in barriers().items():
+        for path, (mean, spread, ends, values) in paths.items():
+            got = js["barriers"][str(width)][path]
+            assert got["n"] == len(values)
+            assert got["mean"] == pytest.approx(mean, rel=1e-12)
+            assert got["sd"] == pytest.approx(spread, rel=1e-12)
+            assert got["end_train"] == pytest.approx(ends, rel=1e-12)
+    rows = read("landscape_surface.arrow").to_pylist()
+    for optimizer in ("momentum", "adam"):
+        edge = [r["train_loss"] for r in rows if r["optimizer"] == optimizer and (abs(r["a"]) == 1 or abs(r["b"]) == 1)]
+        assert js["edges"][optimizer]["edge_mean"] == pytest.approx(np.mean(edge), rel=1e-12)
+        assert js["edges"][optimizer]["edge_max"] == max(edge)
