@@ -314,10 +314,10 @@ MODE_CONNECTIVITY = DataFile(
     name="mode_connectivity",
     filename="mode_connectivity.arrow",
     title="Loss between two trained networks: straight line, after permutation alignment, Bezier curve",
-    claim="Mode connectivity: networks trained from different seeds are joined by low-loss paths "
-    "(Garipov et al. 2018); once hidden units are aligned by weight matching the straight line "
-    "between them has a small barrier (Ainsworth et al. 2023), smaller for wider networks "
-    "(Entezari et al. 2022).",
+    claim="Tests mode connectivity: whether networks trained from different seeds are joined by "
+    "low-loss paths (Garipov et al. 2018), whether the straight line between them is low once hidden "
+    "units are aligned by weight matching (Ainsworth et al. 2023), and whether that barrier shrinks "
+    "with width (Entezari et al. 2022).",
     doc=f"Networks 136 -> h -> h -> 1 (tanh) for h in {list(WIDTHS)}, each trained from seeds "
     f"{list(SEEDS)} (initial weights and batch order as in `training_curves.arrow`) with SGD + momentum "
     f"(lr {LR}, alpha {ALPHA}, batch {BATCH}, {EPOCHS} epochs; the deck's update rule, jitted in JAX). "
@@ -384,9 +384,8 @@ CONNECTIVITY_PREDICTIONS = DataFile(
     name="connectivity_predictions",
     filename="connectivity_predictions.arrow",
     title="Predicted vs measured band gaps of the networks along the three paths (width 16, seeds 0 and 1)",
-    claim="What a barrier means for the model: the networks in the middle of the straight line "
-    "predict worse band gaps than either end point; after alignment and along the Bezier curve "
-    "they do not.",
+    claim="What a barrier means for the model: how well the networks along each path predict "
+    "band gaps (a slider walks along the paths).",
     doc=f"For the width-{PREDICTION_WIDTH} pair seeds {PREDICTION_PAIR} of `mode_connectivity.arrow`: "
     f"the predictions of the network at {PREDICTION_T} points t = 0, 0.05, ..., 1 of each path for "
     f"{PREDICTION_COMPOUNDS} test compounds (test rows evenly spaced in measured band gap). Float32 "

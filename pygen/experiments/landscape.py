@@ -315,8 +315,8 @@ SHARP_FLAT = DataFile(
     name="sharp_flat_interpolation",
     filename="sharp_flat_interpolation.arrow",
     title="Loss along the line from the small-batch to the large-batch solution (Keskar et al. figure 3)",
-    claim="Keskar et al. 2017: the large-batch solution sits in a sharper valley than the small-batch one "
-    "(the loss rises faster beyond it), and has the higher test loss.",
+    claim="Tests Keskar et al. 2017: the large-batch solution sits in a sharper valley than the "
+    "small-batch one (the loss rises faster beyond it) and has the higher test loss.",
     doc="Plain SGD (lr 0.01) runs of `batch_sharpness.arrow`, seeds 0-2: the train and test loss at "
     "`(1 - alpha) theta_small + alpha theta_large`, alpha in [-1, 2] (step 0.05; alpha 0 = batch 64, "
     "40 epochs; alpha 1 = batch 512). Two pairs per seed: `equal_epochs` (batch 512 for 40 epochs, "
