@@ -185,7 +185,7 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
 // plane with its path (plane = "pca"; axis labels give the explained variance), or the 1-D
 // slices of the random plane (plane = "slices").
 export function landscape_contour_plot(surface, pca, path, {plane = "random", width = 960, height = 400} = {}) {
-  if (plane === "slices") return landscape_slices_plot(surface, {width, height});
+  if (plane === "slices") return landscape_slices_plot(surface, {width, height: height - 30}); // its legend sits above
   const size = {width: Math.floor((width - 16) / 2), height};
   if (plane === "pca") {
     const missing = not_loaded(pca, {width, height}, ["optimizer", "pc1", "pc2", "train_loss"]) ?? not_loaded(path, {width, height}, ["optimizer", "epoch", "pc1", "pc2", "explained_variance_1", "explained_variance_2"]);
