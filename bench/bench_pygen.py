@@ -104,6 +104,7 @@ def generators() -> dict:
         result[name]["incremental_s"] = round(report["times"][name] - previous, 2)
         previous = report["times"][name]
     result["incremental_total_s"] = round(previous, 2)
+    result["incremental_cpu_s"] = report["cpu_s"]
     result["incremental_peak_rss_bytes"] = report["rss"]
     return result
 
