@@ -339,3 +339,43 @@ def test_slide_captions_compute_the_same_barriers_and_edges_as_python():
         edge = [r["train_loss"] for r in rows if r["optimizer"] == optimizer and (abs(r["a"]) == 1 or abs(r["b"]) == 1)]
         assert js["edges"][optimizer]["edge_mean"] == pytest.approx(np.mean(edge), rel=1e-12)
         assert js["edges"][optimizer]["edge_max"] == max(edge)
+
+
+CONNECTIVITY_CHILD = """
+import json, sys
+import numpy as np
+from pygen import mlp
+from pygen.experiments import connectivity as c, subspace
+base = mlp.load_problem(sys.argv[1])
+width = 8
+problem = mlp.Problem(base.x_train, base.y_train, base.x_test, base.y_test, c.layer_sizes(width))
+nets = c.train_networks(problem, width)
+perms, _ = c.weight_matching(nets[0], nets[1], problem.layer_sizes)
+aligned = c.permute(nets[1], perms, problem.layer_sizes)
+mid = c.train_bezier(problem, width, [(nets[a], nets[b]) for a, b in c.pairs()], [a for a, _ in c.pairs()])[0]
+out = {}
+for path in c.PATHS:
+    anchors, coefs = c.path_anchors_and_coefs(path, nets[0], nets[1], aligned, mid, c.t_values())
+    out[path] = subspace.Subspace(anchors, problem.x_train, problem.y_train, problem.layer_sizes).losses(coefs).tolist()
+print(json.dumps(out))
+"""
+
+
+def test_connectivity_reproduces_within_tolerance_with_one_xla_thread():
+    """As for the edge of stability (tests/test_pygen_data.py): one XLA thread changes the summation
+    order of every matrix product; training, weight matching (a discrete choice) and the Bezier
+    curve of the width-8 pair (0, 1) must still give the committed losses within the tolerance."""
+    import os
+    import sys
+
+    from pygen.generators import TRAINING_TOLERANCE
+
+    env = {**os.environ, "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", CONNECTIVITY_CHILD, str(DATA)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    groups = connectivity_paths()
+    for path in connectivity.PATHS:
+        committed = [r["train_loss"] for r in groups[(8, 0, 1, path)]]
+        np.testing.assert_allclose(got[path], committed, rtol=TRAINING_TOLERANCE.rtol, atol=TRAINING_TOLERANCE.atol)
