@@ -10,6 +10,11 @@ Each measurement runs in its own child process, so that its peak resident memory
 - top_eigenvalue: the Lanczos estimate from Hessian-vector products
   (`hessian.model_top_eigenvalue`), median of N after one warm-up.
 The exact/Lanczos ratio is of medians measured in the same child, side by side.
+- generators: each generator of the landscape and mode-connectivity experiments (issue 11) alone
+  in its own child (wall time, CPU time and peak RSS; this includes training the runs it needs,
+  which a full regeneration shares with earlier files), and all of them in one child after the
+  files they build on, in the order of a full regeneration (`incremental_s`: what each adds to
+  `python -m pygen`).
 """
 
 from __future__ import annotations
@@ -64,6 +69,46 @@ def measure_in_child(repeats: int) -> dict:
     return rows
 
 
+NEW_GENERATORS = ("landscape_surface", "landscape_pca", "landscape_path", "sharp_flat_interpolation",
+                  "mode_connectivity", "connectivity_predictions")
+# the files whose training runs the new generators reuse in a full regeneration
+SHARED_BEFORE = ("training_curves", "batch_sharpness")
+
+GENERATOR_CHILD = (
+    "import json, resource, sys, time; from pathlib import Path;"
+    "from pygen.generators import BY_NAME, Context, produce;"
+    "ctx = Context(Path(sys.argv[1])); out = {};"
+    "[produce(BY_NAME[n], ctx) for n in sys.argv[3].split(',') if n];"
+    "names = sys.argv[2].split(',');"
+    "w0, c0 = time.perf_counter(), time.process_time();"
+    "[out.__setitem__(n, (produce(BY_NAME[n], ctx), round(time.perf_counter() - w0, 2))[1]) for n in names];"
+    "print(json.dumps({'times': out, 'cpu_s': round(time.process_time() - c0, 2),"
+    " 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))"
+)
+
+
+def generators() -> dict:
+    result = {}
+    for name in NEW_GENERATORS:
+        wall, proc = _child([sys.executable, "-c", GENERATOR_CHILD, str(DATA), name, ""])
+        if proc.returncode != 0:
+            raise SystemExit(f"{name} failed:\n{proc.stderr}")
+        report = json.loads(proc.stdout.strip().splitlines()[-1])
+        result[name] = {"alone_wall_s": round(wall, 2), "alone_cpu_s": report["cpu_s"], "peak_rss_bytes": report["rss"]}
+    _, proc = _child([sys.executable, "-c", GENERATOR_CHILD, str(DATA), ",".join(NEW_GENERATORS), ",".join(SHARED_BEFORE)])
+    if proc.returncode != 0:
+        raise SystemExit(f"generators failed:\n{proc.stderr}")
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    previous = 0.0
+    for name in NEW_GENERATORS:  # cumulative times -> each generator's own
+        result[name]["incremental_s"] = round(report["times"][name] - previous, 2)
+        previous = report["times"][name]
+    result["incremental_total_s"] = round(previous, 2)
+    result["incremental_cpu_s"] = report["cpu_s"]
+    result["incremental_peak_rss_bytes"] = report["rss"]
+    return result
+
+
 def full_regeneration() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -84,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-full", action="store_true", help="skip the full regeneration (about 2 minutes)")
+    parser.add_argument("--skip-generators", action="store_true", help="skip timing the landscape/connectivity generators")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -97,6 +143,8 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "curvature": curvature,
     }
+    if not args.skip_generators:
+        result["generators"] = generators()
     if not args.skip_full:
         result["full_regeneration"] = full_regeneration()
     print(json.dumps(result, indent=2))

@@ -9,8 +9,10 @@ comparison with the files on disk are in `pygen.registry`.
 from __future__ import annotations
 
 from .experiments.bandgap import BANDGAP, BANDGAP_LICENSE
+from .experiments.connectivity import CONNECTIVITY_FILES
 from .experiments.curvature import HESSIAN_SPECTRUM, HESSIAN_TRAINING
 from .experiments.edge_of_stability import EDGE_OF_STABILITY
+from .experiments.landscape import LANDSCAPE_FILES
 from .experiments.settings import TRAINING_TOLERANCE, Context
 from .experiments.trajectories import REFERENCE_TRAJECTORIES
 from .experiments.training import BATCH_SHARPNESS, TRAINING_CURVES
@@ -42,6 +44,8 @@ DATA_FILES = (
     HESSIAN_TRAINING,
     EDGE_OF_STABILITY,
     BATCH_SHARPNESS,
+    *LANDSCAPE_FILES,
+    *CONNECTIVITY_FILES,
     README,
 )
 

@@ -74,7 +74,8 @@ class Context:
         key = (optimizer, batch_size, seed) if epochs == EPOCHS else (optimizer, batch_size, seed, epochs)
         if key not in self._runs:
             label, hyper, lr = training_settings(optimizer)
-            checkpoints = HESSIAN_EPOCHS if key == REFERENCE_RUN else ()
+            # every epoch (the landscape experiments project the whole path; 2,481 floats each)
+            checkpoints = range(epochs + 1)
             self.progress(f"training {label}, batch {batch_size}, seed {seed}, {epochs} epochs")
             spec = mlp.TrainSpec(optimizer, hyper, lr, batch_size, epochs, seed, label)
             self._runs[key] = mlp.train(self.model, spec, checkpoint_epochs=checkpoints)
