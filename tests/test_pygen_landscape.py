@@ -310,13 +310,14 @@ def test_interpolation_slide_numbers_are_the_files():
 NODE_SUMMARY = """
 import {readFileSync} from "fs";
 import * as arrow from "./slides/vendor/arrow.js";
-import {barrier_summary, box_edge_summary} from "./slides/js/plots/landscape_plots.js";
+import {barrier_summary, box_edge_summary, CONNECTIVITY_T_CONTROL} from "./slides/js/plots/landscape_plots.js";
 const load = (name) => {
   const table = arrow.tableFromIPC(readFileSync(`data/${name}`));
   return {status: "ok", columns: table.schema.fields.map((f) => f.name), rows: table.toArray().map((r) => r.toJSON())};
 };
 console.log(JSON.stringify({barriers: barrier_summary(load("mode_connectivity.arrow")),
-                            edges: box_edge_summary(load("landscape_surface.arrow").rows)}));
+                            edges: box_edge_summary(load("landscape_surface.arrow").rows),
+                            t_control: CONNECTIVITY_T_CONTROL}));
 """
 
 
@@ -339,6 +340,11 @@ def test_slide_captions_compute_the_same_barriers_and_edges_as_python():
         edge = [r["train_loss"] for r in rows if r["optimizer"] == optimizer and (abs(r["a"]) == 1 or abs(r["b"]) == 1)]
         assert js["edges"][optimizer]["edge_mean"] == pytest.approx(np.mean(edge), rel=1e-12)
         assert js["edges"][optimizer]["edge_max"] == max(edge)
+    # The slide's t slider stops exactly at the t values the predictions file holds (as float32).
+    spec = js["t_control"]
+    stops = [spec["min"] + k * spec["step"] for k in range(round((spec["max"] - spec["min"]) / spec["step"]) + 1)]
+    file_t = sorted(set(read("connectivity_predictions.arrow").column("t").to_pylist()))
+    assert np.float32(stops).tolist() == file_t and float(np.float32(spec["value"])) in file_t
 
 
 CONNECTIVITY_CHILD = """

@@ -18,7 +18,13 @@ export function scene_input(scene, key) {
   if (!Object.prototype.hasOwnProperty.call(controls, key)) {
     throw new Error(`unknown control ${JSON.stringify(key)} for scene ${scene}; expected one of: ${Object.keys(controls).join(", ")}`);
   }
-  const {value, min, max, step, label, input} = controls[key];
+  return spec_input(controls[key]);
+}
+
+// The input a control spec ({value, min, max, step, label, input}) describes: a slider, or a
+// number box for `input: "number"`. Scenes keep their specs in core/scenes.js; a data slide
+// keeps its own beside its plot helpers (e.g. CONNECTIVITY_T_CONTROL in plots/landscape_plots.js).
+export function spec_input({value, min, max, step, label, input}) {
   const make = input === "number" ? Inputs.number : Inputs.range;
   return make([min, max], {value, step, label});
 }

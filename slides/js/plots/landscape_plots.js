@@ -10,6 +10,10 @@ import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY, MARGIN_LEFT, MARGIN_
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
 const LABELS = {gd: "SGD", momentum: "SGD + momentum", adam: "Adam"};
 
+// The walk along the paths between two networks: t runs over the 21 points of
+// connectivity_predictions.arrow (pygen/experiments/connectivity.py N_T), 0, 0.05, ..., 1.
+export const CONNECTIVITY_T_CONTROL = {value: 0.5, min: 0, max: 1, step: 0.05, label: "t"};
+
 // The three paths between two networks: shades and dashes, not optimizer colours.
 export const PATH_STYLES = {
   linear: {label: "straight line", short: "straight", color: "#000000", dash: "6,4"},
