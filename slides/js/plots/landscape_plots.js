@@ -5,7 +5,9 @@
 // readouts and the tests use the same arithmetic.
 
 import {Plot} from "../libs.js";
-import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY, MARGIN_LEFT, MARGIN_RIGHT} from "./style.js";
+import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY} from "./style.js";
+import {axis, frame_mark, slide_margins} from "./axes.js";
+import {message_plot as words_plot} from "./readouts.js";
 
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
 const LABELS = {gd: "SGD", momentum: "SGD + momentum", adam: "Adam"};
@@ -22,16 +24,7 @@ export const PATH_STYLES = {
 };
 
 function message_plot(message, {width, height}) {
-  return Plot.plot({
-    width,
-    height,
-    x: {domain: [0, 1], axis: null},
-    y: {domain: [0, 1], axis: null},
-    marks: [
-      Plot.frame({stroke: GREY.light, strokeDasharray: "4,4"}),
-      Plot.text([{t: "No data to show"}, {t: message}], {x: 0.02, y: (d, i) => 0.9 - 0.15 * i, text: "t", textAnchor: "start", fill: "#b00020", fontSize: 20, lineWidth: Math.floor(width / 11)}),
-    ],
-  });
+  return words_plot(["No data to show", message], {width, height});
 }
 
 function not_loaded(loaded, size, required) {
@@ -119,15 +112,13 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 44,
+    ...slide_margins({bottom: 44}),
     fx: {label: null, padding: 0.1},
-    x: {label: "Step along the filter-normalised direction", labelAnchor: "center", labelArrow: "none", domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1]},
+    x: axis("Step along the filter-normalised direction", {domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1]}),
     y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
     marks: [
-      Plot.frame({stroke: GREY.light}),
+      frame_mark(),
       Plot.line(long.filter((d) => d.split === "train"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 2.5}),
       Plot.line(long.filter((d) => d.split === "test"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 2, strokeDasharray: "6,4"}),
     ],
@@ -158,7 +149,7 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
   const y_domain = domain?.y ?? [ys[0], ys[ys.length - 1]];
   const marks = [
     Plot.contour(values, {x1: xs[0] - dx, x2: xs[xs.length - 1] + dx, y1: ys[0] - dy, y2: ys[ys.length - 1] + dy, width: xs.length, height: ys.length, fill: (v) => v, stroke: "white", strokeOpacity: 0.6, strokeWidth: 0.6, thresholds: levels, clip: true}),
-    Plot.frame({stroke: GREY.light}),
+    frame_mark(),
   ];
   if (path) {
     marks.push(Plot.line(path, {x: "pc1", y: "pc2", stroke: color, strokeWidth: 2.5}));
@@ -273,15 +264,13 @@ export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, 
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 44,
+    ...slide_margins({bottom: 44}),
     fx: {label: null, padding: 0.1},
-    x: {label: "α   (0 = batch 64 solution, 1 = batch 512 solution)", labelAnchor: "center", labelArrow: "none", domain: [-1, 2], ticks: [-1, 0, 1, 2]},
+    x: axis("α   (0 = batch 64 solution, 1 = batch 512 solution)", {domain: [-1, 2], ticks: [-1, 0, 1, 2]}),
     y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
     caption,
     marks: [
-      Plot.frame({stroke: GREY.light}),
+      frame_mark(),
       Plot.ruleX([0, 1], {stroke: GREY.light}),
       Plot.line(long.filter((d) => d.split === "train"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: COLORS.gd, strokeWidth: (d) => (d.seed === 0 ? 2.5 : 1.2)}),
       Plot.line(long.filter((d) => d.split === "test"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: GREY.dark, strokeWidth: (d) => (d.seed === 0 ? 2 : 1), strokeDasharray: "6,4"}),
@@ -333,7 +322,7 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
   const means = [...group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({path: g[0].path, label: g[0].label, t: g[0].t, loss: mean(g.map((r) => r.train_loss))}));
   const b = barrier_summary(loaded)[hidden];
   const labels = Object.keys(PATH_STYLES).map(name);
-  const marks = [Plot.frame({stroke: GREY.light})];
+  const marks = [frame_mark()];
   for (const [path, style] of Object.entries(PATH_STYLES)) {
     marks.push(Plot.line(rows.filter((r) => r.path === path), {x: "t", y: "train_loss", z: "pair", stroke: "label", strokeOpacity: 0.35, strokeWidth: 1.2, strokeDasharray: style.dash}));
     marks.push(Plot.line(means.filter((r) => r.path === path), {x: "t", y: "loss", stroke: "label", strokeWidth: 3.5, strokeDasharray: style.dash}));
@@ -345,11 +334,9 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 44,
+    ...slide_margins({bottom: 44}),
     x: {label: compact ? "t (seed a → seed b)" : "t   (0 = network of seed a, 1 = network of seed b)", labelAnchor: "center", labelArrow: "none", domain: [0, 1]},
-    y: {label: "Training loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true},
+    y: axis("Training loss (eV²)", {grid: true}),
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
     caption: compact ? undefined : caption,
     marks,
@@ -375,16 +362,14 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 40,
+    ...slide_margins({bottom: 40}),
     fx: {domain: widths, label: null, padding: 0.12},
     x: {domain: short, label: null, padding: 0.3},
-    y: {label: "Barrier on the training loss (eV²)", labelAnchor: "center", labelArrow: "none", grid: true, domain: [0, Math.max(...points.map((p) => p.barrier)) * 1.05]},
+    y: axis("Barrier on the training loss (eV²)", {grid: true, domain: [0, Math.max(...points.map((p) => p.barrier)) * 1.05]}),
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
     caption,
     marks: [
-      Plot.frame({stroke: GREY.light}),
+      frame_mark(),
       Plot.tickY(points, Plot.groupX({y: "mean"}, {fx: "width", x: "short", y: "barrier", stroke: GREY.dark, strokeWidth: 3})),
       Plot.dot(points, {fx: "width", x: "short", y: "barrier", fill: "label", stroke: GREY.dark, r: 5.5, fillOpacity: 0.9, title: (d) => `${d.label}: ${fmt(d.barrier)} eV²`}),
     ],
@@ -403,14 +388,12 @@ export function connectivity_predictions_plot(predictions, t, {width = 960, heig
   return Plot.plot({
     width,
     height,
-    marginLeft: MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: 44,
+    ...slide_margins({bottom: 44}),
     x: {domain: [lo, hi], label: "Measured band gap (eV)", labelAnchor: "center", labelArrow: "none"},
     y: {domain: [lo, hi], label: "Predicted (eV)", labelAnchor: "center", labelArrow: "none", grid: true},
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
     marks: [
-      Plot.frame({stroke: GREY.light}),
+      frame_mark(),
       Plot.line([[lo, lo], [hi, hi]], {stroke: GREY.mid, strokeDasharray: "4,4"}),
       Plot.dot(rows, {x: "measured_ev", y: "predicted_ev", fill: "label", stroke: GREY.dark, strokeWidth: 0.5, r: 4, fillOpacity: 0.85}),
     ],
