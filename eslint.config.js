@@ -2,7 +2,11 @@
 // No plugin packages: the rules and globals are listed here, so the config loads with eslint
 // alone (pinned in package-lock.json).
 
-const BROWSER = {document: "readonly", window: "readonly", Event: "readonly", console: "readonly", structuredClone: "readonly"};
+const BROWSER = Object.fromEntries([
+  "document", "window", "Event", "console", "structuredClone", "requestAnimationFrame", "cancelAnimationFrame",
+  "performance", "setTimeout", "clearTimeout", "URL", "history", "Blob", "navigator", "location",
+  "MutationObserver", "NodeFilter", "getComputedStyle",
+].map((name) => [name, "readonly"]));
 const NODE = {process: "readonly", Buffer: "readonly", console: "readonly", URL: "readonly"};
 
 const RULES = {
@@ -23,16 +27,22 @@ const RULES = {
 };
 
 export default [
-  {ignores: ["node_modules/**", "slides/vendor/**", "vendor/**", "_site/**", "tests/fixtures/**", "tests/harness/**", ".quarto/**"]},
+  {ignores: ["node_modules/**", "slides/vendor/**", "vendor/**", "_site/**", "tests/fixtures/**", ".quarto/**"]},
   {
     // Quarto's resource scanner parses the deck's modules as ES2020 and does not follow a file
-    // it cannot parse (tests/harness/js/scan_resources.mjs): newer syntax here is an error.
+    // it cannot parse: newer syntax here is an error.
     files: ["slides/js/**/*.js"],
     languageOptions: {ecmaVersion: 2020, sourceType: "module", globals: BROWSER},
     rules: RULES,
   },
   {
-    files: ["tests/js/**/*.mjs", "scripts/**/*.mjs", "eslint.config.js"],
+    // The harness's in-page script (bundled by esbuild, runs in Chromium).
+    files: ["tests/harness/js/*.js"],
+    languageOptions: {ecmaVersion: "latest", sourceType: "module", globals: BROWSER},
+    rules: RULES,
+  },
+  {
+    files: ["tests/js/**/*.mjs", "tests/harness/js/*.mjs", "scripts/**/*.mjs", "eslint.config.js"],
     languageOptions: {ecmaVersion: "latest", sourceType: "module", globals: NODE},
     rules: RULES,
   },
