@@ -76,7 +76,8 @@ SHARED_BEFORE = ("training_curves", "batch_sharpness")
 
 GENERATOR_CHILD = (
     "import json, resource, sys, time; from pathlib import Path;"
-    "from pygen.generators import BY_NAME, Context, produce;"
+    "from pygen.generators import BY_NAME; from pygen.registry import produce;"
+    "from pygen.experiments.settings import Context;"
     "ctx = Context(Path(sys.argv[1])); out = {};"
     "[produce(BY_NAME[n], ctx) for n in sys.argv[3].split(',') if n];"
     "names = sys.argv[2].split(',');"
