@@ -402,10 +402,10 @@ SHADOWED_BUILTINS = ["Plot", "Inputs", "d3", "arrow", "Arrow", "htl", "html", "s
 
 
 def test_first_cell_imports_the_vendored_libraries_under_other_names(deck):
-    """The race-free pattern (tests/harness/README.md, "The import race"): the first cell imports
+    """The deck's pattern (slides/js/libs.js): the first cell imports
     the libraries under names that are not builtins, the second defines each builtin name as an
-    ordinary cell. No cell imports a builtin name itself, which would leave the builtin in use
-    until the import arrives."""
+    ordinary cell. No cell imports a builtin name itself (with Quarto 1.7.34 that would work
+    too, but the deck keeps one pattern)."""
     first, second = ojs_cells(deck)[:2]
     assert "//| output: false" in first and "//| output: false" in second
     imported = re.search(r'import \{([^}]*)\} from "\./js/libs\.js"', first)

@@ -1,9 +1,10 @@
 // The deck's only door to third-party code. Quarto's OJS standard library would fetch d3,
 // Plot, Inputs, htl, md, tex and apache-arrow from CDNs at run time, which fails in a lecture
 // hall without network. The first cells of every deck import these under other names and
-// bind the builtin names to them with ordinary cells, which exist from the page's first frame
-// (a plain `import {Plot} ...` loses a race: cells would first fetch the CDN builtins, see
-// tests/harness/README.md, "The import race"):
+// bind the builtin names to them with ordinary cells. (A plain `import {Plot, Inputs, md} from
+// "./js/libs.js"` with `//| output: false` works as well with Quarto 1.7.34: the real render
+// requests nothing from a CDN, see tests/harness/README.md, "What real Quarto showed".) An
+// import cell whose output is shown is displayed with the `md` builtin: give it `output: false`.
 //
 //   //| output: false
 //   import {Plot as vendored_Plot, Inputs as vendored_Inputs, md as vendored_md} from "./js/libs.js"
