@@ -20,3 +20,17 @@ export function frame_mark(options = {}) {
 export function slide_margins({extra_left = 0, bottom = 48} = {}) {
   return {marginLeft: MARGIN_LEFT + extra_left, marginRight: MARGIN_RIGHT, marginBottom: bottom};
 }
+
+// Plots in one row at the slide's explicit width, aligned at their bottoms by default.
+export function side_by_side(figures, width, {gap = 20, align = "flex-end"} = {}) {
+  const row = document.createElement("div");
+  row.style.display = "flex";
+  row.style.gap = `${gap}px`;
+  row.style.width = `${width}px`;
+  row.style.alignItems = align;
+  // A figure (a plot with a legend) would otherwise keep the browser's 40 px side margins and
+  // shrink below its explicit width.
+  for (const figure of figures) figure.style.margin = "0";
+  row.append(...figures);
+  return row;
+}

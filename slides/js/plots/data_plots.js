@@ -2,7 +2,7 @@
 // in words why it cannot.
 
 import {Plot, d3} from "../libs.js";
-import {axis, frame_mark, slide_margins} from "./axes.js";
+import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {linspace} from "./geometry.js";
 import {format_number, message_plot, text_lines} from "./readouts.js";
 import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
@@ -178,19 +178,6 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     ],
   });
   return side_by_side([index, curvature], width);
-}
-
-function side_by_side(figures, width) {
-  const row = document.createElement("div");
-  row.style.display = "flex";
-  row.style.gap = "20px";
-  row.style.width = `${width}px`;
-  row.style.alignItems = "flex-end";
-  // A figure (a plot with a legend) would otherwise keep the browser's 40 px side margins and
-  // shrink below its explicit width.
-  for (const figure of figures) figure.style.margin = "0";
-  row.append(...figures);
-  return row;
 }
 
 // 0, about half of last, and the largest multiple of 100 up to last.

@@ -4,9 +4,9 @@
 // why it cannot. The summaries (barriers, box-edge losses) are exported so that the slides'
 // readouts and the tests use the same arithmetic.
 
-import {Plot} from "../libs.js";
+import {Plot, d3} from "../libs.js";
 import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY} from "./style.js";
-import {axis, frame_mark, slide_margins} from "./axes.js";
+import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {message_plot as words_plot} from "./readouts.js";
 
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
@@ -39,39 +39,6 @@ export function fmt(v, digits = 3) {
   return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(digits)).toString();
 }
 
-function mean(values) {
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
-}
-
-function sd(values) {
-  const m = mean(values);
-  let s = 0;
-  for (const v of values) s += (v - m) * (v - m);
-  return values.length > 1 ? Math.sqrt(s / (values.length - 1)) : 0;
-}
-
-function group(rows, key) {
-  const out = new Map();
-  for (const r of rows) {
-    const k = key(r);
-    if (!out.has(k)) out.set(k, []);
-    out.get(k).push(r);
-  }
-  return out;
-}
-
-function side_by_side(figures, width) {
-  const row = document.createElement("div");
-  row.style.display = "flex";
-  row.style.gap = "16px";
-  row.style.width = `${width}px`;
-  row.style.alignItems = "flex-start";
-  for (const figure of figures) figure.style.margin = "0";
-  row.append(...figures);
-  return row;
-}
 
 // ---------------------------------------------------------------------------------------
 // Filter-normalised surfaces
@@ -80,16 +47,16 @@ function side_by_side(figures, width) {
 // loss on the edge of the [-1, 1]^2 box.
 export function box_edge_summary(rows) {
   const out = {};
-  for (const [optimizer, g] of group(rows, (r) => r.optimizer)) {
+  for (const [optimizer, g] of d3.group(rows, (r) => r.optimizer)) {
     const edge = g.filter((r) => Math.abs(r.a) === 1 || Math.abs(r.b) === 1);
     const centre = g.find((r) => r.a === 0 && r.b === 0);
     out[optimizer] = {
       centre_train: centre?.train_loss,
       centre_test: centre?.test_loss,
-      edge_mean: mean(edge.map((r) => r.train_loss)),
+      edge_mean: d3.mean(edge.map((r) => r.train_loss)),
       edge_min: Math.min(...edge.map((r) => r.train_loss)),
       edge_max: Math.max(...edge.map((r) => r.train_loss)),
-      edge_test_mean: mean(edge.map((r) => r.test_loss)),
+      edge_test_mean: d3.mean(edge.map((r) => r.test_loss)),
       n_edge: edge.length,
     };
   }
@@ -193,7 +160,7 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
         y_label: `PC2 (${(100 * ev.explained_variance_2).toFixed(1)} %)`,
       });
     });
-    return side_by_side(panels, width);
+    return side_by_side(panels, width, {gap: 16, align: "flex-start"});
   }
   const missing = not_loaded(surface, {width, height}, ["optimizer", "a", "b", "train_loss", "test_loss"]);
   if (missing) return missing;
@@ -209,7 +176,7 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
       x_label: "a (along d1)", y_label: "b (along d2)", domain: {x: [-1, 1], y: [-1, 1]},
     }),
   );
-  return side_by_side(panels, width);
+  return side_by_side(panels, width, {gap: 16, align: "flex-start"});
 }
 
 // The readout under the contours: the loss at the solution and on the box's edge.
@@ -227,8 +194,8 @@ export function landscape_readout(surface) {
 
 export function sharp_flat_summary(loaded) {
   const out = {};
-  for (const [pair, rows] of group(loaded.rows, (r) => r.pair)) {
-    const at = (alpha, key) => mean(rows.filter((r) => Math.abs(r.alpha - alpha) < 1e-9).map((r) => r[key]));
+  for (const [pair, rows] of d3.group(loaded.rows, (r) => r.pair)) {
+    const at = (alpha, key) => d3.mean(rows.filter((r) => Math.abs(r.alpha - alpha) < 1e-9).map((r) => r[key]));
     out[pair] = {
       large_epochs: rows[0].large_epochs,
       small_train: at(0, "train_loss"), small_test: at(0, "test_loss"),
@@ -244,7 +211,7 @@ export function end_point_sharpness(batch_sharpness) {
   if (!batch_sharpness || batch_sharpness.status !== "ok") return {};
   const rows = batch_sharpness.rows.filter((r) => r.optimizer === "gd");
   const out = {};
-  for (const [key, g] of group(rows, (r) => `${r.batch_size}|${r.epochs}`)) out[key] = mean(g.map((r) => r.top_eigenvalue));
+  for (const [key, g] of d3.group(rows, (r) => `${r.batch_size}|${r.epochs}`)) out[key] = d3.mean(g.map((r) => r.top_eigenvalue));
   return out;
 }
 
@@ -289,7 +256,7 @@ export function barrier(losses) {
 // {width: {path: {mean, sd, min, max, n, test_mean, end_train}}} over the seed pairs.
 export function barrier_summary(loaded) {
   const out = {};
-  const paths = group(loaded.rows, (r) => `${r.width}|${r.path}|${r.seed_a}|${r.seed_b}`);
+  const paths = d3.group(loaded.rows, (r) => `${r.width}|${r.path}|${r.seed_a}|${r.seed_b}`);
   const per = new Map();
   for (const rows of paths.values()) {
     const sorted = [...rows].sort((p, q) => p.t - q.t);
@@ -305,8 +272,8 @@ export function barrier_summary(loaded) {
     const [w, path] = key.split("|");
     if (!out[w]) out[w] = {};
     const train = list.map((d) => d.train);
-    out[w][path] = {mean: mean(train), sd: sd(train), min: Math.min(...train), max: Math.max(...train), n: list.length,
-      test_mean: mean(list.map((d) => d.test)), end_train: mean(list.map((d) => d.end))};
+    out[w][path] = {mean: d3.mean(train), sd: d3.deviation(train) ?? 0, min: Math.min(...train), max: Math.max(...train), n: list.length,
+      test_mean: d3.mean(list.map((d) => d.test)), end_train: d3.mean(list.map((d) => d.end))};
   }
   return out;
 }
@@ -319,7 +286,7 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
   const name = (path) => (compact ? PATH_STYLES[path].short : PATH_STYLES[path].label);
   const rows = loaded.rows.filter((r) => r.width === hidden).map((r) => ({...r, pair: `${r.path} ${r.seed_a}-${r.seed_b}`, label: name(r.path)}));
   if (!rows.length) return message_plot(`The file has no networks of width ${hidden}.`, {width, height});
-  const means = [...group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({path: g[0].path, label: g[0].label, t: g[0].t, loss: mean(g.map((r) => r.train_loss))}));
+  const means = [...d3.group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({path: g[0].path, label: g[0].label, t: g[0].t, loss: d3.mean(g.map((r) => r.train_loss))}));
   const b = barrier_summary(loaded)[hidden];
   const labels = Object.keys(PATH_STYLES).map(name);
   const marks = [frame_mark()];
@@ -348,7 +315,7 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
   const missing = not_loaded(loaded, {width, height}, ["width", "n_params", "seed_a", "seed_b", "path", "t", "train_loss"]);
   if (missing) return missing;
   const points = [];
-  for (const rows of group(loaded.rows, (r) => `${r.width}|${r.path}|${r.seed_a}|${r.seed_b}`).values()) {
+  for (const rows of d3.group(loaded.rows, (r) => `${r.width}|${r.path}|${r.seed_a}|${r.seed_b}`).values()) {
     const sorted = [...rows].sort((p, q) => p.t - q.t);
     points.push({width: `${sorted[0].width} units (${sorted[0].n_params.toLocaleString("en")} parameters)`, w: sorted[0].width, label: PATH_STYLES[sorted[0].path].label, short: PATH_STYLES[sorted[0].path].short, path: sorted[0].path, barrier: barrier(sorted.map((r) => r.train_loss))});
   }
