@@ -8,7 +8,7 @@ comparison with the files on disk are in `pygen.registry`.
 
 from __future__ import annotations
 
-from .experiments.bandgap import BANDGAP, BANDGAP_LICENSE
+from .experiments.bandgap import BANDGAP, BANDGAP_HISTOGRAM, BANDGAP_LICENSE
 from .experiments.connectivity import CONNECTIVITY_FILES
 from .experiments.curvature import HESSIAN_SPECTRUM, HESSIAN_TRAINING
 from .experiments.edge_of_stability import EDGE_OF_STABILITY
@@ -39,6 +39,7 @@ DATA_FILES = (
     REFERENCE_TRAJECTORIES,
     BANDGAP,
     BANDGAP_LICENSE,
+    BANDGAP_HISTOGRAM,
     TRAINING_CURVES,
     HESSIAN_SPECTRUM,
     HESSIAN_TRAINING,

@@ -43,6 +43,16 @@ def test_band_gap_copy_has_the_source_shape_and_range():
     assert (DATA / materials.LICENSE_FILE).read_text().startswith("MIT License")
 
 
+def test_band_gap_histogram_file_is_the_two_drawn_columns_of_the_full_table():
+    """The deck fetches only what its histogram draws; it must be the full table's rows exactly."""
+    full, small = read(materials.DATA_FILE), read("bandgap_histogram.arrow")
+    assert small.schema.names == ["composition", "band_gap_ev"]
+    assert small.column("composition").to_pylist() == full.column("composition").to_pylist()
+    gaps = lambda t: t.column("band_gap_ev").to_numpy().view("<u8")  # noqa: E731
+    assert np.array_equal(gaps(small), gaps(full))
+    assert (DATA / "bandgap_histogram.arrow").stat().st_size < (DATA / materials.DATA_FILE).stat().st_size / 20
+
+
 def test_reference_trajectories_are_the_runner_output_bit_for_bit():
     from pygen.core.scenes import SCENE_NAMES, run_scene, scene_defaults
 
