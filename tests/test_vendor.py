@@ -164,7 +164,10 @@ def test_libs_work_in_chromium(browser, served_root, tmp_path):
         writer.write_table(table)
     arrow_bytes = list(sink.getvalue().to_pybytes())
 
+    # `tex` renders with the page's KaTeX, which Quarto loads on every page of the site
+    # (html-math-method: katex, url vendor/katex/), as here.
     page, outside, errors = open_page(browser, served_root, """<!doctype html><body>
+<script src="/vendor/katex/katex.min.js"></script>
 <script type="module">
 import {Plot, Inputs, d3, arrow, md, html, tex} from "/slides/js/libs.js";
 const slider = Inputs.range([0, 1], {value: 0.25, step: 0.05, label: "lr"});

@@ -9,8 +9,12 @@ import {arrow} from "./libs.js";
 
 // {status: "ok", rows, columns, metadata} or {status: "missing" | "corrupt", message}.
 // rows are plain objects (Arrow's row proxies converted), columns the field names; `columns`
-// restricts the rows to those fields.
-export async function load_table(file, {name = "the data file", required_columns = [], columns: wanted = null} = {}) {
+// restricts the rows to those fields. With `shown: false` (its slide not shown yet, see
+// deck_slides.js) nothing is fetched: {status: "waiting", message}.
+export async function load_table(file, {name = "the data file", required_columns = [], columns: wanted = null, shown = true} = {}) {
+  if (!shown) {
+    return {status: "waiting", message: `${name} is loaded when its slide is first shown.`};
+  }
   let buffer;
   try {
     buffer = await file.arrayBuffer();

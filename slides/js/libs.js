@@ -23,7 +23,6 @@ import * as Plot from "../vendor/plot.js";
 import * as Inputs from "../vendor/inputs.js";
 import * as arrow from "../vendor/arrow.js";
 import * as htl from "../vendor/htl.js";
-import katex from "../vendor/katex.js";
 import { marked } from "../vendor/marked.js";
 import { template } from "../vendor/observable_template.js";
 
@@ -40,10 +39,22 @@ const md = template(
 
 // Observable's `tex`: tex`x^2` renders inline, tex.block`...` as display math. A malformed
 // formula shows KaTeX's red source text instead of throwing, so a cell never goes blank.
+// KaTeX is the page's own: every page of the site loads vendor/katex/katex.min.js for its math
+// (html-math-method), so importing the ES build as well fetched the same library twice
+// (262 kB of the deck's bytes on load, issue 10). Without it the formula is shown as source.
 function tex_renderer(options) {
   return function (strings, ...values) {
+    const source = String.raw(strings, ...values);
     const root = document.createElement("div");
-    katex.render(String.raw(strings, ...values), root, { throwOnError: false, ...options });
+    const katex = globalThis.katex;
+    if (!katex || typeof katex.render !== "function") {
+      const code = document.createElement("code");
+      code.className = "katex-error";
+      code.title = "KaTeX is not loaded on this page (html-math-method: katex)";
+      code.textContent = source;
+      return code;
+    }
+    katex.render(source, root, { throwOnError: false, ...options });
     return root.removeChild(root.firstChild);
   };
 }
@@ -55,4 +66,4 @@ const html = htl.html;
 const svg = htl.svg;
 const Arrow = arrow; // the capitalised name of Observable's builtin
 
-export { d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, katex, marked };
+export { d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, marked };
