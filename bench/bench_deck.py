@@ -1,12 +1,26 @@
-"""Benchmark of the decks' interactivity on the real render, in the harness's offline Chromium.
+"""Benchmark of the deck on the real render, side by side with a peer, in the harness's offline
+Chromium (1050 x 700, every request served from 127.0.0.1, everything else aborted).
 
-    python bench/bench_deck.py [slides/unit6.html ...] [--site _site] [--samples 15] [--loads 3]
+    python bench/bench_deck.py [slides/unit6.html] [--site _site] [--samples 15] [--loads 5]
+                               [--no-peer] [--profile DIR] [--json-only]
 
-Run `quarto render` first: the decks are measured as Quarto built them in `_site/`. Prints JSON:
-per deck, the cold-load time until every cell has settled (median of --loads fresh browser
-contexts; every request served from 127.0.0.1, everything else aborted), the bytes loaded by one
-cold load, and per slider the median and p95 latency from the input event to the last DOM change
-of a dependent cell (any other cell on the page) plus two animation frames.
+Run `quarto render` first: our deck is measured as Quarto built it in `_site/`. The PEER is the
+professor's six interactive cells exactly as written in slides/source/unit6_source.txt
+(bench/peer_deck.py), rendered by the same Quarto in the same run into a scratch copy of the
+project, with the same vendored libraries through the same import pattern.
+
+Per deck:
+  cold load    in-page time from navigation start until every cell has settled (the harness's
+               settling: runtime idle, nothing running, two frames without a DOM change), over
+               --loads fresh browser contexts (nothing cached); ours and the peer's alternate, so
+               that a busy moment of the machine hits both;
+  bytes        everything the server sent for one cold load until it settled (and by kind);
+  per slider   --samples moves sweeping its range; compute = input event to the last DOM change
+               in another cell; latency = that plus two animation frames painted after every
+               output settled (the harness's figure). Medians and p95 per slider, and pooled.
+Ratios are ours / peer. Prints JSON, then a table (unless --json-only).
+--profile DIR writes a Chromium CPU profile (.cpuprofile, open it in DevTools) of each deck's
+slider sweep and adds the functions with the most self time to the JSON.
 """
 
 from __future__ import annotations
@@ -16,13 +30,44 @@ import json
 import platform
 import statistics
 import sys
+import tempfile
+import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import HarnessSession  # noqa: E402
-from harness.runner import JS_FIND_CONTROLS, JS_LATENCY, JS_SET_RANGES  # noqa: E402
+from harness.runner import JS_FIND_CONTROLS, JS_SET_RANGES, SETTLE_TIMEOUT_MS, Deck, DeckReport, DeckRun  # noqa: E402
+from harness.site import copy_project, render  # noqa: E402
+from peer_deck import PEER_HTML, write_peer_project  # noqa: E402
+
+# Like the harness's JS_LATENCY, and also returns compute (input to the last DOM change).
+JS_SLIDER_TIMING = """async ({id, value}) => {
+  const el = document.querySelector(`[data-harness-range="${id}"]`);
+  const own = el.closest("[data-harness-chunk]");
+  let last = null, lastChunk = null;
+  const cellOf = node => (node.nodeType === 1 ? node : node.parentElement)?.closest("[data-harness-chunk]");
+  const observer = new MutationObserver(mutations => {
+    for (const m of mutations) {
+      const cell = cellOf(m.target);
+      if (cell && cell !== own) { last = performance.now(); lastChunk = Number(cell.dataset.harnessChunk); }
+    }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const t0 = performance.now();
+  el.value = String(value);
+  el.dispatchEvent(new Event("input", {bubbles: true}));
+  const settled = await window.__harness.settled(%d);
+  observer.disconnect();
+  if (last === null) return {latency: null, compute: null, settled: settled.ok};
+  const t1 = performance.now();
+  await new Promise(requestAnimationFrame);
+  await new Promise(requestAnimationFrame);
+  return {compute: last - t0, latency: last - t0 + (performance.now() - t1), chunk: lastChunk, settled: settled.ok};
+}""" % SETTLE_TIMEOUT_MS
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -42,73 +87,219 @@ def slider_values(r: dict, samples: int) -> list[float]:
     return out
 
 
-def bench_deck(session: HarnessSession, site: Path, deck: str, samples: int, loads: int) -> dict:
-    load_ms, bytes_loaded = [], None
-    run = None
-    for i in range(loads):
-        if run is not None:
-            run.close()
-        run = session.open(site, deck)  # a fresh browser context: nothing cached
-        load_ms.append(run.report.load_ms)
-        if bytes_loaded is None:
-            bytes_loaded = run.report.bytes_loaded
+def kind_of(path: str) -> str:
+    if "/data/" in path:
+        return "data"
+    if path.endswith((".js", ".mjs")):
+        return "scripts"
+    if path.endswith((".woff", ".woff2", ".ttf")):
+        return "fonts"
+    if path.endswith(".css"):
+        return "styles"
+    if path.endswith(".html"):
+        return "html"
+    return "other"
+
+
+def cold_open(session: HarnessSession, site: Path, deck: str) -> tuple[DeckRun, float, int, dict]:
+    """A fresh browser context loads the deck until every cell has settled (only the first
+    slide shown): (run, in-page ms, bytes, bytes by kind)."""
+    session.server.serve(site)
+    session.server.reset_log()
+    report = DeckReport(deck=None, path=deck)
+    run = DeckRun(session, report, session.server.url(deck), 1050, 700)
+    start = time.perf_counter()
+    run.page.goto(run.url, wait_until="load")
+    run.page.wait_for_function("() => document.readyState === 'complete' && (!document.querySelector('.reveal') "
+                               "|| (window.Reveal && window.Reveal.isReady()))", timeout=60000)
+    run.page.add_script_tag(content=session.shim)
+    run.deck = report.deck = Deck.from_page(deck, run.page.evaluate("() => window.__harness.describe()"))
+    settled = run.settle()
+    load_ms = settled.get("at") if settled.get("ok") else (time.perf_counter() - start) * 1000
+    by_kind = Counter()
+    for path, _status, size in session.server.log:
+        by_kind[kind_of(path)] += size
+    return run, load_ms, session.server.bytes_served, dict(by_kind)
+
+
+def top_functions(profile: dict, count: int = 12) -> list[dict]:
+    """The functions with the most self time in a CDP CPU profile, with their script."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    self_us = Counter()
+    deltas = profile.get("timeDeltas", [])
+    for sample, delta in zip(profile.get("samples", [])[1:], deltas[1:]):
+        self_us[sample] += delta
+    by_function = Counter()
+    for node_id, us in self_us.items():
+        frame = nodes[node_id]["callFrame"]
+        script = frame["url"].rsplit("/", 1)[-1] or "(native)"
+        by_function[f"{frame['functionName'] or '(anonymous)'} [{script}]"] += us
+    total = sum(by_function.values()) or 1
+    return [{"function": name, "self_ms": round(us / 1000, 1), "share": round(us / total, 3)}
+            for name, us in by_function.most_common(count)]
+
+
+def sweep_sliders(run: DeckRun, samples: int, profile_to: Path | None = None) -> tuple[list[dict], dict | None]:
     sliders = []
-    try:
-        for slide in run.deck.slides:
-            controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
-            if not any(c["kind"] == "range" for c in controls["ranges"]):
-                continue
-            run.show(slide.index)
-            for r in [c for c in controls["ranges"] if c["kind"] == "range"]:
-                times, dependent = [], set()
-                for value in slider_values(r, samples):
-                    result = run.page.evaluate(JS_LATENCY, {"id": r["id"], "value": value})
-                    if result["latency"] is not None:
-                        times.append(result["latency"])
-                        dependent.add(result["chunk"])
-                run.page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
-                run.settle()
-                sliders.append({
-                    "slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"],
-                    "samples": len(times),
-                    "median_ms": round(statistics.median(times), 2) if times else None,
-                    "p95_ms": round(percentile(times, 0.95), 2) if times else None,
-                    "dependent_cells": sorted(c for c in dependent if c is not None),
-                })
-    finally:
-        run.close()
+    cdp = None
+    if profile_to is not None:
+        cdp = run.context.new_cdp_session(run.page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp.send("Profiler.start")
+    for slide in run.deck.slides:
+        controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
+        ranges = [c for c in controls["ranges"] if c["kind"] == "range"]
+        if not ranges:
+            continue
+        run.show(slide.index)
+        for r in ranges:
+            latency, compute, dependent = [], [], set()
+            for value in slider_values(r, samples):
+                result = run.page.evaluate(JS_SLIDER_TIMING, {"id": r["id"], "value": value})
+                if result["latency"] is not None:
+                    latency.append(result["latency"])
+                    compute.append(result["compute"])
+                    dependent.add(result["chunk"])
+            run.page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
+            run.settle()
+            sliders.append({
+                "slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"],
+                "samples": len(latency),
+                "latency_ms": latency,
+                "compute_ms": compute,
+                "latency_median_ms": round(statistics.median(latency), 2) if latency else None,
+                "latency_p95_ms": round(percentile(latency, 0.95), 2) if latency else None,
+                "compute_median_ms": round(statistics.median(compute), 2) if compute else None,
+                "dependent_cells": sorted(c for c in dependent if c is not None),
+            })
+    hot = None
+    if cdp is not None:
+        profile = cdp.send("Profiler.stop")["profile"]
+        profile_to.write_text(json.dumps(profile), encoding="utf-8")
+        hot = {"file": str(profile_to), "top_self_time": top_functions(profile)}
+    return sliders, hot
+
+
+def summarise(name: str, deck: str, loads: list[tuple[float, int, dict]], sliders: list[dict], hot) -> dict:
+    load_ms = [x[0] for x in loads]
+    pooled_latency = [t for s in sliders for t in s["latency_ms"]]
+    compute_medians = [s["compute_median_ms"] for s in sliders if s["compute_median_ms"] is not None]
+    latency_medians = [s["latency_median_ms"] for s in sliders if s["latency_median_ms"] is not None]
+    for s in sliders:
+        s["latency_ms"] = [round(t, 2) for t in s["latency_ms"]]
+        s["compute_ms"] = [round(t, 2) for t in s["compute_ms"]]
     return {
+        "name": name,
         "deck": deck,
         "cold_load_ms": {"median": round(statistics.median(load_ms), 1), "runs": [round(x, 1) for x in load_ms]},
-        "bytes_loaded": bytes_loaded,
+        "bytes_on_load": {"median": int(statistics.median([x[1] for x in loads])), "by_kind_first_load": loads[0][2]},
+        "slider_latency_ms": {
+            "median": round(statistics.median(pooled_latency), 1) if pooled_latency else None,
+            "p95": round(percentile(pooled_latency, 0.95), 1) if pooled_latency else None,
+            "median_of_slider_medians": round(statistics.median(latency_medians), 1) if latency_medians else None,
+        },
+        "compute_ms": {
+            "median_over_sliders": round(statistics.median(compute_medians), 1) if compute_medians else None,
+            "max_slider_median": round(max(compute_medians), 1) if compute_medians else None,
+            "sliders_over_16ms": sum(m > 16 for m in compute_medians),
+        },
         "sliders": sliders,
-        "failures_seen_during_load": len(run.report.failures),
+        "profile": hot,
     }
+
+
+def ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def build_peer(scratch: Path) -> Path:
+    """The peer deck rendered by Quarto in a scratch copy of the project: its _site/."""
+    project = copy_project(ROOT, scratch / "project")
+    write_peer_project(project)
+    done = render(project)
+    if done.returncode != 0 or not (done.site / PEER_HTML).is_file():
+        raise SystemExit(f"quarto render of the peer failed:\n{done.output[-3000:]}")
+    return done.site
+
+
+def table(result: dict) -> str:
+    ours, peer, ratios = result["ours"], result.get("peer"), result.get("ratios", {})
+
+    def row(label, ours_value, peer_value, ratio_value):
+        return f"| {label} | {peer_value if peer else '-'} | {ours_value} | {ratio_value if ratio_value is not None else '-'} |"
+
+    def pair(x, a, b):
+        return f"{x[a][b]}"
+
+    lines = ["| figure | professor's six cells (peer) | our deck | ours / peer |", "|---|---|---|---|"]
+    lat = lambda d: f"{d['slider_latency_ms']['median']} / {d['slider_latency_ms']['p95']} ms"  # noqa: E731
+    lines.append(row("slider latency, median / p95 (pooled samples)", lat(ours), peer and lat(peer), ratios.get("latency_median")))
+    comp = lambda d: f"{d['compute_ms']['median_over_sliders']} ms (max slider {d['compute_ms']['max_slider_median']})"  # noqa: E731
+    lines.append(row("compute, median over sliders", comp(ours), peer and comp(peer), ratios.get("compute_median")))
+    lines.append(row("cold load until every cell settled (median)", f"{pair(ours, 'cold_load_ms', 'median')} ms",
+                     peer and f"{pair(peer, 'cold_load_ms', 'median')} ms", ratios.get("cold_load")))
+    mb = lambda d: f"{d['bytes_on_load']['median'] / 1e6:.2f} MB"  # noqa: E731
+    lines.append(row("bytes on load", mb(ours), peer and mb(peer), ratios.get("bytes")))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("decks", nargs="*", help="rendered decks inside the site (default: every slides/*.html)")
+    parser.add_argument("deck", nargs="?", default="slides/unit6.html", help="our rendered deck inside the site")
     parser.add_argument("--site", type=Path, default=ROOT / "_site", help="the rendered site (default _site/)")
-    parser.add_argument("--samples", type=int, default=15, help="latency samples per slider (default 15)")
-    parser.add_argument("--loads", type=int, default=3, help="cold loads per deck (default 3)")
+    parser.add_argument("--samples", type=int, default=15, help="moves per slider (default 15)")
+    parser.add_argument("--loads", type=int, default=5, help="cold loads per deck (default 5)")
+    parser.add_argument("--no-peer", action="store_true", help="measure our deck only")
+    parser.add_argument("--profile", type=Path, help="write CPU profiles of the slider sweeps into this folder")
+    parser.add_argument("--json-only", action="store_true", help="print the JSON only")
     args = parser.parse_args(argv)
     if args.samples < 1 or args.loads < 1:
         parser.error("--samples and --loads must be at least 1")
-    if not (args.site / "index.html").is_file():
-        parser.error(f"{args.site} is not a rendered site: run `quarto render` first")
-    decks = args.decks or sorted(p.relative_to(args.site).as_posix() for p in (args.site / "slides").glob("*.html"))
-    missing = [d for d in decks if not (args.site / d).is_file()]
-    if missing:
-        parser.error(f"no such deck in {args.site}: {', '.join(missing)}")
-    with HarnessSession() as session:
-        results = [bench_deck(session, args.site, deck, args.samples, args.loads) for deck in decks]
-    print(json.dumps({
-        "benchmark": "deck interactivity (quarto render output, offline Chromium)",
+    if not (args.site / args.deck).is_file():
+        parser.error(f"no {args.deck} in {args.site}: run `quarto render` first")
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-peer-") as scratch:
+        decks = [("ours", args.site, args.deck)]
+        if not args.no_peer:
+            decks.append(("peer", build_peer(Path(scratch)), PEER_HTML))
+        results = {}
+        with HarnessSession() as session:
+            loads = {name: [] for name, _, _ in decks}
+            for _ in range(args.loads):  # alternate the decks' cold loads
+                for name, site, deck in decks:
+                    run, ms, size, by_kind = cold_open(session, site, deck)
+                    run.close()
+                    loads[name].append((ms, size, by_kind))
+            for name, site, deck in decks:
+                run, *_ = cold_open(session, site, deck)
+                try:
+                    profile_to = args.profile / f"{name}.cpuprofile" if args.profile else None
+                    sliders, hot = sweep_sliders(run, args.samples, profile_to)
+                finally:
+                    run.close()
+                results[name] = summarise(name, deck, loads[name], sliders, hot)
+    out = {
+        "benchmark": "deck vs peer (quarto render output, offline Chromium, 1050x700)",
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "browser": "/usr/bin/chromium (headless)"},
-        "decks": results,
-    }, indent=2))
+                        "browser": "/usr/bin/chromium (headless)", "samples_per_slider": args.samples,
+                        "cold_loads": args.loads},
+        "ours": results["ours"],
+    }
+    if "peer" in results:
+        ours, peer = results["ours"], results["peer"]
+        out["peer"] = peer
+        out["ratios"] = {
+            "latency_median": ratio(ours["slider_latency_ms"]["median"], peer["slider_latency_ms"]["median"]),
+            "latency_p95": ratio(ours["slider_latency_ms"]["p95"], peer["slider_latency_ms"]["p95"]),
+            "compute_median": ratio(ours["compute_ms"]["median_over_sliders"], peer["compute_ms"]["median_over_sliders"]),
+            "cold_load": ratio(ours["cold_load_ms"]["median"], peer["cold_load_ms"]["median"]),
+            "bytes": ratio(ours["bytes_on_load"]["median"], peer["bytes_on_load"]["median"]),
+        }
+    print(json.dumps(out, indent=2))
+    if not args.json_only:
+        print("\n" + table(out), file=sys.stderr)
     return 0
 
 

@@ -25,8 +25,8 @@ const BUNDLES = [
   { file: "arrow.js", pkg: "apache-arrow", entry: `export * from "apache-arrow";` },
   { file: "marked.js", pkg: "marked", entry: `export { marked } from "marked";` },
   { file: "htl.js", pkg: "htl", entry: `export * from "htl";` },
-  // KaTeX as a module too, for live formulas in cells (`tex`); Quarto's math uses vendor/katex/.
-  { file: "katex.js", pkg: "katex", entry: `export { default } from "katex";` },
+  // No KaTeX module: `tex` in cells (libs.js) uses the KaTeX that Quarto's math already loads
+  // from vendor/katex/ on every page (a second copy was 262 kB on every load).
   // Observable's own template helper (the one its `md` builtin is made of); the package's
   // "exports" map hides src/, so it is addressed by path.
   {

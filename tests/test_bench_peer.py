@@ -1,0 +1,40 @@
+"""The benchmark's peer deck (bench/peer_deck.py) is the professor's six interactive cells as
+written: not a timed test, only the extraction from slides/source/unit6_source.txt."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from peer_deck import CHUNK_START, LIBRARY_CELLS, SOURCE, peer_cells, peer_qmd  # noqa: E402
+
+
+def test_peer_extraction_gives_the_six_cells_as_written():
+    text = SOURCE.read_text(encoding="utf-8")
+    cells = peer_cells(text)
+    assert len(cells) == 6
+    assert [c.title for c in cells] == [
+        "Saddle point dynamics under gradient descent",
+        "Vanilla GD on ill-conditioned surface",
+        "Momentum on the elongated bowl",
+        "Learning rate sensitivity demonstration",
+        "Optimizer comparison on benchmark surfaces",
+        "Flat vs sharp minima",
+    ]
+    chunks = [chunk for cell in cells for chunk in cell.chunks]
+    # every `//| echo: false` chunk of the source, once, each one verbatim in the source
+    assert len(chunks) == text.count(CHUNK_START) == 14
+    assert all(chunk.startswith(CHUNK_START) and chunk in text for chunk in chunks)
+    assert all(sum("Inputs.range" in chunk for chunk in cell.chunks) == 1 for cell in cells)
+    # each cell ends with its plot, not with the next slide's text
+    assert all("Plot.plot" in cell.chunks[-1] for cell in cells)
+
+
+def test_peer_deck_fences_every_chunk_after_the_decks_library_cells():
+    qmd = peer_qmd(peer_cells())
+    assert qmd.count("```{ojs}") == 14 + 2
+    assert qmd.index(LIBRARY_CELLS) < qmd.index(CHUNK_START + "\nviewof lr_saddle")
+    assert 'from "./js/libs.js"' in LIBRARY_CELLS
