@@ -1,0 +1,96 @@
+"""Lazy loading (issue 10): a cold load of the deck fetches no data file; a data slide reached
+by a direct link (#/N), or through the overview, fetches its file and draws it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from harness.runner import LOOPBACK
+from harness.server import SiteServer
+
+DECK = "slides/unit6.html"
+QMD = Path(__file__).resolve().parents[1] / "slides" / "unit6.qmd"
+WAITING = "is loaded when its slide is first shown"
+DATA_SLIDE = "data-a-real-hessian-spectrum"
+
+
+@pytest.fixture
+def open_deck(harness_session, site):
+    server = SiteServer(site)
+    contexts = []
+
+    def open_deck(fragment: str = ""):
+        context = harness_session.browser.new_context(viewport={"width": 1050, "height": 700})
+        contexts.append(context)
+        requests, outside, errors = [], [], []
+
+        def route(r):
+            parts = urlsplit(r.request.url)
+            if parts.scheme in ("data", "blob") or parts.hostname in LOOPBACK:
+                requests.append(parts.path)
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort("blockedbyclient")
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url(DECK) + fragment, wait_until="load")
+        page.wait_for_function("() => window.Reveal && window.Reveal.isReady()")
+        page.add_script_tag(content=harness_session.shim)
+        settle(page)
+        return page, requests, outside, errors
+
+    yield open_deck
+    for context in contexts:
+        context.close()
+    server.close()
+
+
+def settle(page):
+    settled = page.evaluate("() => window.__harness.settled(20000)")
+    assert settled["ok"], f"the deck did not settle: {settled}"
+
+
+def data_fetched(requests):
+    return sorted({p.rsplit("/", 1)[-1] for p in requests if re.search(r"/data/[^/]+\.arrow$", p)})
+
+
+def test_cold_load_of_the_first_slide_fetches_no_data(open_deck):
+    page, requests, outside, errors = open_deck()
+    assert page.evaluate("() => Reveal.getIndices().h") == 0
+    assert data_fetched(requests) == []
+    assert not outside and not errors
+
+
+def test_a_data_slide_reached_by_a_direct_link_fetches_and_draws_its_data(open_deck):
+    page, _, _, _ = open_deck()
+    index = page.evaluate("(id) => Reveal.getIndices(document.getElementById(id)).h", DATA_SLIDE)
+    page, requests, outside, errors = open_deck(f"#/{index}")
+    assert page.evaluate("() => Reveal.getCurrentSlide().id") == DATA_SLIDE
+    assert data_fetched(requests) == ["hessian_spectrum.arrow"]
+    slide = page.evaluate("""(id) => {
+      const s = document.getElementById(id);
+      return {text: s.innerText, marks: s.querySelectorAll('svg path, svg line, svg circle, svg rect').length};
+    }""", DATA_SLIDE)
+    assert WAITING not in slide["text"] and "No data to show" not in slide["text"]
+    assert slide["marks"] > 10
+    assert not outside and not errors
+
+
+def test_the_overview_loads_every_data_slide(open_deck):
+    page, requests, outside, errors = open_deck()
+    page.evaluate("() => Reveal.toggleOverview(true)")
+    settle(page)
+    fetched = set(data_fetched(requests))
+    # every data file a cell of the deck attaches
+    attached = set(re.findall(r'FileAttachment\("\.\./data/([\w.-]+\.arrow)"\)', QMD.read_text(encoding="utf-8")))
+    assert attached and attached <= fetched, f"not fetched in the overview: {sorted(attached - fetched)}"
+    assert WAITING not in page.evaluate("() => document.querySelector('.reveal .slides').innerText")
+    assert not outside and not errors
