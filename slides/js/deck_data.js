@@ -94,8 +94,23 @@ export function scene_reference(loaded, scene, values, live_runs) {
   if (!at_reference_settings) {
     return {runs: [], note: "Python reference (pygen) is drawn at the default settings only."};
   }
+  const runs = reference_runs(loaded, scene);
+  return {runs, note: reference_agreement(runs, live_runs)};
+}
+
+// The reference paths of a scene, built once per loaded file and scene (a slider move at the
+// default settings must not regroup the whole file, issue 10). Treat them as read-only.
+const REFERENCE_RUNS = new WeakMap();
+function reference_runs(loaded, scene) {
+  if (!REFERENCE_RUNS.has(loaded)) REFERENCE_RUNS.set(loaded, new Map());
+  const by_scene = REFERENCE_RUNS.get(loaded);
+  if (!by_scene.has(scene)) by_scene.set(scene, build_reference_runs(loaded, scene));
+  return by_scene.get(scene);
+}
+
+function build_reference_runs(loaded, scene) {
   const rows = loaded.rows.filter((row) => row.scene === scene);
-  const runs = [...group_by(rows, "path").values()].map((path_rows) => {
+  return [...group_by(rows, "path").values()].map((path_rows) => {
     const sorted = [...path_rows].sort((a, b) => a.step - b.step);
     return {
       label: sorted[0].label,
@@ -113,7 +128,6 @@ export function scene_reference(loaded, scene, values, live_runs) {
       },
     };
   });
-  return {runs, note: reference_agreement(runs, live_runs)};
 }
 
 // Compares live and reference paths exactly (===, i.e. bit for bit for finite doubles).

@@ -6,7 +6,7 @@ import {make_surface} from "../core/surfaces.js";
 import {axis, frame_mark} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
 import {format_number, legend_scale} from "./readouts.js";
-import {REFERENCE_LABEL, SURFACE_CURVE_LABEL, SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
+import {REFERENCE_LABEL, SURFACE_CURVE_COLOR, SURFACE_CURVE_LABEL, SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
 
 // Filled contours of a 2D surface: nested translucent layers, so darker means higher loss
 // without using the colour scale (which belongs to the optimizers).
@@ -82,9 +82,47 @@ export function runs_surface(runs) {
   return make_surface(config.surface, config.surface_params);
 }
 
+// Backgrounds kept per surface, view, size and axis labels: the contours (or the 1D loss
+// curve), the axes and the frame. Contouring is most of a redraw, and a slider that does not
+// change the surface (eta, steps, momentum, noise) must only redraw the paths (issue 10). A
+// slider that changes the surface (a condition number, an eigenvalue) contours each value
+// once and finds it here when it comes back. Each background is one SVG node, moved into the
+// newest figure (the cell's previous output is being replaced by that figure).
+const BACKGROUNDS = new Map();
+const MAX_BACKGROUNDS = 64;
+
+function plot_margins() {
+  const m = TRAJECTORY_MARGINS;
+  return {marginTop: m.top, marginLeft: m.left, marginRight: m.right, marginBottom: m.bottom};
+}
+
+export function background_layer(surface, view, {width, height, x_label, y_label}) {
+  const key = JSON.stringify([surface.name, surface.params, view, width, height, x_label, y_label]);
+  let svg = BACKGROUNDS.get(key);
+  if (svg) {
+    BACKGROUNDS.delete(key); // least recently used goes first
+  } else {
+    const one_dimensional = surface.dim === 1;
+    svg = Plot.plot({
+      width,
+      height,
+      ...plot_margins(),
+      x: axis(x_label, {domain: view.x}),
+      y: axis(y_label, {domain: view.y}),
+      color: {domain: [SURFACE_CURVE_LABEL], range: [SURFACE_CURVE_COLOR]},
+      marks: [frame_mark(), ...(one_dimensional ? curve_marks(surface, view) : surface_marks(surface, view))],
+    });
+  }
+  BACKGROUNDS.set(key, svg);
+  if (BACKGROUNDS.size > MAX_BACKGROUNDS) BACKGROUNDS.delete(BACKGROUNDS.keys().next().value);
+  return svg;
+}
+
 // Contours (2D) or the loss curve (1D) with every run's path, the Python reference under the
 // live path when given, and the legend. Nothing is written inside the frame (text there sat on
 // the paths): the words go into trajectory_readout, beside or under the plot.
+// Two SVGs of the same size and scales, stacked: the kept background (background_layer) and
+// the paths drawn anew, without axes.
 //   runs:      run_scene(...) output
 //   view:      SCENE_VIEW[name]
 //   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
@@ -92,29 +130,31 @@ export function runs_surface(runs) {
 export function trajectory_plot(runs, view, {width = 532, height = 504, x_label, y_label, reference = null, overlay = []} = {}) {
   const surface = runs_surface(runs);
   const one_dimensional = surface.dim === 1;
-  const background = one_dimensional ? curve_marks(surface, view) : surface_marks(surface, view);
   const reference_runs = reference?.runs ?? [];
   const reference_marks = reference_runs.flatMap((run) =>
     path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
   );
   const live_marks = runs.flatMap((run) => path_marks(run, view));
-  const m = TRAJECTORY_MARGINS;
-  return Plot.plot({
+  const color = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
+  const paths = Plot.plot({
     width,
     height,
-    marginTop: m.top,
-    marginLeft: m.left,
-    marginRight: m.right,
-    marginBottom: m.bottom,
-    x: axis(x_label, {domain: view.x}),
-    y: axis(y_label, {domain: view.y}),
-    color: legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional}),
-    marks: [
-      frame_mark(),
-      ...background,
-      ...overlay,
-      ...reference_marks,
-      ...live_marks,
-    ],
+    ...plot_margins(),
+    x: {domain: view.x, axis: null},
+    y: {domain: view.y, axis: null},
+    color: {...color, legend: false},
+    marks: [...overlay, ...reference_marks, ...live_marks],
   });
+  paths.style.position = "absolute";
+  paths.style.left = "0";
+  paths.style.top = "0";
+  // Both SVGs shrink alike where the column is narrower than `width` (Plot's max-width: 100%).
+  const layers = document.createElement("div");
+  layers.className = "trajectory-layers";
+  layers.style.position = "relative";
+  layers.append(background_layer(surface, view, {width, height, x_label, y_label}), paths);
+  const figure = document.createElement("figure");
+  figure.style.maxWidth = "initial";
+  figure.append(Plot.legend({color: {domain: color.domain, range: color.range}}), layers);
+  return figure;
 }
