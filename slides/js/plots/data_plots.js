@@ -4,7 +4,7 @@
 import {Plot, d3} from "../libs.js";
 import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {linspace} from "./geometry.js";
-import {format_number, message_plot, text_lines} from "./readouts.js";
+import {awaiting_slide, format_number, message_plot, text_lines} from "./readouts.js";
 import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
 
 // The stages of training, light to dark; the lightest one's readout line is written in the
@@ -17,6 +17,7 @@ const STAGE_STYLES = {
 
 // A message figure when the file is missing, corrupt or lacks a column the plot needs; else null.
 function not_loaded(loaded, options, required = []) {
+  if (loaded?.status === "waiting") return awaiting_slide(options);
   let message = null;
   if (!loaded || loaded.status !== "ok") {
     message = loaded?.message ?? "The data file was not loaded.";

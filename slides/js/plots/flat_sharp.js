@@ -3,13 +3,14 @@
 import {Plot} from "../libs.js";
 import {axis, frame_mark, slide_margins} from "./axes.js";
 import {linspace, visible_pieces} from "./geometry.js";
-import {format_number} from "./readouts.js";
+import {awaiting_slide, format_number} from "./readouts.js";
 import {NEUTRAL_COLORS} from "./style.js";
 
 // Flat vs sharp minimum: both test-loss parabolas shifted by `shift`, the trained model at
 // theta = 0, and its test loss on each. A value above the view is marked at the top edge with
 // its number instead of being drawn off the slide.
-export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360, shift = 0} = {}) {
+export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360, shift = 0, shown = true} = {}) {
+  if (!shown) return awaiting_slide({width, height}); // nothing drawn before its slide is shown
   const xs = linspace(view.x[0], view.x[1], 400);
   const kinds = [
     {key: "sharp", label: "Sharp Minimum", color: NEUTRAL_COLORS.dark, dash: null},

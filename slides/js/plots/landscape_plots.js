@@ -7,7 +7,7 @@
 import {Plot, d3} from "../libs.js";
 import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY} from "./style.js";
 import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
-import {message_plot as words_plot} from "./readouts.js";
+import {awaiting_slide, message_plot as words_plot} from "./readouts.js";
 
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
 const LABELS = {gd: "SGD", momentum: "SGD + momentum", adam: "Adam"};
@@ -28,6 +28,7 @@ function message_plot(message, {width, height}) {
 }
 
 function not_loaded(loaded, size, required) {
+  if (loaded?.status === "waiting") return awaiting_slide(size);
   if (!loaded || loaded.status !== "ok") return message_plot(loaded?.message ?? "The data file was not loaded.", size);
   const absent = required.filter((c) => !loaded.columns.includes(c));
   if (absent.length) return message_plot(`The data file lacks the column(s) ${absent.join(", ")}: regenerate it with \`python -m pygen\`.`, size);

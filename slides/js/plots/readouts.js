@@ -145,6 +145,18 @@ export function trajectory_readout(runs, view, options = {}) {
   return panel;
 }
 
+// What a plot cell shows until its slide is first shown (first_shown in deck_slides.js; a data
+// file not fetched yet has status "waiting"): an empty box of the plot's size, so that nothing
+// is drawn for a slide nobody has seen yet (issue 10) and the layout does not jump.
+export function awaiting_slide({width = 960, height = 300} = {}) {
+  const box = document.createElement("div");
+  box.className = "awaiting-slide";
+  box.style.width = `${width}px`;
+  box.style.maxWidth = "100%";
+  box.style.height = `${height}px`;
+  return box;
+}
+
 // A figure that says in words why there is no plot (missing or corrupt data), sized like
 // the plot it replaces, so the slide layout does not jump.
 export function message_plot(lines, {width = 960, height = 300, title} = {}) {

@@ -4,7 +4,7 @@
 import {Plot} from "../libs.js";
 import {axis, frame_mark} from "./axes.js";
 import {dodge} from "./geometry.js";
-import {format_number} from "./readouts.js";
+import {awaiting_slide, format_number} from "./readouts.js";
 import {NEUTRAL_COLORS, SURFACE_CURVE_COLOR} from "./style.js";
 
 export const SCHEDULE_STYLES = {
@@ -30,7 +30,8 @@ function schedule_horizon(curves) {
 // eta_t against t from 0 to T for every schedule, each named at its right end (labels moved
 // apart where curves end close together), with a dotted line at t = T/2.
 //   curves: schedule_curves(values);  view: SCENE_VIEW.schedules (its y is the eta axis)
-export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
+export function schedule_plot(curves, view, {width = 640, height = 480, shown = true} = {}) {
+  if (!shown) return awaiting_slide({width, height}); // nothing drawn before its slide is shown
   const horizon = schedule_horizon(curves);
   const [y0, y1] = view.y;
   const margin = {top: 16, right: SCHEDULE_LABEL_MARGIN, bottom: 48, left: 62};

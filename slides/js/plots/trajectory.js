@@ -5,7 +5,7 @@ import {Plot} from "../libs.js";
 import {make_surface} from "../core/surfaces.js";
 import {axis, frame_mark} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
-import {format_number, legend_scale} from "./readouts.js";
+import {awaiting_slide, format_number, legend_scale} from "./readouts.js";
 import {REFERENCE_LABEL, SURFACE_CURVE_COLOR, SURFACE_CURVE_LABEL, SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
 
 // Filled contours of a 2D surface: nested translucent layers, so darker means higher loss
@@ -127,7 +127,9 @@ export function background_layer(surface, view, {width, height, x_label, y_label
 //   view:      SCENE_VIEW[name]
 //   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
 //   overlay:   extra marks drawn over the surface and under the paths (eigenvector_marks)
-export function trajectory_plot(runs, view, {width = 532, height = 504, x_label, y_label, reference = null, overlay = []} = {}) {
+//   shown:     false until the slide is first shown (first_shown): nothing is drawn before
+export function trajectory_plot(runs, view, {width = 532, height = 504, x_label, y_label, reference = null, overlay = [], shown = true} = {}) {
+  if (!shown) return awaiting_slide({width, height});
   const surface = runs_surface(runs);
   const one_dimensional = surface.dim === 1;
   const reference_runs = reference?.runs ?? [];
