@@ -1,7 +1,7 @@
 // The trajectory plot of the interactive scenes: contours (2D) or the loss curve (1D), each
 // run's path clipped to the view, the faint Python reference, and the legend.
 
-import {Plot} from "../libs.js";
+import {Plot, d3} from "../libs.js";
 import {make_surface} from "../core/surfaces.js";
 import {axis, frame_mark} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
@@ -82,47 +82,120 @@ export function runs_surface(runs) {
   return make_surface(config.surface, config.surface_params);
 }
 
-// Backgrounds kept per surface, view, size and axis labels: the contours (or the 1D loss
-// curve), the axes and the frame. Contouring is most of a redraw, and a slider that does not
-// change the surface (eta, steps, momentum, noise) must only redraw the paths (issue 10). A
-// slider that changes the surface (a condition number, an eigenvalue) contours each value
-// once and finds it here when it comes back. Each background is one SVG node, moved into the
-// newest figure (the cell's previous output is being replaced by that figure).
-const BACKGROUNDS = new Map();
-const MAX_BACKGROUNDS = 64;
+// The layers under the paths are kept (issue 10): a slider that does not change the surface
+// (eta, steps, momentum, noise) redraws only the paths, and one that does (a condition number,
+// an eigenvalue) redraws only the contours, once per surface: a value it comes back to is kept
+// too. Each kept layer is one SVG node, moved into the newest figure (the cell's previous output
+// is being replaced by that figure).
+const KEPT = new Map();
+const MAX_KEPT = 96;
+
+function kept(key, build) {
+  let node = KEPT.get(key);
+  if (node) KEPT.delete(key); // least recently used goes first
+  else node = build();
+  KEPT.set(key, node);
+  if (KEPT.size > MAX_KEPT) KEPT.delete(KEPT.keys().next().value);
+  return node;
+}
 
 function plot_margins() {
   const m = TRAJECTORY_MARGINS;
   return {marginTop: m.top, marginLeft: m.left, marginRight: m.right, marginBottom: m.bottom};
 }
 
-export function background_layer(surface, view, {width, height, x_label, y_label}) {
-  const key = JSON.stringify([surface.name, surface.params, view, width, height, x_label, y_label]);
-  let svg = BACKGROUNDS.get(key);
-  if (svg) {
-    BACKGROUNDS.delete(key); // least recently used goes first
-  } else {
-    const one_dimensional = surface.dim === 1;
-    svg = Plot.plot({
+// Axes and frame (and the loss curve of a 1D surface): Plot, once per view, size and labels.
+export function axes_layer(surface, view, {width, height, x_label, y_label}) {
+  const one_dimensional = surface.dim === 1;
+  const key = JSON.stringify(["axes", one_dimensional ? [surface.name, surface.params] : 2, view, width, height, x_label, y_label]);
+  return kept(key, () =>
+    Plot.plot({
       width,
       height,
       ...plot_margins(),
       x: axis(x_label, {domain: view.x}),
       y: axis(y_label, {domain: view.y}),
       color: {domain: [SURFACE_CURVE_LABEL], range: [SURFACE_CURVE_COLOR]},
-      marks: [frame_mark(), ...(one_dimensional ? curve_marks(surface, view) : surface_marks(surface, view))],
+      marks: [frame_mark(), ...(one_dimensional ? curve_marks(surface, view) : [])],
+    }),
+  );
+}
+
+let contour_clip_count = 0;
+
+// Grid cells of about this many pixels: the level sets of the deck's smooth surfaces are then
+// smooth to the eye, and d3.contours' time grows with the number of cells.
+const CONTOUR_CELL_PX = 5;
+
+// The filled contours of a 2D surface as their own SVG, the same drawing as surface_marks
+// (levels, shades, the frame as clip) made with d3.contours directly, on a grid sized to the
+// plot: a new surface costs a few milliseconds instead of Plot's contour pipeline on a fixed
+// 160 x 100 grid (most of a redraw, measured).
+export function contour_layer(surface, view, {width, height, levels = 14}) {
+  const key = JSON.stringify(["contours", surface.name, surface.params, view, width, height, levels]);
+  return kept(key, () => {
+    const m = TRAJECTORY_MARGINS;
+    const frame = {width: width - m.left - m.right, height: height - m.top - m.bottom};
+    const nx = Math.max(8, Math.ceil(frame.width / CONTOUR_CELL_PX));
+    const ny = Math.max(8, Math.ceil(frame.height / CONTOUR_CELL_PX));
+    const grid = surface_grid(surface.f, view, nx, ny);
+    const thresholds = contour_levels(grid.values, levels);
+    // Grid coordinates (0..nx, 0..ny from the view's lower left) to pixels, as Plot maps them.
+    const to_pixels = d3.geoTransform({
+      point(gx, gy) {
+        this.stream.point(m.left + (gx / nx) * frame.width, m.top + frame.height - (gy / ny) * frame.height);
+      },
     });
-  }
-  BACKGROUNDS.set(key, svg);
-  if (BACKGROUNDS.size > MAX_BACKGROUNDS) BACKGROUNDS.delete(BACKGROUNDS.keys().next().value);
+    const path = d3.geoPath(to_pixels);
+    const finite = Float64Array.from(grid.values, (v) => (Number.isFinite(v) ? v : NaN));
+    const contours = d3.contours().size([nx, ny]).thresholds(thresholds)(finite);
+    const clip_id = `trajectory-contour-clip-${++contour_clip_count}`;
+    const svg = d3
+      .create("svg")
+      .attr("class", "trajectory-contours")
+      .attr("width", width)
+      .attr("height", height)
+      .attr("viewBox", `0 0 ${width} ${height}`);
+    svg
+      .append("clipPath")
+      .attr("id", clip_id)
+      .append("rect")
+      .attr("x", m.left)
+      .attr("y", m.top)
+      .attr("width", frame.width)
+      .attr("height", frame.height);
+    svg
+      .append("g")
+      .attr("aria-label", "contour")
+      .attr("clip-path", `url(#${clip_id})`)
+      .attr("fill", SURFACE_SHADE)
+      .attr("fill-opacity", 0.05)
+      .attr("stroke", SURFACE_SHADE)
+      .attr("stroke-opacity", 0.35)
+      .attr("stroke-width", 0.8)
+      .attr("stroke-miterlimit", 1)
+      .selectAll("path")
+      .data(contours.filter((c) => c.coordinates.length))
+      .join("path")
+      .attr("d", path);
+    return svg.node();
+  });
+}
+
+function stacked(svg) {
+  svg.style.position = "absolute";
+  svg.style.left = "0";
+  svg.style.top = "0";
+  svg.style.maxWidth = "100%";
+  svg.style.height = "auto";
   return svg;
 }
 
 // Contours (2D) or the loss curve (1D) with every run's path, the Python reference under the
 // live path when given, and the legend. Nothing is written inside the frame (text there sat on
 // the paths): the words go into trajectory_readout, beside or under the plot.
-// Two SVGs of the same size and scales, stacked: the kept background (background_layer) and
-// the paths drawn anew, without axes.
+// SVGs of the same size and scales, stacked: the kept axes (axes_layer), the kept contours
+// (contour_layer) and the paths, drawn anew without axes.
 //   runs:      run_scene(...) output
 //   view:      SCENE_VIEW[name]
 //   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
@@ -147,14 +220,14 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
     color: {...color, legend: false},
     marks: [...overlay, ...reference_marks, ...live_marks],
   });
-  paths.style.position = "absolute";
-  paths.style.left = "0";
-  paths.style.top = "0";
-  // Both SVGs shrink alike where the column is narrower than `width` (Plot's max-width: 100%).
+  // The axes SVG is in the flow and sizes the stack; the others lie on it and shrink alike
+  // where the column is narrower than `width` (Plot's max-width: 100%).
   const layers = document.createElement("div");
   layers.className = "trajectory-layers";
   layers.style.position = "relative";
-  layers.append(background_layer(surface, view, {width, height, x_label, y_label}), paths);
+  layers.append(axes_layer(surface, view, {width, height, x_label, y_label}));
+  if (!one_dimensional) layers.append(stacked(contour_layer(surface, view, {width, height})));
+  layers.append(stacked(paths));
   const figure = document.createElement("figure");
   figure.style.maxWidth = "initial";
   figure.append(Plot.legend({color: {domain: color.domain, range: color.range}}), layers);
