@@ -21,7 +21,7 @@ let listening = false;
 const waiting = new Set(); // {ids, resolve}
 
 function printing() {
-  return /print-pdf/gi.test(globalThis.location?.search ?? "");
+  return /print-pdf/i.test(globalThis.location?.search ?? "");
 }
 
 function seen(ids) {
