@@ -14,6 +14,7 @@ import {make_player} from "./animation.js";
 import {fill_readout, hover_text, run_line} from "./readout.js";
 import {make_controls} from "./controls.js";
 import {install_styles} from "./styles.js";
+import {awaiting_slide} from "../plots/readouts.js";
 
 const DECK_SIZES = {plot: {width: 360, height: 340}, loss: {width: 330, height: 340}};
 
@@ -42,7 +43,10 @@ function button(text, title) {
   return node;
 }
 
-export function mount_playground({mode = "page", link_base = "../playground.html", hash = null} = {}) {
+// `shown: false` (a deck slide not shown yet, first_shown in deck_slides.js): an empty box of
+// the deck playground's height, nothing run or drawn until the slide is first shown (issue 10).
+export function mount_playground({mode = "page", link_base = "../playground.html", hash = null, shown = true} = {}) {
+  if (!shown) return awaiting_slide({width: 960, height: DECK_SIZES.plot.height});
   install_styles();
   const on_page = mode === "page";
   const sizes = on_page ? page_sizes() : DECK_SIZES;
