@@ -70,5 +70,7 @@ def top_eigenvalue(hvp, n: int, *, seed: int = LANCZOS_START_SEED, tol: float = 
 
 
 def model_top_eigenvalue(model, params, **kwargs) -> float:
-    params = np.asarray(params, dtype=np.float64)
+    import jax.numpy as jnp
+
+    params = jnp.asarray(np.asarray(params, dtype=np.float64))  # on the device once, not per product
     return top_eigenvalue(lambda v: model.hvp(params, v), params.size, **kwargs)
