@@ -60,9 +60,9 @@ TRAINING_CURVES = DataFile(
     name="training_curves",
     filename="training_curves.arrow",
     title="Train and test loss per epoch: SGD, momentum, Adam, AdamW, small and large batches",
-    claim="Tests the deck's \"ADAM vs SGD\" claims on a materials data set: Adam's training loss is "
+    claim="Tests the deck's \"Adam vs SGD\" claims on a materials data set: Adam's training loss is "
     "lower but its test loss can be higher; small vs large batches. (The sharpness of the same runs, "
-    "for \"ADAM can converge to sharper minima than SGD with momentum\", is in batch_sharpness.arrow.)",
+    "for \"Adam can converge to sharper minima than SGD with momentum\", is in batch_sharpness.arrow.)",
     doc=_NETWORK_DOC
     + f"Runs: {len(TRAINING_RUNS)} optimizers x batch sizes {list(BATCH_SIZES)} x seeds "
     f"{list(TRAINING_SEEDS)}, {EPOCHS} epochs each; settings in the schema metadata `parameters`. "
@@ -111,7 +111,7 @@ BATCH_SHARPNESS = DataFile(
     filename="batch_sharpness.arrow",
     title="Small vs large batches: sharpness and test loss at the end of training",
     claim="Tests Keskar et al. 2017 (large-batch training ends in sharper minima that generalise "
-    "worse) and the deck's \"ADAM can converge to sharper minima than SGD with momentum\".",
+    "worse) and the deck's \"Adam can converge to sharper minima than SGD with momentum\".",
     doc="For every run of `training_curves.arrow`, at its last epoch: the top Hessian eigenvalue "
     "of the training loss (Lanczos) with the final train and test losses. "
     f"At equal epochs ({EPOCHS}) the "

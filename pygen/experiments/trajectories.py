@@ -54,7 +54,7 @@ REFERENCE_TRAJECTORIES = DataFile(
     columns=(
         Column("scene", "utf8", "scene name (`pygen.scenes.SCENE_NAMES`)"),
         Column("path", "int32", "index of the path within the scene, in `scene_configs` order"),
-        Column("label", "utf8", 'legend label ("GD", "Momentum", "Nesterov", "RMSProp", "ADAM")'),
+        Column("label", "utf8", 'legend label ("GD", "Momentum", "Nesterov", "RMSProp", "Adam")'),
         Column("optimizer", "utf8", "optimizer id (`gd`, `momentum`, `nesterov`, `rmsprop`, `adam`)"),
         Column("step", "int32", "number of updates made (row t holds the parameters after t updates)"),
         Column("dim", "int32", "dimension of the surface (1 for the quartic of `lr_1d`, else 2)"),
