@@ -44,15 +44,12 @@ def build_training_curves(ctx: Context) -> pa.Table:
                          "n_test": str(ctx.model.problem.x_test.shape[0])})
 
 
-# The docs below still say `pygen.optimizers` (now `pygen.core.optimizers`): they are the text of the committed
-# data/README.md, which this change leaves bit for bit as it is; update them together with
-# `python3 -m pygen --only readme` when data/ may change.
 _NETWORK_DOC = (
     "The network: 136 -> 16 -> 16 -> 1, tanh hidden layers, 2,481 parameters, float64 (JAX), "
     "mean squared error in eV^2 on the band gap. Features standardised with the training set's "
     "mean and standard deviation. Train/test split by composition (every measurement of one "
     "formula on the same side; a SHA-256 hash of the formula decides, 20% test): 3,199 training "
-    "and 697 test rows. Updates are `pygen.optimizers` (the deck's own update rules) on the flat "
+    "and 697 test rows. Updates are `pygen.core.optimizers` (the deck's own update rules) on the flat "
     "parameter vector, constant learning rate. "
 )
 
@@ -69,7 +66,7 @@ TRAINING_CURVES = DataFile(
     "The seed sets both the initial weights and the order of the minibatches. Row epoch 0 is "
     "the initialisation.",
     columns=(
-        Column("optimizer", "utf8", "optimizer id in `pygen.optimizers` (`gd` is minibatch SGD)"),
+        Column("optimizer", "utf8", "optimizer id in `pygen.core.optimizers` (`gd` is minibatch SGD)"),
         Column("label", "utf8", 'legend label ("SGD", "SGD + momentum", "Adam", "AdamW")'),
         Column("batch_size", "int32", "minibatch size (64: 50 updates per epoch; 512: 7)"),
         Column("seed", "int32", "seed of the initial weights and of the batch order"),
