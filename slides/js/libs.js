@@ -24,15 +24,15 @@ import * as Inputs from "../vendor/inputs.js";
 import * as arrow from "../vendor/arrow.js";
 import * as htl from "../vendor/htl.js";
 import katex from "../vendor/katex.js";
-import {marked} from "../vendor/marked.js";
-import {template} from "../vendor/observable_template.js";
+import { marked } from "../vendor/marked.js";
+import { template } from "../vendor/observable_template.js";
 
 // Observable's `md`: a tagged template whose interpolated DOM nodes (a plot, an input) are
 // placed where they appear in the text; a single top-level element is returned unwrapped.
 const md = template(
   (markdown) => {
     const root = document.createElement("div");
-    root.innerHTML = marked.parse(markdown, {async: false, langPrefix: ""}).trim();
+    root.innerHTML = marked.parse(markdown, { async: false, langPrefix: "" }).trim();
     return root;
   },
   () => document.createElement("div"),
@@ -43,16 +43,16 @@ const md = template(
 function tex_renderer(options) {
   return function (strings, ...values) {
     const root = document.createElement("div");
-    katex.render(String.raw(strings, ...values), root, {throwOnError: false, ...options});
+    katex.render(String.raw(strings, ...values), root, { throwOnError: false, ...options });
     return root.removeChild(root.firstChild);
   };
 }
 const tex = tex_renderer({});
-tex.block = tex_renderer({displayMode: true});
+tex.block = tex_renderer({ displayMode: true });
 tex.options = tex_renderer;
 
 const html = htl.html;
 const svg = htl.svg;
 const Arrow = arrow; // the capitalised name of Observable's builtin
 
-export {d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, katex, marked};
+export { d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, katex, marked };

@@ -37,16 +37,7 @@ function optimizer_scale(rows) {
 // Train (solid) and test (dashed) loss per epoch, mean over seeds with the seeds' range as a
 // band, one panel per batch size; the caption gives the final losses.
 export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
-  const missing = not_loaded(loaded, {width, height}, [
-    "label",
-    "optimizer",
-    "batch_size",
-    "seed",
-    "epoch",
-    "train_loss",
-    "test_loss",
-    "run_status",
-  ]);
+  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "epoch", "train_loss", "test_loss", "run_status"]);
   if (missing) return missing;
   const groups = d3.group(loaded.rows, (r) => `${r.label}|${r.batch_size}|${r.epoch}`);
   const summary = [...groups.values()].map((rows) => ({
@@ -67,20 +58,11 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   const batches = [...new Set(finals.map((d) => d.batch_size))].sort((a, b) => a - b);
   const short = (v) => v.toPrecision(3);
   const caption = batches
-    .map(
-      (b) =>
-        `batch ${b}: ` +
-        finals
-          .filter((d) => d.batch_size === b)
-          .map((d) => `${d.label} ${short(d.train)} / ${short(d.test)}`)
-          .join(", "),
-    )
+    .map((b) => `batch ${b}: ` + finals.filter((d) => d.batch_size === b).map((d) => `${d.label} ${short(d.train)} / ${short(d.test)}`).join(", "))
     .join("; ");
   // Panels in batch-size order (as strings "batch size 512" would sort before "batch size 64").
   const panels = [...new Set(summary.map((d) => d.batch_size))].sort((a, b) => a - b).map((b) => `batch size ${b}`);
-  const diverged = [
-    ...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`)),
-  ];
+  const diverged = [...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`))];
   return Plot.plot({
     width,
     height,
@@ -173,32 +155,8 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
       Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
       // A few epochs labelled, to the right of their dot (left of it for the highest loss,
       // which sits at the right edge), so that labels neither overlap nor leave the frame.
-      Plot.text(labelled.slice(1), {
-        x: "train_loss",
-        y: "negative_fraction",
-        text: (d) => `epoch ${d.epoch}`,
-        textAnchor: "start",
-        dx: 9,
-        dy: -4,
-        fontSize: 15,
-        fill: NEUTRAL_COLORS.dark,
-        stroke: "white",
-        strokeWidth: 3,
-        paintOrder: "stroke",
-      }),
-      Plot.text(labelled.slice(0, 1), {
-        x: "train_loss",
-        y: "negative_fraction",
-        text: (d) => `epoch ${d.epoch}`,
-        textAnchor: "end",
-        dx: -9,
-        dy: 10,
-        fontSize: 15,
-        fill: NEUTRAL_COLORS.dark,
-        stroke: "white",
-        strokeWidth: 3,
-        paintOrder: "stroke",
-      }),
+      Plot.text(labelled.slice(1), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, textAnchor: "start", dx: 9, dy: -4, fontSize: 15, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(labelled.slice(0, 1), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, textAnchor: "end", dx: -9, dy: 10, fontSize: 15, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
     ],
   });
   const long = rows.flatMap((d) => [
@@ -240,10 +198,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
   const finals = bounds.map((first) => {
     const run = rows.filter((r) => r.panel === first.panel);
     const last = run.reduce((a, b) => (b.step > a.step ? b : a));
-    const status =
-      last.run_status === "diverged"
-        ? `diverged after step ${last.step}`
-        : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
+    const status = last.run_status === "diverged" ? `diverged after step ${last.step}` : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
     return `η = ${first.lr}: ${status}`;
   });
   return Plot.plot({
@@ -283,16 +238,7 @@ function log_axis(values, pad = 1.15) {
 // loss are a group of their own); the caption gives each group's mean train loss, test loss
 // and sharpness, because a run that simply trained less is not evidence about sharpness.
 export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height}, [
-    "label",
-    "optimizer",
-    "batch_size",
-    "seed",
-    "epochs",
-    "train_loss",
-    "test_loss",
-    "top_eigenvalue",
-  ]);
+  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "epochs", "train_loss", "test_loss", "top_eigenvalue"]);
   if (missing) return missing;
   const rows = loaded.rows
     .filter((r) => r.top_eigenvalue > 0 && r.test_loss > 0)
@@ -310,30 +256,14 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     width,
     height,
     ...slide_margins({extra_left: 10, bottom: 54}),
-    x: axis("Top Hessian eigenvalue at the end of training (log)", {
-      type: "log",
-      grid: true,
-      tickFormat: "~g",
-      labelOffset: 38,
-      ...log_axis(rows.map((r) => r.top_eigenvalue)),
-    }),
+    x: axis("Top Hessian eigenvalue at the end of training (log)", {type: "log", grid: true, tickFormat: "~g", labelOffset: 38, ...log_axis(rows.map((r) => r.top_eigenvalue))}),
     y: axis("Final test loss (eV²)", {grid: true, inset: 10}),
     color: optimizer_scale(rows),
     symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length]), legend: true},
     caption: `Means per training budget: ${summary.join("; ")}.`,
     marks: [
       frame_mark(),
-      Plot.dot(rows, {
-        x: "top_eigenvalue",
-        y: "test_loss",
-        stroke: "label",
-        fill: "label",
-        fillOpacity: 0.35,
-        symbol: "budget",
-        r: 8,
-        strokeWidth: 2,
-        title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`,
-      }),
+      Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: "budget", r: 8, strokeWidth: 2, title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`}),
     ],
   });
 }

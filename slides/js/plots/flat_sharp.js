@@ -20,30 +20,13 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
   for (const kind of kinds) {
     const points = xs.map((x, i) => ({x, y: curve(kind.key, x, shift), step: i}));
     marks.push(
-      Plot.line(visible_pieces(points, view), {
-        x: "x",
-        y: "y",
-        z: "piece",
-        stroke: () => kind.label,
-        strokeWidth: 3,
-        ...(kind.dash ? {strokeDasharray: kind.dash} : {}),
-        clip: true,
-      }),
+      Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => kind.label, strokeWidth: 3, ...(kind.dash ? {strokeDasharray: kind.dash} : {}), clip: true}),
     );
     const value = losses[kind.key];
     const on_scale = value <= view.y[1];
     const y = on_scale ? value : view.y[1];
     marks.push(
-      Plot.dot([{x: 0, y}], {
-        x: "x",
-        y: "y",
-        r: 9,
-        fill: () => kind.label,
-        stroke: "white",
-        strokeWidth: 2,
-        symbol: on_scale ? "circle" : "triangle",
-        clip: true,
-      }),
+      Plot.dot([{x: 0, y}], {x: "x", y: "y", r: 9, fill: () => kind.label, stroke: "white", strokeWidth: 2, symbol: on_scale ? "circle" : "triangle", clip: true}),
     );
     if (!on_scale) off_scale.push(`${kind.label}: ${format_number(value)} is above the plotted range (triangle at the top edge).`);
   }

@@ -38,9 +38,7 @@ export function surface_marks(surface, view, {levels = 14, nx = 160, ny = 100} =
 export function curve_marks(surface, view, {samples = 300} = {}) {
   const xs = linspace(view.x[0], view.x[1], samples);
   const points = xs.map((x, i) => ({x, y: surface.f([x]), step: i}));
-  return [
-    Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true}),
-  ];
+  return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true})];
 }
 
 // A run's path as clipped segments plus dots at the visible iterates (start point larger).
@@ -96,7 +94,9 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
   const one_dimensional = surface.dim === 1;
   const background = one_dimensional ? curve_marks(surface, view) : surface_marks(surface, view);
   const reference_runs = reference?.runs ?? [];
-  const reference_marks = reference_runs.flatMap((run) => path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}));
+  const reference_marks = reference_runs.flatMap((run) =>
+    path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
+  );
   const live_marks = runs.flatMap((run) => path_marks(run, view));
   const m = TRAJECTORY_MARGINS;
   return Plot.plot({
@@ -109,6 +109,12 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
     x: axis(x_label, {domain: view.x}),
     y: axis(y_label, {domain: view.y}),
     color: legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional}),
-    marks: [frame_mark(), ...background, ...overlay, ...reference_marks, ...live_marks],
+    marks: [
+      frame_mark(),
+      ...background,
+      ...overlay,
+      ...reference_marks,
+      ...live_marks,
+    ],
   });
 }
