@@ -10,6 +10,9 @@ Each measurement runs in its own child process, so that its peak resident memory
 - top_eigenvalue: the Lanczos estimate from Hessian-vector products
   (`hessian.model_top_eigenvalue`), median of N after one warm-up.
 The exact/Lanczos ratio is of medians measured in the same child, side by side.
+- every_generator: every entry of `DATA_FILES` in one child, in the order of a full regeneration
+  (so each shares the trained networks of the files before it, as in `python -m pygen`): its own
+  wall and CPU time, and the child's peak RSS when it has finished;
 - generators: each generator of the landscape and mode-connectivity experiments (issue 11) alone
   in its own child (wall time, CPU time and peak RSS; this includes training the runs it needs,
   which a full regeneration shares with earlier files), and all of them in one child after the
@@ -88,6 +91,29 @@ GENERATOR_CHILD = (
 )
 
 
+EVERY_CHILD = (
+    "import json, resource, shutil, sys, tempfile, time; from pathlib import Path;"
+    "from pygen.generators import DATA_FILES; from pygen.registry import produce;"
+    "from pygen.experiments.settings import Context;"
+    "tmp = Path(tempfile.mkdtemp()); shutil.copy(Path(sys.argv[1]) / 'bandgap_zhuo2018.arrow', tmp);"
+    "ctx = Context(tmp); out = {}\n"
+    "for entry in DATA_FILES:\n"
+    "    w0, c0 = time.perf_counter(), time.process_time(); produce(entry, ctx)\n"
+    "    out[entry.name] = {'wall_s': round(time.perf_counter() - w0, 2), 'cpu_s': round(time.process_time() - c0, 2),"
+    " 'peak_rss_bytes_so_far': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}\n"
+    "shutil.rmtree(tmp); print(json.dumps(out))"
+)
+
+
+def every_generator() -> dict:
+    wall, proc = _child([sys.executable, "-c", EVERY_CHILD, str(DATA)])
+    if proc.returncode != 0:
+        raise SystemExit(f"generators failed:\n{proc.stderr}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["total"] = {"wall_s": round(wall, 2), "cpu_s": round(sum(r["cpu_s"] for r in result.values()), 2)}
+    return result
+
+
 def generators() -> dict:
     result = {}
     for name in NEW_GENERATORS:
@@ -129,8 +155,8 @@ def full_regeneration() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--skip-full", action="store_true", help="skip the full regeneration (about 2 minutes)")
-    parser.add_argument("--skip-generators", action="store_true", help="skip timing the landscape/connectivity generators")
+    parser.add_argument("--skip-full", action="store_true", help="skip the full regeneration (about a minute and a half)")
+    parser.add_argument("--skip-generators", action="store_true", help="skip timing the generators")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -145,6 +171,7 @@ def main() -> None:
         "curvature": curvature,
     }
     if not args.skip_generators:
+        result["every_generator"] = every_generator()
         result["generators"] = generators()
     if not args.skip_full:
         result["full_regeneration"] = full_regeneration()

@@ -196,9 +196,33 @@ def all_headings(markdown: str) -> list[str]:
 # ---------------------------------------------------------------------------------------
 # Fixtures
 
+# The one spelling the deck changes everywhere: the source writes "ADAM", the deck (its titles,
+# bullets, notes, labels and data files) Kingma & Ba's "Adam", as it writes "AdamW". The source's
+# text is compared after this normalisation; the genealogy diagram's lines are compared as written.
+HOUSE_SPELLING = ((re.compile(r"\bADAM\b"), "Adam"),)
+
+
+def house_spelling(text: str) -> str:
+    for pattern, spelling in HOUSE_SPELLING:
+        text = pattern.sub(spelling, text)
+    return text
+
+
 @pytest.fixture(scope="module")
 def seed():
-    return seed_structure(SEED.read_text(encoding="utf-8"))
+    structure = seed_structure(SEED.read_text(encoding="utf-8"))
+    for key in ("title_block", "headings", "bullets", "paragraphs", "gaps", "cells"):
+        structure[key] = [house_spelling(text) for text in structure[key]]
+    return structure
+
+
+def test_the_deck_spells_adam_as_kingma_and_ba_do(seed):
+    """The source has "ADAM"; the deck and its data say "Adam" (except inside the genealogy diagram,
+    whose lines are compared as the source writes them)."""
+    source = SEED.read_text(encoding="utf-8")
+    assert "ADAM" in source and not any("ADAM" in text for text in seed["headings"] + seed["bullets"])
+    outside_diagram = re.sub(r"```\{mermaid\}.*?```", "", deck_text(), flags=re.S)
+    assert "ADAM" not in outside_diagram
 
 
 @pytest.fixture(scope="module")
@@ -346,8 +370,8 @@ def test_gaps_are_filled(seed, deck):
     body = table_slide["body"]
     for topic in ["GNN", "MLP", "composition", "small", "large", "AdamW", "SGD"]:
         assert topic.lower() in body.lower(), f"the selection table does not cover {topic!r}"
-    materials = next(s for s in deck["slides"] if heading_key(s["title"]) == "ADAM vs SGD on a materials dataset")
-    section = deck["text"].split("## ADAM vs SGD on a materials dataset", 1)[1].split("\n## ", 1)[0]
+    materials = next(s for s in deck["slides"] if heading_key(s["title"]) == "Adam vs SGD on a materials dataset")
+    section = deck["text"].split("## Adam vs SGD on a materials dataset", 1)[1].split("\n## ", 1)[0]
     assert 'FileAttachment("../data/training_curves.arrow")' in section
     assert "training_curves_plot(" in section
     assert "Claim tested" in materials["body"]
@@ -776,3 +800,21 @@ def test_every_data_file_is_read_by_a_slide_that_states_its_claim(deck):
             continue  # drawn under every live path; the note on each plot says what it shows
         assert "**Claim tested:**" in section, f"the slide {title!r} reading {name} does not state the claim it tests"
         assert "_plot(" in section, f"the slide {title!r} does not plot {name}"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_optimizer_labels_in_the_data_are_the_decks():
+    """OPTIMIZER_LABELS (slides/js/plots/style.js) names each optimizer in legends and readouts; the
+    labels pygen stores must be the same words (the training files' "SGD" is minibatch gd, named
+    apart on purpose)."""
+    import pyarrow.ipc as ipc
+
+    labels = node_json('import {OPTIMIZER_LABELS} from "./slides/js/plots/style.js"; '
+                       "console.log(JSON.stringify(OPTIMIZER_LABELS));")
+    reference = ipc.open_file(ROOT / "data" / "reference_trajectories.arrow").read_all()
+    pairs = set(zip(reference.column("optimizer").to_pylist(), reference.column("label").to_pylist()))
+    assert pairs and all(label == labels[optimizer] for optimizer, label in pairs), pairs
+    from pygen.experiments.settings import TRAINING_RUNS
+
+    named = {optimizer: label for optimizer, label, _, _ in TRAINING_RUNS if optimizer != "gd"}
+    assert named["adam"] == labels["adam"] == "Adam" and named["adamw"] == labels["adamw"]

@@ -134,7 +134,7 @@ def test_diverging_run_is_reported_in_words_and_drawn_inside_the_view():
     assert result["saddle"][0]["status"] == "diverged"
     gd, momentum, rmsprop, adam = result["comparison"]
     assert "DIVERGED" in gd["readout"] and "DIVERGED" in momentum["readout"]
-    assert "DIVERGED" not in adam["readout"] and adam["readout"].startswith("ADAM: step 200, loss ")
+    assert "DIVERGED" not in adam["readout"] and adam["readout"].startswith("Adam: step 200, loss ")
     for runs in result.values():
         assert all(run["inside"] for run in runs)
 
@@ -235,7 +235,7 @@ def test_readout_lines_name_each_run_then_the_notes():
       const runs = run_scene("comparison", {lr: 0.3, lr_adam: 0.5, steps: 50});
       const lines = P.readout_lines(runs, SCENE_VIEW.comparison, {reference: {runs: [], note: "ref note"}, notes: ["a note", ""]});
       console.log(JSON.stringify(lines));""")
-    assert [line["text"].split(":")[0] for line in lines[:4]] == ["GD", "Momentum", "RMSProp", "ADAM"]
+    assert [line["text"].split(":")[0] for line in lines[:4]] == ["GD", "Momentum", "RMSProp", "Adam"]
     assert [line["diverged"] for line in lines[:4]] == [True, True, False, False]
     assert all(line["swatch"] for line in lines[:4])
     assert lines[0]["color"] == "#D55E00" and lines[3]["color"] == "#CC79A7"

@@ -1,7 +1,8 @@
-"""Lint: ruff over the Python (configured in pyproject.toml) and ESLint over the project's own
-JavaScript (eslint.config.js), each failing on any finding. ESLint is a devDependency pinned in
-package-lock.json; where `npm ci` has not installed it (node_modules/.bin/eslint missing) that
-half is skipped with the reason printed."""
+"""Lint: ruff over the Python (configured in pyproject.toml), ESLint over the project's own
+JavaScript (eslint.config.js) and Prettier's formatting check (.prettierrc.json), each failing on
+any finding. ESLint and Prettier are devDependencies pinned in package-lock.json; where `npm ci`
+has not installed them (node_modules/.bin/<tool> missing) those tests are skipped with the reason
+printed."""
 
 from __future__ import annotations
 
@@ -31,13 +32,33 @@ def test_ruff_finds_nothing():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_eslint_finds_nothing():
-    eslint = ROOT / "node_modules" / ".bin" / "eslint"
-    if not eslint.exists() or shutil.which("node") is None:
-        reason = "eslint is not installed (npm ci installs it from package-lock.json)"
+def node_tool(name: str) -> Path:
+    """node_modules/.bin/<name>, installed by `npm ci` from package-lock.json; skipped with the reason
+    printed where it is missing, a failure in CI (setup must have installed it)."""
+    tool = ROOT / "node_modules" / ".bin" / name
+    if not tool.exists() or shutil.which("node") is None:
+        reason = f"{name} is not installed (npm ci installs it from package-lock.json)"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}: CI runs scripts/setup.sh, which must have installed it")
         print(f"SKIPPED: {reason}")
         pytest.skip(reason)
-    done = subprocess.run([str(eslint), "--max-warnings", "0", "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return tool
+
+
+def test_eslint_finds_nothing():
+    done = subprocess.run([str(node_tool("eslint")), "--max-warnings", "0", "."], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_prettier_finds_nothing_to_reformat():
+    """The project's JavaScript is as Prettier (.prettierrc.json) writes it: `npm run format:check`
+    runs the same check, `npm run format` rewrites the files."""
+    import json
+
+    script = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["scripts"]["format:check"]
+    patterns = script.split("--check", 1)[1].split()
+    assert '"slides/js/**/*.js"' in patterns and '"tests/harness/js/*.js"' in patterns
+    done = subprocess.run([str(node_tool("prettier")), "--check", *(p.strip('"') for p in patterns)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

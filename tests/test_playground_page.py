@@ -189,7 +189,7 @@ def test_divergence_is_reported_in_words_and_the_others_run(open_page):
     page = open_page("/playground.html#surface=elongated_bowl&surface.a=100&opt=gd,momentum,adam&lr.gd=0.5&steps=200")
     lines = readout(page)
     assert lines[0].startswith("GD: DIVERGED at update")
-    assert lines[1].startswith("Momentum: step 200") and lines[2].startswith("ADAM: step 200")
+    assert lines[1].startswith("Momentum: step 200") and lines[2].startswith("Adam: step 200")
 
 
 def test_keyboard_on_the_page(open_page):

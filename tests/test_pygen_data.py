@@ -124,3 +124,25 @@ def test_negative_curvature_falls_with_the_loss_in_the_data():
     assert fraction[high].mean() > fraction[low].mean() + 0.03
     for r in table:
         assert r["top_eigenvalue_lanczos"] == pytest.approx(r["top_eigenvalue"], rel=1e-8)
+
+
+def test_readme_names_only_modules_and_names_that_exist():
+    """data/README.md is generated from docs that name pygen's modules: each dotted name must resolve
+    (they once said `pygen.scenes` after the core moved to `pygen.core`)."""
+    import importlib
+    import re
+
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"`(pygen(?:\.[A-Za-z_]+)+)", text))
+    assert names
+    for name in sorted(names):
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                target = importlib.import_module(".".join(parts[:cut]))
+                break
+            except ImportError:
+                continue
+        for attribute in parts[cut:]:
+            assert hasattr(target, attribute), f"data/README.md names {name}, which does not exist"
+            target = getattr(target, attribute)

@@ -54,6 +54,16 @@ def test_autodiff_hessian_matches_central_differences_of_the_gradient(tiny_model
         assert np.array_equal(exact, exact.T)
 
 
+def test_structured_hessian_equals_one_hvp_per_parameter(tiny_model, tiny_points, real_model):
+    """`Model.hessian` (the first layer's Kronecker structure) is the Hessian-vector-product
+    Hessian to rounding, on the tiny network and on the band-gap network before and after training."""
+    trained = mlp.train(real_model, mlp.TrainSpec("adam", {}, 0.001, 64, 2, 0)).final_params
+    for model, params in [(tiny_model, p) for p in tiny_points] + [(real_model, mlp.init_params(1)), (real_model, trained)]:
+        structured, reference = model.hessian(params), model.hessian_by_hvp(params)
+        assert np.max(np.abs(structured - reference)) <= 1e-13 * np.max(np.abs(reference))
+        assert np.array_equal(structured, structured.T)
+
+
 def test_hessian_vector_product_equals_hessian_times_vector(tiny_model, tiny_points):
     rng = np.random.RandomState(3)
     for params in tiny_points:

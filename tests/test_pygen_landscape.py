@@ -182,7 +182,7 @@ def test_connectivity_file_paths_share_their_end_points():
 
 
 def test_jitted_momentum_follows_the_decks_optimizer(problem):
-    """The connectivity networks are trained by a JAX copy of pygen.optimizers' momentum rule;
+    """The connectivity networks are trained by a JAX copy of pygen.core.optimizers' momentum rule;
     at width 16 for one epoch (50 updates) it must follow mlp.train's list-based run."""
     model = mlp.Model(problem)
     spec = mlp.TrainSpec("momentum", {"alpha": connectivity.ALPHA}, connectivity.LR, connectivity.BATCH, 1, 0)

@@ -80,7 +80,7 @@ SCENES = {
     "comparison": {
         "controls": {
             "lr": {"value": 0.1, "min": 0.01, "max": 1.0, "step": 0.01, "label": "GD/Mom/RMS LR"},
-            "lr_adam": {"value": 0.5, "min": 0.01, "max": 1.0, "step": 0.01, "label": "ADAM LR"},
+            "lr_adam": {"value": 0.5, "min": 0.01, "max": 1.0, "step": 0.01, "label": "Adam LR"},
             "steps": {"value": 50.0, "min": 10.0, "max": 200.0, "step": 10.0, "label": "Steps"},
         },
         "view": {"x": [-4.0, 4.0], "y": [-4.0, 4.0]},
@@ -91,7 +91,7 @@ SCENES = {
              "config": {"lr": v["lr"], "hyper": {"alpha": 0.9}, "start": [3.0, -3.0], "steps": v["steps"]}},
             {"label": "RMSProp", "optimizer": "rmsprop",
              "config": {"lr": v["lr"], "hyper": {"gamma": 0.9}, "start": [3.0, -3.0], "steps": v["steps"]}},
-            {"label": "ADAM", "optimizer": "adam", "config": {"lr": v["lr_adam"], "start": [3.0, -3.0], "steps": v["steps"]}},
+            {"label": "Adam", "optimizer": "adam", "config": {"lr": v["lr_adam"], "start": [3.0, -3.0], "steps": v["steps"]}},
         ],
     },
     "flat_sharp": {

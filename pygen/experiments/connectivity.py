@@ -12,7 +12,7 @@
 - Entezari et al. 2022: the barrier after alignment at several hidden widths.
 
 The networks are 136 -> h -> h -> 1 (tanh), trained with the deck's SGD + momentum rule
-(v <- alpha v - eta g, theta <- theta + v; the same as `pygen.optimizers`) written once more
+(v <- alpha v - eta g, theta <- theta + v; the same as `pygen.core.optimizers`) written once more
 in JAX and jitted over the whole run, because the list-based optimizers would take minutes at
 width 64; a test checks that it follows `pygen.mlp.train` at width 16.
 """
@@ -133,7 +133,7 @@ def weight_matching(theta_a, theta_b, sizes, max_iterations: int = MAX_MATCHING_
 
 
 # ---------------------------------------------------------------------------------------
-# Jitted training (the momentum rule of pygen.optimizers)
+# Jitted training (the momentum rule of pygen.core.optimizers)
 
 
 def batch_plan(seed: int, n_train: int, epochs: int, batch: int = BATCH):
@@ -268,7 +268,7 @@ def experiment(ctx: Context) -> dict:
 def _parameters():
     return {"training": _training_parameters(), "widths": list(WIDTHS), "seeds": list(SEEDS),
             "trainer": {"optimizer": "momentum", "lr": LR, "alpha": ALPHA, "batch_size": BATCH, "epochs": EPOCHS,
-                        "implementation": "jax.lax.scan of the pygen.optimizers momentum rule"},
+                        "implementation": "jax.lax.scan of the pygen.core.optimizers momentum rule"},
             "bezier": {"epochs": BEZIER_EPOCHS, "t_seed": BEZIER_SEED, "init": "midpoint of the end points",
                        "end points": "unaligned", "batch_order": "that of seed_a"},
             "matching": {"method": "weight matching, scipy linear_sum_assignment per hidden layer, "

@@ -53,8 +53,8 @@ HESSIAN_SPECTRUM = DataFile(
     title="Full Hessian eigenvalue spectrum at initialisation, mid-training and the end of training",
     claim="The loss surface of a real network is mostly flat directions with a few sharp ones, and "
     "has many negative-curvature directions early on: it is neither a bowl nor convex.",
-    doc="All 2,481 eigenvalues of the exact Hessian of the training loss (jax forward-over-reverse, "
-    "float64; `numpy.linalg.eigvalsh`) along the reference run (minibatch SGD, batch "
+    doc="All 2,481 eigenvalues of the exact Hessian of the training loss (jax autodiff, "
+    "float64; LAPACK `dsyev` through `scipy.linalg.eigvalsh`) along the reference run (minibatch SGD, batch "
     f"{REFERENCE_RUN[1]}, lr 0.01, seed {REFERENCE_RUN[2]} of `training_curves.arrow`) at three epochs: "
     + ", ".join(f"{stage} {epoch}" for stage, epoch in SPECTRUM_STAGES) + ".",
     columns=(

@@ -26,7 +26,7 @@ def build_edge_of_stability(ctx: Context) -> pa.Table:
     for lr in EOS_LEARNING_RATES:
         ctx.progress(f"full-batch gradient descent at lr {lr}")
         spec = mlp.TrainSpec("gd", {}, lr, 0, EOS_STEPS, EOS_SEED, "GD")
-        run = mlp.train(ctx.model, spec, checkpoint_epochs=EOS_CHECKPOINTS)
+        run = mlp.train(ctx.model, spec, checkpoint_epochs=EOS_CHECKPOINTS, every_epoch=False)
         for step in EOS_CHECKPOINTS:
             if step not in run.checkpoints:
                 break  # diverged before this step

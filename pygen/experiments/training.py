@@ -44,15 +44,12 @@ def build_training_curves(ctx: Context) -> pa.Table:
                          "n_test": str(ctx.model.problem.x_test.shape[0])})
 
 
-# The docs below still say `pygen.optimizers` (now `pygen.core.optimizers`): they are the text of the committed
-# data/README.md, which this change leaves bit for bit as it is; update them together with
-# `python3 -m pygen --only readme` when data/ may change.
 _NETWORK_DOC = (
     "The network: 136 -> 16 -> 16 -> 1, tanh hidden layers, 2,481 parameters, float64 (JAX), "
     "mean squared error in eV^2 on the band gap. Features standardised with the training set's "
     "mean and standard deviation. Train/test split by composition (every measurement of one "
     "formula on the same side; a SHA-256 hash of the formula decides, 20% test): 3,199 training "
-    "and 697 test rows. Updates are `pygen.optimizers` (the deck's own update rules) on the flat "
+    "and 697 test rows. Updates are `pygen.core.optimizers` (the deck's own update rules) on the flat "
     "parameter vector, constant learning rate. "
 )
 
@@ -60,16 +57,16 @@ TRAINING_CURVES = DataFile(
     name="training_curves",
     filename="training_curves.arrow",
     title="Train and test loss per epoch: SGD, momentum, Adam, AdamW, small and large batches",
-    claim="Tests the deck's \"ADAM vs SGD\" claims on a materials data set: Adam's training loss is "
+    claim="Tests the deck's \"Adam vs SGD\" claims on a materials data set: Adam's training loss is "
     "lower but its test loss can be higher; small vs large batches. (The sharpness of the same runs, "
-    "for \"ADAM can converge to sharper minima than SGD with momentum\", is in batch_sharpness.arrow.)",
+    "for \"Adam can converge to sharper minima than SGD with momentum\", is in batch_sharpness.arrow.)",
     doc=_NETWORK_DOC
     + f"Runs: {len(TRAINING_RUNS)} optimizers x batch sizes {list(BATCH_SIZES)} x seeds "
     f"{list(TRAINING_SEEDS)}, {EPOCHS} epochs each; settings in the schema metadata `parameters`. "
     "The seed sets both the initial weights and the order of the minibatches. Row epoch 0 is "
     "the initialisation.",
     columns=(
-        Column("optimizer", "utf8", "optimizer id in `pygen.optimizers` (`gd` is minibatch SGD)"),
+        Column("optimizer", "utf8", "optimizer id in `pygen.core.optimizers` (`gd` is minibatch SGD)"),
         Column("label", "utf8", 'legend label ("SGD", "SGD + momentum", "Adam", "AdamW")'),
         Column("batch_size", "int32", "minibatch size (64: 50 updates per epoch; 512: 7)"),
         Column("seed", "int32", "seed of the initial weights and of the batch order"),
@@ -111,7 +108,7 @@ BATCH_SHARPNESS = DataFile(
     filename="batch_sharpness.arrow",
     title="Small vs large batches: sharpness and test loss at the end of training",
     claim="Tests Keskar et al. 2017 (large-batch training ends in sharper minima that generalise "
-    "worse) and the deck's \"ADAM can converge to sharper minima than SGD with momentum\".",
+    "worse) and the deck's \"Adam can converge to sharper minima than SGD with momentum\".",
     doc="For every run of `training_curves.arrow`, at its last epoch: the top Hessian eigenvalue "
     "of the training loss (Lanczos) with the final train and test losses. "
     f"At equal epochs ({EPOCHS}) the "

@@ -38,23 +38,20 @@ def build_reference_trajectories(ctx: Context) -> pa.Table:
     return entry_table(REFERENCE_TRAJECTORIES, cols, {"scene_defaults": parameters}, seed=None)
 
 
-# The docs below still say `pygen.scenes`/`pygen.runner` (now `pygen.core.scenes`/`pygen.core.runner`): they are the text of the committed
-# data/README.md, which this change leaves bit for bit as it is; update them together with
-# `python3 -m pygen --only readme` when data/ may change.
 REFERENCE_TRAJECTORIES = DataFile(
     name="reference_trajectories",
     filename="reference_trajectories.arrow",
     title="Python reference trajectories of the deck's interactive cells",
     claim="The browser computes the same optimizer paths as the Python reference, bit for bit "
     "(drawn faintly under each live path; the parity test compares them).",
-    doc="For every scene of `pygen.scenes` (one per interactive cell), `run_scene(name, "
-    "scene_defaults(name))`: one row per step of each path, as `pygen.runner.run` returns it. "
+    doc="For every scene of `pygen.core.scenes` (one per interactive cell), `run_scene(name, "
+    "scene_defaults(name))`: one row per step of each path, as `pygen.core.runner.run` returns it. "
     "The `flat_sharp` and `schedules` scenes have no optimizer path and so no rows (their "
     "defaults are still recorded in the metadata).",
     columns=(
-        Column("scene", "utf8", "scene name (`pygen.scenes.SCENE_NAMES`)"),
+        Column("scene", "utf8", "scene name (`pygen.core.scenes.SCENE_NAMES`)"),
         Column("path", "int32", "index of the path within the scene, in `scene_configs` order"),
-        Column("label", "utf8", 'legend label ("GD", "Momentum", "Nesterov", "RMSProp", "ADAM")'),
+        Column("label", "utf8", 'legend label ("GD", "Momentum", "Nesterov", "RMSProp", "Adam")'),
         Column("optimizer", "utf8", "optimizer id (`gd`, `momentum`, `nesterov`, `rmsprop`, `adam`)"),
         Column("step", "int32", "number of updates made (row t holds the parameters after t updates)"),
         Column("dim", "int32", "dimension of the surface (1 for the quartic of `lr_1d`, else 2)"),

@@ -71,7 +71,7 @@ const SCENES = {
   comparison: {
     controls: {
       lr: {value: 0.1, min: 0.01, max: 1, step: 0.01, label: "GD/Mom/RMS LR"},
-      lr_adam: {value: 0.5, min: 0.01, max: 1, step: 0.01, label: "ADAM LR"},
+      lr_adam: {value: 0.5, min: 0.01, max: 1, step: 0.01, label: "Adam LR"},
       steps: {value: 50, min: 10, max: 200, step: 10, label: "Steps"},
     },
     view: {x: [-4, 4], y: [-4, 4]},
@@ -80,7 +80,7 @@ const SCENES = {
       {label: "GD", optimizer: "gd", config: {lr: v.lr, start: [3, -3], steps: v.steps}},
       {label: "Momentum", optimizer: "momentum", config: {lr: v.lr, hyper: {alpha: 0.9}, start: [3, -3], steps: v.steps}},
       {label: "RMSProp", optimizer: "rmsprop", config: {lr: v.lr, hyper: {gamma: 0.9}, start: [3, -3], steps: v.steps}},
-      {label: "ADAM", optimizer: "adam", config: {lr: v.lr_adam, start: [3, -3], steps: v.steps}},
+      {label: "Adam", optimizer: "adam", config: {lr: v.lr_adam, start: [3, -3], steps: v.steps}},
     ],
   },
   flat_sharp: {

@@ -22,7 +22,7 @@ export const OPTIMIZER_LABELS = {
   nesterov: "Nesterov",
   adagrad: "AdaGrad",
   rmsprop: "RMSProp",
-  adam: "ADAM",
+  adam: "Adam",
   adamw: "AdamW",
   amsgrad: "AMSGrad",
 };
