@@ -14,7 +14,7 @@ export const GENEALOGY_NODES = [
   {id: "AG", label: "AdaGrad", optimizer: "adagrad", row: 1, column: 0.73},
   {id: "NAG", label: "Nesterov Accelerated Gradient", optimizer: "nesterov", row: 2, column: 0.2},
   {id: "RMS", label: "RMSProp", optimizer: "rmsprop", row: 2, column: 0.73},
-  {id: "ADAM", label: "ADAM", optimizer: "adam", row: 3, column: 0.6},
+  {id: "ADAM", label: "Adam", optimizer: "adam", row: 3, column: 0.6},
   {id: "AW", label: "AdamW", optimizer: "adamw", row: 4, column: 0.42},
   {id: "AMS", label: "AMSGrad", optimizer: "amsgrad", row: 4, column: 0.78},
 ];
