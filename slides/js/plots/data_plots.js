@@ -78,8 +78,8 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
     marks: [
       frame_mark(),
       Plot.areaY(positive, {fx: "batch", x: "epoch", y1: "test_lo", y2: "test_hi", z: "label", fill: "label", fillOpacity: 0.15}),
-      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 2.5}),
-      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 2.5, strokeDasharray: "7,4"}),
+      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 3}),
+      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 3, strokeDasharray: "7,4"}),
     ],
   });
 }
@@ -151,7 +151,7 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     y: axis("Fraction of negative eigenvalues", {grid: true, percent: false, inset: 12}),
     marks: [
       frame_mark(),
-      Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 2}),
+      Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 3}),
       Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
       // A few epochs labelled, to the right of their dot (left of it for the highest loss,
       // which sits at the right edge), so that labels neither overlap nor leave the frame.
@@ -173,7 +173,7 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     color: {domain: ["top eigenvalue λmax", "trace / 10"], range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
     marks: [
       frame_mark(),
-      Plot.line(long, {x: "epoch", y: "value", stroke: "what", strokeWidth: 2.5}),
+      Plot.line(long, {x: "epoch", y: "value", stroke: "what", strokeWidth: 3}),
       Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
     ],
   });
@@ -214,7 +214,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
     marks: [
       frame_mark(),
       Plot.ruleY(bounds, {fx: "panel", y: "two_over_lr", stroke: NEUTRAL_COLORS.dark, strokeDasharray: "6,4", strokeWidth: 2}),
-      Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 2.5}),
+      Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 3}),
     ],
   });
 }

@@ -86,8 +86,8 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
     color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
     marks: [
       frame_mark(),
-      Plot.line(long.filter((d) => d.split === "train"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 2.5}),
-      Plot.line(long.filter((d) => d.split === "test"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 2, strokeDasharray: "6,4"}),
+      Plot.line(long.filter((d) => d.split === "train"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3}),
+      Plot.line(long.filter((d) => d.split === "test"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3, strokeDasharray: "6,4"}),
     ],
   });
 }
@@ -119,7 +119,7 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
     frame_mark(),
   ];
   if (path) {
-    marks.push(Plot.line(path, {x: "pc1", y: "pc2", stroke: color, strokeWidth: 2.5}));
+    marks.push(Plot.line(path, {x: "pc1", y: "pc2", stroke: color, strokeWidth: 3}));
     marks.push(Plot.dot(path, {x: "pc1", y: "pc2", fill: color, stroke: "white", r: 3.5, title: (d) => `epoch ${d.epoch}: train ${fmt(d.train_loss)} eV²`}));
     marks.push(Plot.text([path[0]], {x: "pc1", y: "pc2", text: () => "start", dy: -12, fill: GREY.dark, fontSize: 15}));
   }
@@ -239,8 +239,8 @@ export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, 
     marks: [
       frame_mark(),
       Plot.ruleX([0, 1], {stroke: GREY.light}),
-      Plot.line(long.filter((d) => d.split === "train"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: COLORS.gd, strokeWidth: (d) => (d.seed === 0 ? 2.5 : 1.2)}),
-      Plot.line(long.filter((d) => d.split === "test"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: GREY.dark, strokeWidth: (d) => (d.seed === 0 ? 2 : 1), strokeDasharray: "6,4"}),
+      Plot.line(long.filter((d) => d.split === "train"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: COLORS.gd, strokeWidth: (d) => (d.seed === 0 ? 3 : 1.2), strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5)}),
+      Plot.line(long.filter((d) => d.split === "test"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: GREY.dark, strokeWidth: (d) => (d.seed === 0 ? 3 : 1), strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5), strokeDasharray: "6,4"}),
     ],
   });
 }

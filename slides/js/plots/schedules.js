@@ -2,23 +2,25 @@
 // its curves are grey or slate, told apart by dash pattern and width and labelled by name.
 
 import {Plot} from "../libs.js";
-import {axis, frame_mark} from "./axes.js";
+import {axis, frame_mark, tick_count} from "./axes.js";
 import {dodge} from "./geometry.js";
 import {format_number} from "./readouts.js";
 import {NEUTRAL_COLORS, SURFACE_CURVE_COLOR} from "./style.js";
 
 export const SCHEDULE_STYLES = {
   constant: {color: NEUTRAL_COLORS.mid, dash: null, width: 3},
-  step: {color: NEUTRAL_COLORS.dark, dash: null, width: 2.5},
-  exponential: {color: NEUTRAL_COLORS.dark, dash: "9,5", width: 2.5},
+  step: {color: NEUTRAL_COLORS.dark, dash: null, width: 3},
+  exponential: {color: NEUTRAL_COLORS.dark, dash: "9,5", width: 3},
   cosine: {color: SURFACE_CURVE_COLOR, dash: null, width: 4},
   warmup_cosine: {color: SURFACE_CURVE_COLOR, dash: "2,4", width: 4},
 };
-const SCHEDULE_LABEL_MARGIN = 185;
-const SCHEDULE_LABEL_GAP = 20;
+// Room at the right for the names at the curves' ends, and their least vertical distance, both
+// for 24 px labels (the projection size of plot text, theme.css).
+const SCHEDULE_LABEL_MARGIN = 250;
+const SCHEDULE_LABEL_GAP = 28;
 
 function schedule_style(curve) {
-  return SCHEDULE_STYLES[curve.schedule] ?? {color: NEUTRAL_COLORS.dark, dash: null, width: 2.5};
+  return SCHEDULE_STYLES[curve.schedule] ?? {color: NEUTRAL_COLORS.dark, dash: null, width: 3};
 }
 
 // The horizon T of the curves (their last t), at least 1 so the x axis always has a length.
@@ -33,8 +35,9 @@ function schedule_horizon(curves) {
 export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
   const horizon = schedule_horizon(curves);
   const [y0, y1] = view.y;
-  const margin = {top: 16, right: SCHEDULE_LABEL_MARGIN, bottom: 48, left: 62};
+  const margin = {top: 16, right: SCHEDULE_LABEL_MARGIN, bottom: 64, left: 84};
   const frame_height = height - margin.top - margin.bottom;
+  const frame_width = width - margin.left - margin.right;
   const drawn = curves.filter((c) => c.points.length);
   const clamp = (v) => Math.min(Math.max(v, y0), y1);
   const ends = drawn.map((c) => clamp(c.points[c.points.length - 1][1]));
@@ -48,8 +51,8 @@ export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
     marginRight: margin.right,
     marginBottom: margin.bottom,
     marginLeft: margin.left,
-    x: axis("Step t", {domain: [0, horizon]}),
-    y: axis("Learning rate ηₜ", {domain: [y0, y1], grid: true}),
+    x: axis("Step t", {domain: [0, horizon], ticks: tick_count(frame_width, "x")}),
+    y: axis("Learning rate ηₜ", {domain: [y0, y1], grid: true, ticks: tick_count(frame_height, "y")}),
     marks: [
       frame_mark(),
       Plot.ruleX([half], {stroke: NEUTRAL_COLORS.mid, strokeDasharray: "1,4", strokeWidth: 1.5}),
@@ -58,7 +61,7 @@ export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
         const style = schedule_style(c);
         return Plot.line(c.points, {x: (p) => p[0], y: (p) => p[1], stroke: style.color, strokeWidth: style.width, ...(style.dash ? {strokeDasharray: style.dash} : {}), clip: true});
       }),
-      Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: "bold"}),
+      Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: 600}),
     ],
   });
 }

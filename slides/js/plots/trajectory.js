@@ -3,10 +3,21 @@
 
 import {Plot} from "../libs.js";
 import {make_surface} from "../core/surfaces.js";
-import {axis, frame_mark} from "./axes.js";
+import {axis, frame_mark, tick_count} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
+import {line_legend, with_legend} from "./legend.js";
 import {format_number, legend_scale} from "./readouts.js";
-import {REFERENCE_LABEL, SURFACE_CURVE_LABEL, SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
+import {
+  OPTIMIZER_DASHES,
+  PATH_WIDTH,
+  REFERENCE_PATH_OPACITY,
+  REFERENCE_PATH_WIDTH,
+  REFERENCE_LABEL,
+  SURFACE_CURVE_LABEL,
+  SURFACE_SHADE,
+  TRAJECTORY_MARGINS,
+  frame_size,
+} from "./style.js";
 
 // Filled contours of a 2D surface: nested translucent layers, so darker means higher loss
 // without using the colour scale (which belongs to the optimizers).
@@ -41,8 +52,15 @@ export function curve_marks(surface, view, {samples = 300} = {}) {
   return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true})];
 }
 
-// A run's path as clipped segments plus dots at the visible iterates (start point larger).
-export function path_marks(run, view, {color = run.label, dashed = false, faint = false, dots = true} = {}) {
+// The dash pattern of a run's path: its optimizer's ("" = solid).
+export function run_dash(run) {
+  return OPTIMIZER_DASHES[run.optimizer] ?? "";
+}
+
+// A run's path as clipped segments plus dots at the visible iterates (start point larger). A live
+// path has its optimizer's dash pattern; the faint reference under it is solid, wide and grey.
+export function path_marks(run, view, {color = run.label, faint = false, dots = true} = {}) {
+  const dash = faint ? "" : run_dash(run);
   const points = run_points(run.result);
   const {visible} = clip_polyline(points, view);
   const marks = [
@@ -51,9 +69,9 @@ export function path_marks(run, view, {color = run.label, dashed = false, faint 
       y: "y",
       z: "piece",
       stroke: () => color,
-      strokeWidth: faint ? 5 : 2.5,
-      strokeOpacity: faint ? 0.45 : 1,
-      ...(dashed ? {strokeDasharray: "6,4"} : {}),
+      strokeWidth: faint ? REFERENCE_PATH_WIDTH : PATH_WIDTH,
+      strokeOpacity: faint ? REFERENCE_PATH_OPACITY : 1,
+      ...(dash ? {strokeDasharray: dash} : {}),
       clip: true,
     }),
   ];
@@ -99,16 +117,18 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
   );
   const live_marks = runs.flatMap((run) => path_marks(run, view));
   const m = TRAJECTORY_MARGINS;
-  return Plot.plot({
+  const frame = frame_size(width, height);
+  const colors = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
+  const plot = Plot.plot({
     width,
     height,
     marginTop: m.top,
     marginLeft: m.left,
     marginRight: m.right,
     marginBottom: m.bottom,
-    x: axis(x_label, {domain: view.x}),
-    y: axis(y_label, {domain: view.y}),
-    color: legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional}),
+    x: axis(x_label, {domain: view.x, ticks: tick_count(frame.width, "x")}),
+    y: axis(y_label, {domain: view.y, ticks: tick_count(frame.height, "y")}),
+    color: {...colors, legend: false},
     marks: [
       frame_mark(),
       ...background,
@@ -117,4 +137,20 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
       ...live_marks,
     ],
   });
+  return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), plot);
+}
+
+// The legend's entries: each run as its path is drawn, then the loss curve and the reference.
+export function legend_entries(runs, colors, {reference = false} = {}) {
+  const entries = runs.map((run, i) => ({label: run.label, color: colors.range[i], dash: run_dash(run), width: PATH_WIDTH}));
+  for (let i = runs.length; i < colors.domain.length; i++) {
+    const is_reference = reference && colors.domain[i] === REFERENCE_LABEL;
+    entries.push({
+      label: colors.domain[i],
+      color: colors.range[i],
+      width: is_reference ? REFERENCE_PATH_WIDTH : PATH_WIDTH,
+      opacity: is_reference ? REFERENCE_PATH_OPACITY : 1,
+    });
+  }
+  return entries;
 }
