@@ -6,6 +6,7 @@ import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {linspace} from "./geometry.js";
 import {format_number, message_plot, text_lines} from "./readouts.js";
 import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
+import {describe_plot} from "./describe.js";
 
 // The stages of training, light to dark; the lightest one's readout line is written in the
 // mid grey (its own colour is too pale for text).
@@ -63,7 +64,7 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   // Panels in batch-size order (as strings "batch size 512" would sort before "batch size 64").
   const panels = [...new Set(summary.map((d) => d.batch_size))].sort((a, b) => a - b).map((b) => `batch size ${b}`);
   const diverged = [...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`))];
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins(),
@@ -81,7 +82,7 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
       Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 3}),
       Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 3, strokeDasharray: "7,4"}),
     ],
-  });
+  }), "Training and test loss per epoch of SGD and Adam on the band-gap data, one panel per batch size");
 }
 
 // 0 and the powers of ten (with sign) inside the values' range, for a symlog axis.
@@ -114,7 +115,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     };
   });
   const domain = stages.map(([stage]) => stage);
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({extra_left: 10}),
@@ -129,7 +130,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
       Plot.lineY(loaded.rows, {x: "rank", y: "eigenvalue", z: "stage", stroke: "stage", strokeWidth: 3}),
       ...text_lines(lines, {anchor: "top-left", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT - 10}),
     ],
-  });
+  }), "Sorted Hessian eigenvalues of the band-gap network at three training stages, symlog scale");
 }
 
 // Dauphin et al.'s plot along a training run: fraction of negative eigenvalues against the
@@ -177,7 +178,7 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
       Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
     ],
   });
-  return side_by_side([index, curvature], width);
+  return describe_plot(side_by_side([index, curvature], width), (i) => (i === 0 ? "Share of negative Hessian eigenvalues against training loss, by epoch" : "Top Hessian eigenvalue and trace over the epochs of training"));
 }
 
 // 0, about half of last, and the largest multiple of 100 up to last.
@@ -201,7 +202,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
     const status = last.run_status === "diverged" ? `diverged after step ${last.step}` : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
     return `η = ${first.lr}: ${status}`;
   });
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins(),
@@ -216,7 +217,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
       Plot.ruleY(bounds, {fx: "panel", y: "two_over_lr", stroke: NEUTRAL_COLORS.dark, strokeDasharray: "6,4", strokeWidth: 2}),
       Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 3}),
     ],
-  });
+  }), "Sharpness (top Hessian eigenvalue) of full-batch gradient descent per step, one panel per learning rate, with the stability bound 2 over eta as a dashed line");
 }
 
 // A log axis' domain with some room beyond the values (dots at the extremes stay whole), and
@@ -252,7 +253,7 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     const who = labels.length === 1 ? `${labels[0]} only` : "all optimizers";
     return `${budget} (${who}): train ${format_number(d3.mean(group, (r) => r.train_loss))}, test ${format_number(d3.mean(group, (r) => r.test_loss))} eV², λmax ${format_number(d3.mean(group, (r) => r.top_eigenvalue))}`;
   });
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({extra_left: 10, bottom: 54}),
@@ -265,7 +266,7 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
       frame_mark(),
       Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: "budget", r: 8, strokeWidth: 2, title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`}),
     ],
-  });
+  }), "Test loss against the top Hessian eigenvalue at the end of training, small and large batches, one dot per seed");
 }
 
 // The measured band gaps the network experiments use, as a histogram (bins from their index).
@@ -277,7 +278,7 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const formulas = new Set(loaded.rows.map((r) => r.composition)).size;
   const top = Math.ceil(sorted[sorted.length - 1]);
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins(),
@@ -289,5 +290,5 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
       Plot.rectY(gaps, Plot.binX({y: "count"}, {x: (d) => d, thresholds: linspace(0, top, 4 * top), fill: NEUTRAL_COLORS.mid, inset: 0.5})),
       Plot.ruleY([0]),
     ],
-  });
+  }), "Histogram of the measured band gaps in the data set");
 }

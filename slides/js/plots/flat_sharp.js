@@ -2,6 +2,7 @@
 
 import {Plot} from "../libs.js";
 import {axis, frame_mark, slide_margins, tick_count} from "./axes.js";
+import {describe_plot} from "./describe.js";
 import {line_legend, with_legend} from "./legend.js";
 import {linspace, visible_pieces} from "./geometry.js";
 import {format_number} from "./readouts.js";
@@ -47,5 +48,6 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     marks,
   });
   // The legend shows each curve as drawn (both dark, told apart by the dash).
+  describe_plot(plot, `Test loss against parameter deviation for the sharp (solid) and the flat (dashed) minimum, test data shifted by ${format_number(shift)}; at the trained model: sharp ${format_number(losses.sharp)}, flat ${format_number(losses.flat)}`);
   return with_legend(line_legend(kinds.map((k) => ({label: k.label, color: k.color, dash: k.dash ?? ""}))), plot);
 }

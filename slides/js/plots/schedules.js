@@ -4,6 +4,7 @@
 import {Plot} from "../libs.js";
 import {axis, frame_mark, tick_count} from "./axes.js";
 import {dodge} from "./geometry.js";
+import {describe_plot} from "./describe.js";
 import {format_number} from "./readouts.js";
 import {NEUTRAL_COLORS, SURFACE_CURVE_COLOR} from "./style.js";
 
@@ -44,7 +45,7 @@ export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
   const label_px = dodge(ends.map((v) => ((y1 - v) / (y1 - y0)) * frame_height), SCHEDULE_LABEL_GAP, frame_height);
   const labels = drawn.map((c, i) => ({x: horizon, y: y1 - (label_px[i] / frame_height) * (y1 - y0), text: c.label, color: schedule_style(c).color}));
   const half = Math.floor(horizon / 2);
-  return Plot.plot({
+  const plot = Plot.plot({
     width,
     height,
     marginTop: margin.top,
@@ -64,6 +65,8 @@ export function schedule_plot(curves, view, {width = 640, height = 480} = {}) {
       Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: 600}),
     ],
   });
+  const end_values = drawn.map((c) => `${c.label} ends at ${format_number(c.points[c.points.length - 1][1])}`).join("; ");
+  return describe_plot(plot, `Learning rate against step from 0 to ${horizon} for ${drawn.length} schedules: ${end_values}`);
 }
 
 // A short sample of a schedule's line (colour, width, dash) for the readout.
@@ -74,6 +77,7 @@ function schedule_swatch(curve) {
   svg.setAttribute("width", "34");
   svg.setAttribute("height", "12");
   svg.setAttribute("class", "readout-swatch-line");
+  svg.setAttribute("aria-hidden", "true");
   const line = document.createElementNS(ns, "line");
   for (const [k, v] of Object.entries({x1: 1, y1: 6, x2: 33, y2: 6, stroke: style.color, "stroke-width": style.width})) line.setAttribute(k, v);
   if (style.dash) line.setAttribute("stroke-dasharray", style.dash);
@@ -112,7 +116,10 @@ export function schedule_readout(curves, {notes = []} = {}) {
     return element;
   };
   const head = document.createElement("tr");
-  head.append(cell("th", null), cell("th", "Schedule"), cell("th", `η(${half})`), cell("th", `η(${horizon})`));
+  // The swatch column's header is for screen readers only (an empty header has no name).
+  const line_header = cell("th", null);
+  line_header.append(cell("span", "Line", "visually-hidden"));
+  head.append(line_header, cell("th", "Schedule"), cell("th", `η(${half})`), cell("th", `η(${horizon})`));
   table.append(head);
   for (const row of rows) {
     const tr = document.createElement("tr");

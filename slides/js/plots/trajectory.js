@@ -6,7 +6,8 @@ import {make_surface} from "../core/surfaces.js";
 import {axis, frame_mark, tick_count} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
 import {line_legend, with_legend} from "./legend.js";
-import {format_number, legend_scale} from "./readouts.js";
+import {describe_plot} from "./describe.js";
+import {format_number, legend_scale, readout_lines} from "./readouts.js";
 import {
   OPTIMIZER_DASHES,
   PATH_WIDTH,
@@ -137,7 +138,18 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
       ...live_marks,
     ],
   });
+  describe_plot(plot, trajectory_description(runs, view, {reference, one_dimensional}));
   return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), plot);
+}
+
+// What the plot shows, in words, with the current readout (rebuilt with the plot on every change).
+export function trajectory_description(runs, view, {reference = null, one_dimensional = false} = {}) {
+  const names = runs.map((run) => `${run.label} (${run_dash(run) ? "dashed" : "solid"} line)`).join(", ");
+  const what = one_dimensional
+    ? `The loss curve f(x) with the iterates of ${names}`
+    : `Contours of the loss surface with the paths of ${names}`;
+  const readout = readout_lines(runs, view, {reference}).map((line) => line.text);
+  return [what, ...readout].join(". ");
 }
 
 // The legend's entries: each run as its path is drawn, then the loss curve and the reference.
