@@ -63,8 +63,13 @@ MEASURE = r"""(index) => {
 }"""
 
 
+HIGH_CONTRAST = "() => { document.body.classList.add('high-contrast'); }"
+
+
 def measure_deck(harness_session, site, setup: str | None = None) -> list[dict]:
-    """Every slide that shows a plot: its title, body text size, plot texts and lines."""
+    """Every slide that shows a plot: its title, body text size, plot texts and lines. With a
+    `setup` (the high-contrast variant), the harness's checks (overflow on the real layout, cell
+    errors, NaN, marks) run again on every slide and must pass."""
     run = harness_session.open(site, DECK)
     try:
         assert not run.report.failures, run.report.format()
@@ -72,10 +77,13 @@ def measure_deck(harness_session, site, setup: str | None = None) -> list[dict]:
             run.page.evaluate(setup)
         slides = []
         for slide in run.deck.slides:
-            run.show(slide.index)
+            settled = run.show(slide.index)
+            if setup:
+                run.collect("high contrast", settled, slide=slide.index)
             measured = run.page.evaluate(MEASURE, slide.index)
             if measured["texts"] or measured["lines"]:
                 slides.append({"number": slide.index + 1, "title": slide.title, **measured})
+        assert not run.report.failures, run.report.format()
         return slides
     finally:
         run.close()
@@ -93,9 +101,9 @@ def thin_lines(slide: dict) -> list[str]:
             for line in slide["lines"] if line["px"] < MIN_LINE_PX - EPSILON_PX]
 
 
-@pytest.fixture(scope="module")
-def plot_slides(harness_session, site):
-    return measure_deck(harness_session, site)
+@pytest.fixture(scope="module", params=["default", "high contrast"])
+def plot_slides(request, harness_session, site):
+    return measure_deck(harness_session, site, HIGH_CONTRAST if request.param == "high contrast" else None)
 
 
 def test_every_plot_slide_is_measured(plot_slides):
