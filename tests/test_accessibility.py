@@ -106,7 +106,12 @@ FOCUS = """() => {
   const slide = window.Reveal.getCurrentSlide();
   return {tag: el ? el.tagName.toLowerCase() : null, type: el && el.type || null,
     inSlide: !!(el && slide.contains(el)), value: el && "value" in el ? el.value : null,
-    name: el ? (el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].textContent : "") || el.textContent || "").trim() : ""};
+    name: el ? (el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].textContent : "")
+      || el.textContent || "").trim() : ""};
+}"""
+MARK_FOCUSED_SLIDER = """() => {
+  document.querySelectorAll("[data-keyboard-probe]").forEach((e) => e.removeAttribute("data-keyboard-probe"));
+  document.activeElement.dataset.keyboardProbe = "1";
 }"""
 SLIDE_INDEX = "() => Number(window.Reveal.getCurrentSlide().dataset.harnessSlide)"
 # What the slide tells a screen reader about its results: the plots' text alternatives and the
@@ -149,8 +154,7 @@ def test_try_it_slides_work_by_keyboard_and_the_clicker_still_changes_the_slide(
                 if slider is None:
                     problems.append(f"{where}: Tab never reaches a slider; it visits {', '.join(seen[:12])}")
                     break
-                page.evaluate("() => { document.querySelectorAll('[data-keyboard-probe]').forEach((e) => e.removeAttribute('data-keyboard-probe'));"
-                              " document.activeElement.dataset.keyboardProbe = '1'; }")
+                page.evaluate(MARK_FOCUSED_SLIDER)
                 # Up at the minimum, down otherwise: the value must change either way.
                 at_min = page.evaluate("() => { const el = document.activeElement; return Number(el.value) <= Number(el.min); }")
                 page.keyboard.press("ArrowUp" if at_min else "ArrowDown")
