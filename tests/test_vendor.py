@@ -303,5 +303,9 @@ def test_site_config_points_at_files_that_exist():
     assert (slides / metadata["html-math-method"]["url"] / "katex.min.js").is_file()
     for css in metadata["css"]:
         assert (slides / css).is_file(), css
-    assert (slides / metadata["include-after-body"]).is_file()
+    includes = metadata["include-after-body"]
+    includes = [includes] if isinstance(includes, str) else includes
+    assert "keyboard-fix.html" in includes, includes
+    for include in includes:
+        assert (slides / include).is_file(), include
     assert (metadata["width"], metadata["height"]) == (1050, 700)

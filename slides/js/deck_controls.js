@@ -26,7 +26,16 @@ export function scene_input(scene, key) {
 // keeps its own beside its plot helpers (e.g. CONNECTIVITY_T_CONTROL in plots/landscape_plots.js).
 export function spec_input({value, min, max, step, label, input}) {
   const make = input === "number" ? Inputs.number : Inputs.range;
-  return make([min, max], {value, step, label});
+  return name_inputs(make([min, max], {value, step, label}), label);
+}
+
+// Inputs.range labels only its number box (<label for>); the slider beside it has no name for a
+// screen reader. Every input of `form` without a label gets `label` as its accessible name.
+export function name_inputs(form, label) {
+  for (const input of form.querySelectorAll("input")) {
+    if (!(input.labels && input.labels.length) && !input.hasAttribute("aria-label")) input.setAttribute("aria-label", String(label));
+  }
+  return form;
 }
 
 export function set_input(input, value) {

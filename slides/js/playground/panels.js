@@ -4,7 +4,7 @@
 // paths: a control change or an animation frame redraws only the canvas (8 paths x 1,000
 // steps in about a millisecond), never the SVG.
 
-import {Plot, surface_marks, OPTIMIZER_COLORS, format_number} from "./view.js";
+import {Plot, surface_marks, OPTIMIZER_COLORS, format_number, describe_plot} from "./view.js";
 import {make_surface} from "./core.js";
 import {SURFACE_SETUP} from "./state.js";
 
@@ -25,6 +25,9 @@ function layer(figure, width, height) {
   canvas.height = Math.round(height * ratio);
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
+  // The paths are drawn on the canvas over the SVG's axes; the figure's text alternative
+  // (describe_plot) speaks for both, and the readout under the panels gives the numbers.
+  canvas.setAttribute("aria-hidden", "true");
   box.append(figure, canvas);
   const context = canvas.getContext("2d");
   context.scale(ratio, ratio);
@@ -68,6 +71,7 @@ export function surface_panel(state, {width, height}) {
     y: {domain: view.y, label: one_d ? "loss f(x)" : "y", labelAnchor: "center", labelArrow: "none"},
     marks: [Plot.frame({stroke: "#bbbbbb"}), ...background],
   });
+  describe_plot(figure, `${one_d ? "The loss curve" : "Contours of the loss surface"} ${state.surface} with each ticked optimizer's path; the readout below lists where each run is`);
   const {box, canvas, context} = layer(figure, size.width, size.height);
   box.classList.add("pg-surface");
   const sx = figure.scale("x");
@@ -224,6 +228,7 @@ export function loss_panel(runs, steps, {width, height}) {
     y: {type: "log", domain: transform.domain, label: transform.label, labelAnchor: "center", labelArrow: "none", grid: true, ticks: 6, tickFormat: format_number},
     marks: [Plot.frame({stroke: "#bbbbbb"})],
   });
+  describe_plot(figure, "Loss of each ticked optimizer against the step (log scale); the readout below lists the last values");
   const {box, canvas, context} = layer(figure, width, height);
   box.classList.add("pg-loss");
   const sx = figure.scale("x");

@@ -5,5 +5,6 @@ import {Plot} from "../libs.js";
 import {surface_marks, curve_marks} from "../plots/trajectory.js";
 import {OPTIMIZER_COLORS, OPTIMIZER_LABELS} from "../plots/style.js";
 import {format_number} from "../plots/readouts.js";
+import {describe_plot} from "../plots/describe.js";
 
-export {Plot, surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number};
+export {Plot, surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number, describe_plot};

@@ -10,6 +10,15 @@ export function axis(label, options = {}) {
   return {label, labelAnchor: "center", labelArrow: "none", ...options};
 }
 
+// Pixels between ticks at the projection text size (24 px labels): Plot's defaults (80 px on x,
+// 35 px on y) were made for 10 px labels and crowd the larger ones into each other.
+export const TICK_SPACING = {x: 110, y: 90};
+
+// How many ticks to ask Plot for along an axis of `pixels` length.
+export function tick_count(pixels, direction = "x") {
+  return Math.max(2, Math.round(pixels / TICK_SPACING[direction]));
+}
+
 // The light frame around a plot's area.
 export function frame_mark(options = {}) {
   return Plot.frame({stroke: NEUTRAL_COLORS.light, ...options});

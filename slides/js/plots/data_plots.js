@@ -6,6 +6,7 @@ import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {linspace} from "./geometry.js";
 import {awaiting_slide, format_number, message_plot, text_lines} from "./readouts.js";
 import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
+import {describe_plot} from "./describe.js";
 
 // The stages of training, light to dark; the lightest one's readout line is written in the
 // mid grey (its own colour is too pale for text).
@@ -64,7 +65,7 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   // Panels in batch-size order (as strings "batch size 512" would sort before "batch size 64").
   const panels = [...new Set(summary.map((d) => d.batch_size))].sort((a, b) => a - b).map((b) => `batch size ${b}`);
   const diverged = [...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`))];
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins(),
@@ -79,10 +80,10 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
     marks: [
       frame_mark(),
       Plot.areaY(positive, {fx: "batch", x: "epoch", y1: "test_lo", y2: "test_hi", z: "label", fill: "label", fillOpacity: 0.15}),
-      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 2.5}),
-      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 2.5, strokeDasharray: "7,4"}),
+      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 3}),
+      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 3, strokeDasharray: "7,4"}),
     ],
-  });
+  }), "Training and test loss per epoch of SGD and Adam on the band-gap data, one panel per batch size");
 }
 
 // 0 and the powers of ten (with sign) inside the values' range, for a symlog axis.
@@ -115,7 +116,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     };
   });
   const domain = stages.map(([stage]) => stage);
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({extra_left: 10}),
@@ -130,7 +131,7 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
       Plot.lineY(loaded.rows, {x: "rank", y: "eigenvalue", z: "stage", stroke: "stage", strokeWidth: 3}),
       ...text_lines(lines, {anchor: "top-left", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT - 10}),
     ],
-  });
+  }), "Sorted Hessian eigenvalues of the band-gap network at three training stages, symlog scale");
 }
 
 // Dauphin et al.'s plot along a training run: fraction of negative eigenvalues against the
@@ -152,7 +153,7 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     y: axis("Fraction of negative eigenvalues", {grid: true, percent: false, inset: 12}),
     marks: [
       frame_mark(),
-      Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 2}),
+      Plot.line(rows, {x: "train_loss", y: "negative_fraction", stroke: color, strokeWidth: 3}),
       Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
       // A few epochs labelled, to the right of their dot (left of it for the highest loss,
       // which sits at the right edge), so that labels neither overlap nor leave the frame.
@@ -174,11 +175,11 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     color: {domain: ["top eigenvalue λmax", "trace / 10"], range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
     marks: [
       frame_mark(),
-      Plot.line(long, {x: "epoch", y: "value", stroke: "what", strokeWidth: 2.5}),
+      Plot.line(long, {x: "epoch", y: "value", stroke: "what", strokeWidth: 3}),
       Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
     ],
   });
-  return side_by_side([index, curvature], width);
+  return describe_plot(side_by_side([index, curvature], width), (i) => (i === 0 ? "Share of negative Hessian eigenvalues against training loss, by epoch" : "Top Hessian eigenvalue and trace over the epochs of training"));
 }
 
 // 0, about half of last, and the largest multiple of 100 up to last.
@@ -202,7 +203,7 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
     const status = last.run_status === "diverged" ? `diverged after step ${last.step}` : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
     return `η = ${first.lr}: ${status}`;
   });
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins(),
@@ -215,9 +216,9 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
     marks: [
       frame_mark(),
       Plot.ruleY(bounds, {fx: "panel", y: "two_over_lr", stroke: NEUTRAL_COLORS.dark, strokeDasharray: "6,4", strokeWidth: 2}),
-      Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 2.5}),
+      Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 3}),
     ],
-  });
+  }), "Sharpness (top Hessian eigenvalue) of full-batch gradient descent per step, one panel per learning rate, with the stability bound 2 over eta as a dashed line");
 }
 
 // A log axis' domain with some room beyond the values (dots at the extremes stay whole), and
@@ -253,7 +254,7 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     const who = labels.length === 1 ? `${labels[0]} only` : "all optimizers";
     return `${budget} (${who}): train ${format_number(d3.mean(group, (r) => r.train_loss))}, test ${format_number(d3.mean(group, (r) => r.test_loss))} eV², λmax ${format_number(d3.mean(group, (r) => r.top_eigenvalue))}`;
   });
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({extra_left: 10, bottom: 54}),
@@ -266,7 +267,7 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
       frame_mark(),
       Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: "budget", r: 8, strokeWidth: 2, title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`}),
     ],
-  });
+  }), "Test loss against the top Hessian eigenvalue at the end of training, small and large batches, one dot per seed");
 }
 
 // The measured band gaps the network experiments use, as a histogram (bins from their index).
@@ -278,7 +279,7 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const formulas = new Set(loaded.rows.map((r) => r.composition)).size;
   const top = Math.ceil(sorted[sorted.length - 1]);
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins(),
@@ -290,5 +291,5 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
       Plot.rectY(gaps, Plot.binX({y: "count"}, {x: (d) => d, thresholds: linspace(0, top, 4 * top), fill: NEUTRAL_COLORS.mid, inset: 0.5})),
       Plot.ruleY([0]),
     ],
-  });
+  }), "Histogram of the measured band gaps in the data set");
 }

@@ -1,7 +1,9 @@
 // The flat vs sharp minimum figure (scenes: flat_sharp_loss, flat_sharp_losses).
 
 import {Plot} from "../libs.js";
-import {axis, frame_mark, slide_margins} from "./axes.js";
+import {axis, frame_mark, slide_margins, tick_count} from "./axes.js";
+import {describe_plot} from "./describe.js";
+import {line_legend, with_legend} from "./legend.js";
 import {linspace, visible_pieces} from "./geometry.js";
 import {awaiting_slide, format_number} from "./readouts.js";
 import {NEUTRAL_COLORS} from "./style.js";
@@ -31,15 +33,22 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     );
     if (!on_scale) off_scale.push(`${kind.label}: ${format_number(value)} is above the plotted range (triangle at the top edge).`);
   }
-  return Plot.plot({
+  // Room for 24 px tick and axis labels (the projection size of plot text, theme.css).
+  const margins = slide_margins({extra_left: 16, bottom: 64});
+  const frame_width = width - margins.marginLeft - margins.marginRight;
+  const frame_height = height - (margins.marginTop ?? 20) - margins.marginBottom;
+  const plot = Plot.plot({
     width,
     height,
-    ...slide_margins(),
-    x: axis("Parameter Deviation", {domain: view.x}),
-    y: axis("Loss", {domain: view.y}),
-    color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
+    ...margins,
+    x: axis("Parameter Deviation", {domain: view.x, ticks: tick_count(frame_width, "x")}),
+    y: axis("Loss", {domain: view.y, ticks: tick_count(frame_height, "y")}),
+    color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid]},
     // Under the frame, not on the curves: what the dots are, and any value beyond the view.
     caption: ["Dots: the trained model (deviation 0) evaluated on each shifted test loss.", ...off_scale].join(" "),
     marks,
   });
+  // The legend shows each curve as drawn (both dark, told apart by the dash).
+  describe_plot(plot, `Test loss against parameter deviation for the sharp (solid) and the flat (dashed) minimum, test data shifted by ${format_number(shift)}; at the trained model: sharp ${format_number(losses.sharp)}, flat ${format_number(losses.flat)}`);
+  return with_legend(line_legend(kinds.map((k) => ({label: k.label, color: k.color, dash: k.dash ?? ""}))), plot);
 }

@@ -82,7 +82,7 @@ export function eigenvector_marks(summary, view, options = {}) {
     ...(segment
       ? [Plot.line([[segment.x1, segment.y1], [segment.x2, segment.y2]], {
           stroke: EIGENVECTOR_COLOR,
-          strokeWidth: 2.5,
+          strokeWidth: 3,
           strokeOpacity: 0.9,
           ...(EIGENVECTOR_DASHES[i] ? {strokeDasharray: EIGENVECTOR_DASHES[i]} : {}),
           clip: true,

@@ -8,6 +8,7 @@ import {Plot, d3} from "../libs.js";
 import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY} from "./style.js";
 import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {awaiting_slide, message_plot as words_plot} from "./readouts.js";
+import {describe_plot} from "./describe.js";
 
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
 const LABELS = {gd: "SGD", momentum: "SGD + momentum", adam: "Adam"};
@@ -77,7 +78,7 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
     }
   }
   const who = [...new Set(long.map((d) => d.who))];
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({bottom: 44}),
@@ -87,10 +88,10 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
     color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
     marks: [
       frame_mark(),
-      Plot.line(long.filter((d) => d.split === "train"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 2.5}),
-      Plot.line(long.filter((d) => d.split === "test"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 2, strokeDasharray: "6,4"}),
+      Plot.line(long.filter((d) => d.split === "train"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3}),
+      Plot.line(long.filter((d) => d.split === "test"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3, strokeDasharray: "6,4"}),
     ],
-  });
+  }), "Training and test loss along two filter-normalised random directions around the SGD + momentum and the Adam solution");
 }
 
 // Contour levels even in log(loss) between lo and hi.
@@ -120,12 +121,12 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
     frame_mark(),
   ];
   if (path) {
-    marks.push(Plot.line(path, {x: "pc1", y: "pc2", stroke: color, strokeWidth: 2.5}));
+    marks.push(Plot.line(path, {x: "pc1", y: "pc2", stroke: color, strokeWidth: 3}));
     marks.push(Plot.dot(path, {x: "pc1", y: "pc2", fill: color, stroke: "white", r: 3.5, title: (d) => `epoch ${d.epoch}: train ${fmt(d.train_loss)} eV²`}));
     marks.push(Plot.text([path[0]], {x: "pc1", y: "pc2", text: () => "start", dy: -12, fill: GREY.dark, fontSize: 15}));
   }
   marks.push(Plot.dot([{x: 0, y: 0}], {x: "x", y: "y", fill: "white", stroke: color, r: 6, strokeWidth: 2.5}));
-  return Plot.plot({
+  const plot = Plot.plot({
     width: size.width,
     height: size.height,
     marginLeft: CONTOUR_MARGINS.left,
@@ -137,6 +138,8 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
     color: {type: "linear", scheme: "viridis", domain: [levels[0], levels[levels.length - 1]]},
     marks: [...marks, Plot.text([title], {frameAnchor: "top", dy: -22, fontSize: 17, fontWeight: "bold", fill: color})],
   });
+  const what = path ? "training loss contours (log scale) on the plane of the path's two main directions, with the path over the epochs" : "training loss contours (log scale) on a filter-normalised random plane around the solution (white circle)";
+  return describe_plot(plot, `${title}: ${what}`);
 }
 
 // Contours of the training loss around both solutions, side by side, at equal scale: the random
@@ -229,7 +232,7 @@ export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, 
   const lam_text = (key) => (lam[key] === undefined ? "not loaded" : fmt(lam[key]));
   const caption = `Solid: train, dashed: test loss (3 seeds). λmax (batch_sharpness.arrow, mean of 3 seeds): batch 64 ${lam_text("64|40")}; batch 512 40 epochs ${lam_text("512|40")}, 300 epochs ${lam_text("512|300")}. `
     + Object.entries(s).map(([pair, v]) => `${pair === "equal_epochs" ? "40 epochs" : "300 epochs"}: train at α=−1 ${fmt(v.before_small)}, at α=2 ${fmt(v.beyond_large)}; test at α=0 ${fmt(v.small_test)}, at α=1 ${fmt(v.large_test)} eV²`).join("; ") + ".";
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({bottom: 44}),
@@ -240,10 +243,10 @@ export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, 
     marks: [
       frame_mark(),
       Plot.ruleX([0, 1], {stroke: GREY.light}),
-      Plot.line(long.filter((d) => d.split === "train"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: COLORS.gd, strokeWidth: (d) => (d.seed === 0 ? 2.5 : 1.2)}),
-      Plot.line(long.filter((d) => d.split === "test"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: GREY.dark, strokeWidth: (d) => (d.seed === 0 ? 2 : 1), strokeDasharray: "6,4"}),
+      Plot.line(long.filter((d) => d.split === "train"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: COLORS.gd, strokeWidth: (d) => (d.seed === 0 ? 3 : 1.2), strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5)}),
+      Plot.line(long.filter((d) => d.split === "test"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: GREY.dark, strokeWidth: (d) => (d.seed === 0 ? 3 : 1), strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5), strokeDasharray: "6,4"}),
     ],
-  });
+  }), "Training and test loss on the straight line between the small-batch and the large-batch solution");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -299,7 +302,7 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
   const caption = `Width ${hidden}, ${b.linear.n} seed pairs (thin) and their mean (thick). Barrier (max − mean of the ends), train: `
     + Object.keys(PATH_STYLES).map((p) => `${PATH_STYLES[p].label} ${fmt(b[p].mean)} ± ${fmt(b[p].sd, 2)}`).join("; ")
     + ` eV²; the end points' own loss is ${fmt(b.linear.end_train)} eV².`;
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({bottom: 44}),
@@ -308,7 +311,7 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
     caption: compact ? undefined : caption,
     marks,
-  });
+  }), "Training loss along the paths between two trained networks: straight line, after weight matching, and a trained Bezier curve");
 }
 
 // The barrier after alignment (and before, and along the Bezier curve) against the width.
@@ -327,7 +330,7 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
     + Object.keys(b).sort((p, q) => p - q).map((w) => `width ${w}: ${fmt(b[w].aligned.mean)} ± ${fmt(b[w].aligned.sd, 2)} (straight ${fmt(b[w].linear.mean)} ± ${fmt(b[w].linear.sd, 2)}, Bezier ${fmt(b[w].bezier.mean)}; end points ${fmt(b[w].linear.end_train)})`).join("; ") + " eV². Bars: means.";
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
   const short = Object.values(PATH_STYLES).map((p) => p.short);
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({bottom: 40}),
@@ -341,7 +344,7 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
       Plot.tickY(points, Plot.groupX({y: "mean"}, {fx: "width", x: "short", y: "barrier", stroke: GREY.dark, strokeWidth: 3})),
       Plot.dot(points, {fx: "width", x: "short", y: "barrier", fill: "label", stroke: GREY.dark, r: 5.5, fillOpacity: 0.9, title: (d) => `${d.label}: ${fmt(d.barrier)} eV²`}),
     ],
-  });
+  }), "Loss barrier between two trained networks for three widths: straight line, after weight matching and along a trained Bezier curve, one dot per seed pair, bars at the means");
 }
 
 // Predicted vs measured band gap at position t of each path (the slider), one colour per path.
@@ -353,7 +356,7 @@ export function connectivity_predictions_plot(predictions, t, {width = 960, heig
   const lo = Math.min(0, ...predictions.rows.map((r) => Math.min(r.measured_ev, r.predicted_ev)));
   const hi = Math.max(...predictions.rows.map((r) => Math.max(r.measured_ev, r.predicted_ev)));
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
-  return Plot.plot({
+  return describe_plot(Plot.plot({
     width,
     height,
     ...slide_margins({bottom: 44}),
@@ -362,10 +365,10 @@ export function connectivity_predictions_plot(predictions, t, {width = 960, heig
     color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
     marks: [
       frame_mark(),
-      Plot.line([[lo, lo], [hi, hi]], {stroke: GREY.mid, strokeDasharray: "4,4"}),
+      Plot.line([[lo, lo], [hi, hi]], {stroke: GREY.mid, strokeWidth: 3, strokeDasharray: "6,6"}),
       Plot.dot(rows, {x: "measured_ev", y: "predicted_ev", fill: "label", stroke: GREY.dark, strokeWidth: 0.5, r: 4, fillOpacity: 0.85}),
     ],
-  });
+  }), "Predicted against measured band gap of the network at the chosen point of the path, with the diagonal of perfect predictions");
 }
 
 // The readout beside the slider: each path's loss at t (the pair of the predictions file) and the

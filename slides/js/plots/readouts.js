@@ -4,6 +4,7 @@
 import {Plot} from "../libs.js";
 import {clip_polyline, run_points} from "./geometry.js";
 import {frame_mark} from "./axes.js";
+import {describe_plot} from "./describe.js";
 import {
   NEUTRAL_COLORS,
   OPTIMIZER_COLORS,
@@ -161,7 +162,7 @@ export function awaiting_slide({width = 960, height = 300} = {}) {
 // the plot it replaces, so the slide layout does not jump.
 export function message_plot(lines, {width = 960, height = 300, title} = {}) {
   const all = [...(title ? [{text: title, weight: "bold"}] : []), ...lines.map((text) => (typeof text === "string" ? {text} : text))];
-  return Plot.plot({
+  const plot = Plot.plot({
     width,
     height,
     x: {domain: [0, 1], axis: null},
@@ -171,4 +172,5 @@ export function message_plot(lines, {width = 960, height = 300, title} = {}) {
       ...text_lines(all.map((l) => ({color: "#b00020", ...l})), {frame_width: width, fontSize: 21}),
     ],
   });
+  return describe_plot(plot, `No plot: ${all.map((l) => l.text).join(" ")}`);
 }

@@ -2,23 +2,26 @@
 // its curves are grey or slate, told apart by dash pattern and width and labelled by name.
 
 import {Plot} from "../libs.js";
-import {axis, frame_mark} from "./axes.js";
+import {axis, frame_mark, tick_count} from "./axes.js";
 import {dodge} from "./geometry.js";
+import {describe_plot} from "./describe.js";
 import {awaiting_slide, format_number} from "./readouts.js";
 import {NEUTRAL_COLORS, SURFACE_CURVE_COLOR} from "./style.js";
 
 export const SCHEDULE_STYLES = {
   constant: {color: NEUTRAL_COLORS.mid, dash: null, width: 3},
-  step: {color: NEUTRAL_COLORS.dark, dash: null, width: 2.5},
-  exponential: {color: NEUTRAL_COLORS.dark, dash: "9,5", width: 2.5},
+  step: {color: NEUTRAL_COLORS.dark, dash: null, width: 3},
+  exponential: {color: NEUTRAL_COLORS.dark, dash: "9,5", width: 3},
   cosine: {color: SURFACE_CURVE_COLOR, dash: null, width: 4},
   warmup_cosine: {color: SURFACE_CURVE_COLOR, dash: "2,4", width: 4},
 };
-const SCHEDULE_LABEL_MARGIN = 185;
-const SCHEDULE_LABEL_GAP = 20;
+// Room at the right for the names at the curves' ends, and their least vertical distance, both
+// for 24 px labels (the projection size of plot text, theme.css).
+const SCHEDULE_LABEL_MARGIN = 250;
+const SCHEDULE_LABEL_GAP = 28;
 
 function schedule_style(curve) {
-  return SCHEDULE_STYLES[curve.schedule] ?? {color: NEUTRAL_COLORS.dark, dash: null, width: 2.5};
+  return SCHEDULE_STYLES[curve.schedule] ?? {color: NEUTRAL_COLORS.dark, dash: null, width: 3};
 }
 
 // The horizon T of the curves (their last t), at least 1 so the x axis always has a length.
@@ -34,23 +37,24 @@ export function schedule_plot(curves, view, {width = 640, height = 480, shown = 
   if (!shown) return awaiting_slide({width, height}); // nothing drawn before its slide is shown
   const horizon = schedule_horizon(curves);
   const [y0, y1] = view.y;
-  const margin = {top: 16, right: SCHEDULE_LABEL_MARGIN, bottom: 48, left: 62};
+  const margin = {top: 16, right: SCHEDULE_LABEL_MARGIN, bottom: 64, left: 84};
   const frame_height = height - margin.top - margin.bottom;
+  const frame_width = width - margin.left - margin.right;
   const drawn = curves.filter((c) => c.points.length);
   const clamp = (v) => Math.min(Math.max(v, y0), y1);
   const ends = drawn.map((c) => clamp(c.points[c.points.length - 1][1]));
   const label_px = dodge(ends.map((v) => ((y1 - v) / (y1 - y0)) * frame_height), SCHEDULE_LABEL_GAP, frame_height);
   const labels = drawn.map((c, i) => ({x: horizon, y: y1 - (label_px[i] / frame_height) * (y1 - y0), text: c.label, color: schedule_style(c).color}));
   const half = Math.floor(horizon / 2);
-  return Plot.plot({
+  const plot = Plot.plot({
     width,
     height,
     marginTop: margin.top,
     marginRight: margin.right,
     marginBottom: margin.bottom,
     marginLeft: margin.left,
-    x: axis("Step t", {domain: [0, horizon]}),
-    y: axis("Learning rate ηₜ", {domain: [y0, y1], grid: true}),
+    x: axis("Step t", {domain: [0, horizon], ticks: tick_count(frame_width, "x")}),
+    y: axis("Learning rate ηₜ", {domain: [y0, y1], grid: true, ticks: tick_count(frame_height, "y")}),
     marks: [
       frame_mark(),
       Plot.ruleX([half], {stroke: NEUTRAL_COLORS.mid, strokeDasharray: "1,4", strokeWidth: 1.5}),
@@ -59,9 +63,11 @@ export function schedule_plot(curves, view, {width = 640, height = 480, shown = 
         const style = schedule_style(c);
         return Plot.line(c.points, {x: (p) => p[0], y: (p) => p[1], stroke: style.color, strokeWidth: style.width, ...(style.dash ? {strokeDasharray: style.dash} : {}), clip: true});
       }),
-      Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: "bold"}),
+      Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: 600}),
     ],
   });
+  const end_values = drawn.map((c) => `${c.label} ends at ${format_number(c.points[c.points.length - 1][1])}`).join("; ");
+  return describe_plot(plot, `Learning rate against step from 0 to ${horizon} for ${drawn.length} schedules: ${end_values}`);
 }
 
 // A short sample of a schedule's line (colour, width, dash) for the readout.
@@ -72,6 +78,7 @@ function schedule_swatch(curve) {
   svg.setAttribute("width", "34");
   svg.setAttribute("height", "12");
   svg.setAttribute("class", "readout-swatch-line");
+  svg.setAttribute("aria-hidden", "true");
   const line = document.createElementNS(ns, "line");
   for (const [k, v] of Object.entries({x1: 1, y1: 6, x2: 33, y2: 6, stroke: style.color, "stroke-width": style.width})) line.setAttribute(k, v);
   if (style.dash) line.setAttribute("stroke-dasharray", style.dash);
@@ -110,7 +117,10 @@ export function schedule_readout(curves, {notes = []} = {}) {
     return element;
   };
   const head = document.createElement("tr");
-  head.append(cell("th", null), cell("th", "Schedule"), cell("th", `η(${half})`), cell("th", `η(${horizon})`));
+  // The swatch column's header is for screen readers only (an empty header has no name).
+  const line_header = cell("th", null);
+  line_header.append(cell("span", "Line", "visually-hidden"));
+  head.append(line_header, cell("th", "Schedule"), cell("th", `η(${half})`), cell("th", `η(${horizon})`));
   table.append(head);
   for (const row of rows) {
     const tr = document.createElement("tr");

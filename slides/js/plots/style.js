@@ -14,6 +14,24 @@ export const OPTIMIZER_COLORS = {
   amsgrad: "#F0E442", // yellow (not plotted on white anywhere yet)
 };
 
+// One dash pattern per optimizer (SVG stroke-dasharray, "" = solid) beside its colour, so that the
+// paths can also be told apart without colour (greyscale print, colour-vision deficiencies).
+export const OPTIMIZER_DASHES = {
+  gd: "",
+  momentum: "14,6",
+  nesterov: "5,5",
+  adagrad: "14,5,3,5",
+  rmsprop: "3,4",
+  adam: "20,5,5,5,5,5",
+  adamw: "9,4",
+  amsgrad: "3,4,12,4",
+};
+// Path lines are at least 3 px wide (readable from the back of the hall); the reference path
+// under a live one is wider, grey and translucent.
+export const PATH_WIDTH = 3;
+export const REFERENCE_PATH_WIDTH = 6;
+export const REFERENCE_PATH_OPACITY = 0.45;
+
 // Things that are not optimizers are grey, so that a colour always means an optimizer.
 // The name shown for each optimizer id wherever one is labelled (legends, readouts, the playground).
 export const OPTIMIZER_LABELS = {
@@ -42,8 +60,9 @@ export const MARGIN_RIGHT = 20;
 
 // Margins of the trajectory plots. A cell picks width and height so that the frame
 // (width - left - right) x (height - top - bottom) has the view's aspect ratio where the
-// surface's geometry is the point (equal scales on x and y); see frame_size.
-export const TRAJECTORY_MARGINS = {top: 16, right: MARGIN_RIGHT, bottom: 48, left: MARGIN_LEFT};
+// surface's geometry is the point (equal scales on x and y); see frame_size. The left and bottom
+// margins hold 24 px tick labels plus the axis label beside / under them (projection size).
+export const TRAJECTORY_MARGINS = {top: 16, right: MARGIN_RIGHT, bottom: 64, left: MARGIN_LEFT + 16};
 
 // The plotting frame (inside the margins) of a trajectory plot of the given size.
 export function frame_size(width, height) {

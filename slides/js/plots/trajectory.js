@@ -3,10 +3,23 @@
 
 import {Plot, d3} from "../libs.js";
 import {make_surface} from "../core/surfaces.js";
-import {axis, frame_mark} from "./axes.js";
+import {axis, frame_mark, tick_count} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
-import {awaiting_slide, format_number, legend_scale} from "./readouts.js";
-import {REFERENCE_LABEL, SURFACE_CURVE_COLOR, SURFACE_CURVE_LABEL, SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
+import {line_legend, with_legend} from "./legend.js";
+import {describe_layers} from "./describe.js";
+import {awaiting_slide, format_number, legend_scale, readout_lines} from "./readouts.js";
+import {
+  OPTIMIZER_DASHES,
+  PATH_WIDTH,
+  REFERENCE_PATH_OPACITY,
+  REFERENCE_PATH_WIDTH,
+  REFERENCE_LABEL,
+  SURFACE_CURVE_COLOR,
+  SURFACE_CURVE_LABEL,
+  SURFACE_SHADE,
+  TRAJECTORY_MARGINS,
+  frame_size,
+} from "./style.js";
 
 // Filled contours of a 2D surface: nested translucent layers, so darker means higher loss
 // without using the colour scale (which belongs to the optimizers).
@@ -41,8 +54,15 @@ export function curve_marks(surface, view, {samples = 300} = {}) {
   return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true})];
 }
 
-// A run's path as clipped segments plus dots at the visible iterates (start point larger).
-export function path_marks(run, view, {color = run.label, dashed = false, faint = false, dots = true} = {}) {
+// The dash pattern of a run's path: its optimizer's ("" = solid).
+export function run_dash(run) {
+  return OPTIMIZER_DASHES[run.optimizer] ?? "";
+}
+
+// A run's path as clipped segments plus dots at the visible iterates (start point larger). A live
+// path has its optimizer's dash pattern; the faint reference under it is solid, wide and grey.
+export function path_marks(run, view, {color = run.label, faint = false, dots = true} = {}) {
+  const dash = faint ? "" : run_dash(run);
   const points = run_points(run.result);
   const {visible} = clip_polyline(points, view);
   const marks = [
@@ -51,9 +71,9 @@ export function path_marks(run, view, {color = run.label, dashed = false, faint 
       y: "y",
       z: "piece",
       stroke: () => color,
-      strokeWidth: faint ? 5 : 2.5,
-      strokeOpacity: faint ? 0.45 : 1,
-      ...(dashed ? {strokeDasharray: "6,4"} : {}),
+      strokeWidth: faint ? REFERENCE_PATH_WIDTH : PATH_WIDTH,
+      strokeOpacity: faint ? REFERENCE_PATH_OPACITY : 1,
+      ...(dash ? {strokeDasharray: dash} : {}),
       clip: true,
     }),
   ];
@@ -113,8 +133,8 @@ export function axes_layer(surface, view, {width, height, x_label, y_label}) {
       width,
       height,
       ...plot_margins(),
-      x: axis(x_label, {domain: view.x}),
-      y: axis(y_label, {domain: view.y}),
+      x: axis(x_label, {domain: view.x, ticks: tick_count(frame_size(width, height).width, "x")}),
+      y: axis(y_label, {domain: view.y, ticks: tick_count(frame_size(width, height).height, "y")}),
       color: {domain: [SURFACE_CURVE_LABEL], range: [SURFACE_CURVE_COLOR]},
       marks: [frame_mark(), ...(one_dimensional ? curve_marks(surface, view) : [])],
     }),
@@ -210,14 +230,14 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
     path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
   );
   const live_marks = runs.flatMap((run) => path_marks(run, view));
-  const color = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
+  const colors = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
   const paths = Plot.plot({
     width,
     height,
     ...plot_margins(),
     x: {domain: view.x, axis: null},
     y: {domain: view.y, axis: null},
-    color: {...color, legend: false},
+    color: {...colors, legend: false},
     marks: [...overlay, ...reference_marks, ...live_marks],
   });
   // The axes SVG is in the flow and sizes the stack; the others lie on it and shrink alike
@@ -225,11 +245,35 @@ export function trajectory_plot(runs, view, {width = 532, height = 504, x_label,
   const layers = document.createElement("div");
   layers.className = "trajectory-layers";
   layers.style.position = "relative";
-  layers.append(axes_layer(surface, view, {width, height, x_label, y_label}));
+  const axes = axes_layer(surface, view, {width, height, x_label, y_label});
+  layers.append(axes);
   if (!one_dimensional) layers.append(stacked(contour_layer(surface, view, {width, height})));
   layers.append(stacked(paths));
-  const figure = document.createElement("figure");
-  figure.style.maxWidth = "initial";
-  figure.append(Plot.legend({color: {domain: color.domain, range: color.range}}), layers);
-  return figure;
+  describe_layers(layers, axes, trajectory_description(runs, view, {reference, one_dimensional}));
+  return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), layers);
+}
+
+// What the plot shows, in words, with the current readout (rebuilt with the plot on every change).
+export function trajectory_description(runs, view, {reference = null, one_dimensional = false} = {}) {
+  const names = runs.map((run) => `${run.label} (${run_dash(run) ? "dashed" : "solid"} line)`).join(", ");
+  const what = one_dimensional
+    ? `The loss curve f(x) with the iterates of ${names}`
+    : `Contours of the loss surface with the paths of ${names}`;
+  const readout = readout_lines(runs, view, {reference}).map((line) => line.text);
+  return [what, ...readout].join(". ");
+}
+
+// The legend's entries: each run as its path is drawn, then the loss curve and the reference.
+export function legend_entries(runs, colors, {reference = false} = {}) {
+  const entries = runs.map((run, i) => ({label: run.label, color: colors.range[i], dash: run_dash(run), width: PATH_WIDTH}));
+  for (let i = runs.length; i < colors.domain.length; i++) {
+    const is_reference = reference && colors.domain[i] === REFERENCE_LABEL;
+    entries.push({
+      label: colors.domain[i],
+      color: colors.range[i],
+      width: is_reference ? REFERENCE_PATH_WIDTH : PATH_WIDTH,
+      opacity: is_reference ? REFERENCE_PATH_OPACITY : 1,
+    });
+  }
+  return entries;
 }

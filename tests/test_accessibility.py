@@ -1,0 +1,200 @@
+"""Accessibility of every page and every slide (issue 14), on the real render, offline.
+
+axe-core (pinned in package-lock.json, vendored into tests/vendor/axe-core by
+scripts/vendor_axe.mjs) runs in Chromium on every page of the site and on every slide of every
+deck, with the deck's default colours and with its high-contrast variant ("C"). Any violation
+fails, except the entries of ALLOWED: each one a rule id and the CSS selector axe reports, with
+the reason it cannot be fixed from the project. The "Try it" slides are then operated with the
+keyboard alone, after which the presenter's clicker (PageDown, ArrowRight) must still change
+the slide."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from test_decks import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+DECKS = [p for p in PAGES if p.startswith("slides/")]
+
+# (rule id, selector as axe reports it) -> why it stays. Empty: everything axe-core found in
+# Quarto's and reveal.js's chrome is worked around from the project (slides/chrome-accessibility.html,
+# page-accessibility.html, theme.css). A new entry needs a reason that names what is not ours.
+ALLOWED: dict[tuple[str, str], str] = {}
+
+# On a deck the whole document (chrome included) is checked with the first slide shown, then each
+# other slide on its own: axe skips hidden slides anyway, and one document-wide run per slide
+# would take minutes.
+# The high-contrast variant changes colours and line widths only: it is checked with the rules
+# that colours decide.
+COLOUR_RULES = ["color-contrast", "link-in-text-block", "non-text-contrast"]
+RUN_AXE = """async ([slide, rules]) => {
+  const context = slide === null ? document : document.querySelector(`[data-harness-slide="${slide}"]`);
+  const known = new Set(axe.getRules().map((r) => r.ruleId));
+  const options = {resultTypes: ["violations"]};
+  if (rules) options.runOnly = {type: "rule", values: rules.filter((r) => known.has(r))};
+  const result = await axe.run(context, options);
+  return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html.slice(0, 160)}))}));
+}"""
+
+
+def axe_violations(run, high_contrast: bool = False) -> list[str]:
+    """axe on each slide shown in turn (one 'slide' on an HTML page), minus ALLOWED."""
+    run.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found: dict[tuple[str, str], dict] = {}
+    for slide in run.deck.slides:
+        if run.deck.reveal:
+            run.show(slide.index)
+        if high_contrast:
+            assert run.page.evaluate("() => document.body.classList.contains('high-contrast')")
+        whole = not run.deck.reveal or slide.index == 0
+        rules = COLOUR_RULES if high_contrast else None
+        for violation in run.page.evaluate(RUN_AXE, [None if whole else slide.index, rules]):
+            for node in violation["nodes"]:
+                key = (violation["id"], node["target"])
+                if key not in ALLOWED:
+                    found.setdefault(key, {**violation, "html": node["html"], "slides": []})["slides"].append(slide.index + 1)
+    return [f"{rule} ({v['impact']}: {v['help']}) at {target}: {v['html']} (slides {v['slides'][:5]}"
+            f"{'...' if len(v['slides']) > 5 else ''})" for (rule, target), v in sorted(found.items())]
+
+
+def test_axe_is_the_version_package_lock_pins():
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/axe-core"]["version"]
+    assert re.fullmatch(r"4\.\d+\.\d+", pinned), pinned
+    header = AXE.read_text(encoding="utf-8")[:40]
+    assert f"axe v{pinned}" in header, f"tests/vendor/axe-core is {header!r}, package-lock pins {pinned}: run scripts/vendor_axe.mjs"
+    installed = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if installed.is_file():
+        assert installed.read_bytes() == AXE.read_bytes(), "the vendored axe.min.js differs from node_modules: run scripts/vendor_axe.mjs"
+
+
+def test_every_page_is_checked():
+    assert {"index.html", "exercise.html", "playground.html", "slides/unit6.html"} <= set(PAGES), PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_finds_no_violation(harness_session, site, page):
+    run = harness_session.open(site, page)
+    try:
+        assert not run.report.failures, run.report.format()
+        problems = axe_violations(run)
+    finally:
+        run.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_axe_finds_no_violation_in_high_contrast(harness_session, site, deck):
+    """"C" switches the variant on (and it is kept for the next load); axe's colour rules
+    (contrast) pass on every slide with it."""
+    run = harness_session.open(site, deck)
+    try:
+        page = run.page
+        assert not page.evaluate("() => document.body.classList.contains('high-contrast')")
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.keyboard.press("c")
+        assert page.evaluate("() => document.body.classList.contains('high-contrast')"), "C did not switch high contrast on"
+        assert page.evaluate("() => localStorage.getItem('deck-high-contrast')") == "1"
+        problems = axe_violations(run, high_contrast=True)
+        page.keyboard.press("c")
+        assert not page.evaluate("() => document.body.classList.contains('high-contrast')"), "C did not switch it off"
+    finally:
+        run.close()
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyboard alone on the "Try it" slides
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  const slide = window.Reveal.getCurrentSlide();
+  return {tag: el ? el.tagName.toLowerCase() : null, type: el && el.type || null,
+    inSlide: !!(el && slide.contains(el)), value: el && "value" in el ? el.value : null,
+    name: el ? (el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].textContent : "")
+      || el.textContent || "").trim() : ""};
+}"""
+MARK_FOCUSED_SLIDER = """() => {
+  document.querySelectorAll("[data-keyboard-probe]").forEach((e) => e.removeAttribute("data-keyboard-probe"));
+  document.activeElement.dataset.keyboardProbe = "1";
+}"""
+SLIDE_INDEX = "() => Number(window.Reveal.getCurrentSlide().dataset.harnessSlide)"
+# What the slide tells a screen reader about its results: the plots' text alternatives and the
+# readouts' text.
+SAYS = """() => {
+  const slide = window.Reveal.getCurrentSlide();
+  return [...slide.querySelectorAll('[role="img"]')].map((s) => s.getAttribute("aria-label"))
+    .concat([...slide.querySelectorAll('[class*="readout"]')].map((r) => r.textContent)).join(" | ");
+}"""
+
+
+def tab_to(page, predicate, limit: int = 60, seen: list | None = None) -> dict | None:
+    """Presses Tab until the focused element is on the current slide and satisfies `predicate`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        if seen is not None:
+            seen.append(f"<{focus['tag']} type={focus['type']}> {focus['name'][:20]!r}{'' if focus['inSlide'] else ' (off the slide)'}")
+        if focus["inSlide"] and predicate(focus):
+            return focus
+    return None
+
+
+def test_try_it_slides_work_by_keyboard_and_the_clicker_still_changes_the_slide(harness_session, site):
+    run = harness_session.open(site, "slides/unit6.html")
+    page = run.page
+    problems = []
+    try:
+        assert not run.report.failures, run.report.format()
+        try_it = [s for s in run.deck.slides if s.title.startswith("Try it")]
+        assert len(try_it) >= 9, [s.title for s in try_it]
+        for slide in try_it:
+            where = f"slide {slide.index + 1} '{slide.title}'"
+            for clicker in ("PageDown", "ArrowRight"):
+                run.show(slide.index)
+                page.evaluate("() => document.activeElement && document.activeElement.blur()")
+                before = page.evaluate(SAYS)
+                seen = []
+                slider = tab_to(page, lambda f: f["type"] == "range", seen=seen)
+                if slider is None:
+                    problems.append(f"{where}: Tab never reaches a slider; it visits {', '.join(seen[:12])}")
+                    break
+                page.evaluate(MARK_FOCUSED_SLIDER)
+                # Up at the minimum, down otherwise: the value must change either way.
+                at_min = page.evaluate("() => { const el = document.activeElement; return Number(el.value) <= Number(el.min); }")
+                page.keyboard.press("ArrowUp" if at_min else "ArrowDown")
+                run.settle()
+                value_now = page.evaluate("() => document.querySelector('[data-keyboard-probe]').value")
+                if page.evaluate(SLIDE_INDEX) != slide.index:
+                    problems.append(f"{where}: an arrow key on the focused slider '{slider['name']}' changed the slide")
+                    continue
+                if value_now == slider["value"]:
+                    key = "ArrowUp" if at_min else "ArrowDown"
+                    problems.append(f"{where}: {key} did not move the focused slider '{slider['name']}' ({slider['value']}, "
+                                    f"before {clicker})")
+                elif page.evaluate(SAYS) == before:
+                    problems.append(f"{where}: neither a plot's text alternative nor a readout followed the slider '{slider['name']}'")
+                # A button (Reset / Re-run, Play ...) by keyboard: Tab to it, Enter.
+                button = tab_to(page, lambda f: f["tag"] == "button")
+                if button is not None:
+                    page.keyboard.press("Enter")
+                # The slide's cells after all this (the harness's checks: errors, NaN, overflow...).
+                run.collect(f"keyboard-only use before {clicker}", run.settle(), slide=slide.index)
+                # Afterwards, the clicker changes the slide.
+                page.keyboard.press(clicker)
+                run.settle()
+                if page.evaluate(SLIDE_INDEX) != slide.index + 1:
+                    focus = page.evaluate(FOCUS)
+                    problems.append(f"{where}: after using the controls by keyboard, {clicker} did not change the slide "
+                                    f"(focus on <{focus['tag']} type={focus['type']}> '{focus['name']}')")
+        problems += [str(f) for f in run.report.failures]
+    finally:
+        run.close()
+    assert not problems, "\n".join(problems)

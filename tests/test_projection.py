@@ -1,0 +1,131 @@
+"""Plots are legible when the deck is projected (issue 14): on every slide with a plot, every text
+in a plot (tick and axis labels, text marks, legends, captions, readouts) is at least 0.6 of the
+slide's own body text as rendered, and every data line drawn at full opacity is at least 3 px wide.
+
+Measured on the real render at 1050x700 in Chromium, in one coordinate system: screen pixels.
+SVG text is its computed font size times the SVG's rendered scale (its box over its viewBox, which
+includes reveal.js's scaling of the slide); HTML text and the body text are their computed font
+sizes times reveal.js's scale (the slide's box over its layout width). Line widths are in slide
+pixels (the SVG's scale over reveal.js's)."""
+
+from __future__ import annotations
+
+import pytest
+
+DECK = "slides/unit6.html"
+MIN_TEXT_RATIO = 0.6
+MIN_LINE_PX = 3.0
+# Font sizes are whole slide pixels scaled by one factor: compare to 1/1000 px, not to float noise.
+EPSILON_PX = 1e-3
+
+# The optimizer playground on its slide is the whole Playground page in 1050x700 (four panels of
+# controls, two plots, a readout): at 0.6 of the body text it does not fit the slide. It is
+# measured on its own, as a known gap of issue 14 (strict: the test says when it is fixed).
+PLAYGROUND_SLIDE = "Try it: optimizer playground"
+
+MEASURE = r"""(index) => {
+  const slide = document.querySelector(`[data-harness-slide="${index}"]`);
+  const scale = slide.getBoundingClientRect().width / slide.offsetWidth;
+  const body = parseFloat(getComputedStyle(slide).fontSize) * scale;
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility === "visible"
+    && !el.closest(".hidden, [hidden]");
+  const describe = (el) => (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
+  const texts = [];
+  const lines = [];
+  for (const output of slide.querySelectorAll(".cell-output-display")) {
+    if (!visible(output)) continue;
+    for (const svg of output.querySelectorAll("svg")) {
+      if (!visible(svg)) continue;
+      const box = svg.getBoundingClientRect();
+      const own = (svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width) || svg.width.baseVal.value || box.width;
+      const k = box.width / own;
+      for (const text of svg.querySelectorAll("text")) {
+        if (!visible(text) || !text.textContent.trim()) continue;
+        texts.push({what: "SVG text", text: describe(text), px: parseFloat(getComputedStyle(text).fontSize) * k});
+      }
+      // Plot's line marks (paths, curves); contours, grids, rules and frames are other marks.
+      for (const path of svg.querySelectorAll('g[aria-label="line"] path')) {
+        const style = getComputedStyle(path);
+        if (style.stroke === "none" || parseFloat(style.strokeOpacity) < 1 || parseFloat(style.opacity) < 1) continue;
+        lines.push({stroke: style.stroke, px: (parseFloat(style.strokeWidth) * k) / scale});
+      }
+    }
+    // HTML text of a plot: legends, captions, readouts. Inputs are controls, not plot text.
+    for (const el of output.querySelectorAll("*")) {
+      if (el.closest("svg, form, script, style") || !visible(el)) continue;
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      if (!el.closest('figure, [class*="readout"], [class*="swatches"], .line-legend, .pg-root, [class^="pg-"]')) continue;
+      texts.push({what: `<${el.tagName.toLowerCase()} class="${el.getAttribute("class") || ""}">`, text: describe(el),
+        px: parseFloat(getComputedStyle(el).fontSize) * scale});
+    }
+  }
+  return {body, texts, lines, plots: slide.querySelectorAll(".cell-output-display svg").length};
+}"""
+
+
+HIGH_CONTRAST = "() => { document.body.classList.add('high-contrast'); }"
+
+
+def measure_deck(harness_session, site, setup: str | None = None) -> list[dict]:
+    """Every slide that shows a plot: its title, body text size, plot texts and lines. With a
+    `setup` (the high-contrast variant), the harness's checks (overflow on the real layout, cell
+    errors, NaN, marks) run again on every slide and must pass."""
+    run = harness_session.open(site, DECK)
+    try:
+        assert not run.report.failures, run.report.format()
+        if setup:
+            run.page.evaluate(setup)
+        slides = []
+        for slide in run.deck.slides:
+            settled = run.show(slide.index)
+            if setup:
+                run.collect("high contrast", settled, slide=slide.index)
+            measured = run.page.evaluate(MEASURE, slide.index)
+            if measured["texts"] or measured["lines"]:
+                slides.append({"number": slide.index + 1, "title": slide.title, **measured})
+        assert not run.report.failures, run.report.format()
+        return slides
+    finally:
+        run.close()
+
+
+def small_texts(slide: dict) -> list[str]:
+    least = MIN_TEXT_RATIO * slide["body"]
+    return [f"slide {slide['number']} '{slide['title']}': {t['what']} {t['text']!r} is {t['px']:.1f} px, "
+            f"body text {slide['body']:.1f} px (needs >= {least:.1f})"
+            for t in slide["texts"] if t["px"] < least - EPSILON_PX]
+
+
+def thin_lines(slide: dict) -> list[str]:
+    return [f"slide {slide['number']} '{slide['title']}': a line in {line['stroke']} is {line['px']:.2f} px wide"
+            for line in slide["lines"] if line["px"] < MIN_LINE_PX - EPSILON_PX]
+
+
+@pytest.fixture(scope="module", params=["default", "high contrast"])
+def plot_slides(request, harness_session, site):
+    return measure_deck(harness_session, site, HIGH_CONTRAST if request.param == "high contrast" else None)
+
+
+def test_every_plot_slide_is_measured(plot_slides):
+    titles = [s["title"] for s in plot_slides]
+    assert len(plot_slides) >= 19, titles
+    assert sum(t.startswith("Try it") for t in titles) >= 9, titles
+    assert all(s["texts"] for s in plot_slides if s["plots"]), "a slide with a plot has no measured text"
+
+
+def test_plot_text_is_at_least_six_tenths_of_the_body_text(plot_slides):
+    problems = [p for s in plot_slides if s["title"] != PLAYGROUND_SLIDE for p in small_texts(s)]
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_data_lines_are_at_least_3px(plot_slides):
+    problems = [p for s in plot_slides for p in thin_lines(s)]
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, not done: the playground on its slide is the full "
+                                       "Playground page and its text is about 0.3 of the body text")
+def test_the_playground_slide_is_legible_when_projected(plot_slides):
+    slide = next(s for s in plot_slides if s["title"] == PLAYGROUND_SLIDE)
+    problems = small_texts(slide)
+    assert not problems, "\n".join(problems[:40])
