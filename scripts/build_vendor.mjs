@@ -8,10 +8,10 @@
 // The output is deterministic (same lock file -> same bytes) and committed, so the
 // professor can `quarto render` without Node. Re-run after changing package-lock.json.
 
-import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import {build} from "esbuild";
+import {copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from "node:fs";
+import {dirname, join, resolve} from "node:path";
+import {fileURLToPath} from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const packageDir = (name) => join(ROOT, "node_modules", name);
@@ -19,12 +19,12 @@ const packageDir = (name) => join(ROOT, "node_modules", name);
 // Each bundle: output file, the package whose version it carries, and its entry source.
 // Entries are tiny ES modules resolved from the repo root.
 const BUNDLES = [
-  { file: "d3.js", pkg: "d3", entry: `export * from "d3";` },
-  { file: "plot.js", pkg: "@observablehq/plot", entry: `export * from "@observablehq/plot";` },
-  { file: "inputs.js", pkg: "@observablehq/inputs", entry: `export * from "@observablehq/inputs";` },
-  { file: "arrow.js", pkg: "apache-arrow", entry: `export * from "apache-arrow";` },
-  { file: "marked.js", pkg: "marked", entry: `export { marked } from "marked";` },
-  { file: "htl.js", pkg: "htl", entry: `export * from "htl";` },
+  {file: "d3.js", pkg: "d3", entry: `export * from "d3";`},
+  {file: "plot.js", pkg: "@observablehq/plot", entry: `export * from "@observablehq/plot";`},
+  {file: "inputs.js", pkg: "@observablehq/inputs", entry: `export * from "@observablehq/inputs";`},
+  {file: "arrow.js", pkg: "apache-arrow", entry: `export * from "apache-arrow";`},
+  {file: "marked.js", pkg: "marked", entry: `export { marked } from "marked";`},
+  {file: "htl.js", pkg: "htl", entry: `export * from "htl";`},
   // No KaTeX module: `tex` in cells (libs.js) uses the KaTeX that Quarto's math already loads
   // from vendor/katex/ on every page (a second copy was 262 kB on every load).
   // Observable's own template helper (the one its `md` builtin is made of); the package's
@@ -70,18 +70,16 @@ function lockedVersions() {
     if (!entry?.version) throw new Error(`${name} is not in package-lock.json`);
     const installed = JSON.parse(readFileSync(join(packageDir(name), "package.json"), "utf8"));
     if (installed.version !== entry.version) {
-      throw new Error(
-        `node_modules/${name} is ${installed.version} but package-lock.json pins ${entry.version}; run \`npm ci\``,
-      );
+      throw new Error(`node_modules/${name} is ${installed.version} but package-lock.json pins ${entry.version}; run \`npm ci\``);
     }
     versions[name] = entry.version;
   }
   return versions;
 }
 
-async function bundle({ file, pkg, entry }, outDir, versions) {
+async function bundle({file, pkg, entry}, outDir, versions) {
   const result = await build({
-    stdin: { contents: entry, resolveDir: ROOT, sourcefile: `vendor-entry-${file}` },
+    stdin: {contents: entry, resolveDir: ROOT, sourcefile: `vendor-entry-${file}`},
     absWorkingDir: ROOT,
     bundle: true,
     format: "esm",
@@ -101,19 +99,21 @@ async function bundle({ file, pkg, entry }, outDir, versions) {
 
 function copyKatex(katexOut) {
   const dist = join(packageDir("katex"), "dist");
-  rmSync(katexOut, { recursive: true, force: true });
-  mkdirSync(join(katexOut, "fonts"), { recursive: true });
-  mkdirSync(join(katexOut, "contrib"), { recursive: true });
+  rmSync(katexOut, {recursive: true, force: true});
+  mkdirSync(join(katexOut, "fonts"), {recursive: true});
+  mkdirSync(join(katexOut, "contrib"), {recursive: true});
   for (const name of KATEX_FILES) copyFileSync(join(dist, name), join(katexOut, name));
-  for (const font of readdirSync(join(dist, "fonts")).filter((f) => f.endsWith(".woff2")).sort()) {
+  for (const font of readdirSync(join(dist, "fonts"))
+    .filter((f) => f.endsWith(".woff2"))
+    .sort()) {
     copyFileSync(join(dist, "fonts", font), join(katexOut, "fonts", font));
   }
 }
 
 async function main() {
-  const { out, katexOut } = parseArgs(process.argv.slice(2));
+  const {out, katexOut} = parseArgs(process.argv.slice(2));
   const versions = lockedVersions();
-  mkdirSync(out, { recursive: true });
+  mkdirSync(out, {recursive: true});
   for (const spec of BUNDLES) await bundle(spec, out, versions);
   for (const [pkg, path, name] of COPIES) {
     copyFileSync(join(packageDir(pkg), path), join(out, name));

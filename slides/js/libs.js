@@ -23,15 +23,15 @@ import * as Plot from "../vendor/plot.js";
 import * as Inputs from "../vendor/inputs.js";
 import * as arrow from "../vendor/arrow.js";
 import * as htl from "../vendor/htl.js";
-import { marked } from "../vendor/marked.js";
-import { template } from "../vendor/observable_template.js";
+import {marked} from "../vendor/marked.js";
+import {template} from "../vendor/observable_template.js";
 
 // Observable's `md`: a tagged template whose interpolated DOM nodes (a plot, an input) are
 // placed where they appear in the text; a single top-level element is returned unwrapped.
 const md = template(
   (markdown) => {
     const root = document.createElement("div");
-    root.innerHTML = marked.parse(markdown, { async: false, langPrefix: "" }).trim();
+    root.innerHTML = marked.parse(markdown, {async: false, langPrefix: ""}).trim();
     return root;
   },
   () => document.createElement("div"),
@@ -54,16 +54,16 @@ function tex_renderer(options) {
       code.textContent = source;
       return code;
     }
-    katex.render(source, root, { throwOnError: false, ...options });
+    katex.render(source, root, {throwOnError: false, ...options});
     return root.removeChild(root.firstChild);
   };
 }
 const tex = tex_renderer({});
-tex.block = tex_renderer({ displayMode: true });
+tex.block = tex_renderer({displayMode: true});
 tex.options = tex_renderer;
 
 const html = htl.html;
 const svg = htl.svg;
 const Arrow = arrow; // the capitalised name of Observable's builtin
 
-export { d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, marked };
+export {d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, marked};

@@ -33,7 +33,9 @@ const handlers = {
   run_scene: ({name, values}) =>
     scenes.run_scene(name, values).map(({label, optimizer, result}) => ({label, optimizer, ...encode_result(result)})),
   schedule_curves: ({values}) =>
-    scenes.schedule_curves(values).map(({label, schedule, params, points, message}) => ({label, schedule, params, message, numbers: encode(points.flat())})),
+    scenes
+      .schedule_curves(values)
+      .map(({label, schedule, params, points, message}) => ({label, schedule, params, message, numbers: encode(points.flat())})),
   // Numbers (matrix, eigenvalues, eigenvectors, then kappa and lr_bound when defined) as raw
   // float64; which of kappa / lr_bound are null is said separately.
   hessian_summary: ({values}) => {

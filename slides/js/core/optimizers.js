@@ -58,12 +58,16 @@ function adam_moments(state, g, {beta1, beta2}) {
 function bias_corrected_update(x, m_i, v_i, moments, lr, eps) {
   const m_hat = m_i / (1 - moments.beta1_power);
   const v_hat = v_i / (1 - moments.beta2_power);
-  return x - lr / (Math.sqrt(v_hat) + eps) * m_hat;
+  return x - (lr / (Math.sqrt(v_hat) + eps)) * m_hat;
 }
 
 /** @returns {AdamState} */
 const adam_init = (theta) => ({
-  theta: [...theta], m: zeros(theta.length), v: zeros(theta.length), beta1_power: 1, beta2_power: 1,
+  theta: [...theta],
+  m: zeros(theta.length),
+  v: zeros(theta.length),
+  beta1_power: 1,
+  beta2_power: 1,
 });
 
 // ---------------------------------------------------------------------------------------
@@ -103,7 +107,7 @@ const DEFINITIONS = {
     gradient_point: same_point,
     step: (state, g, lr, {eps}) => {
       const G = state.G.map((G_i, i) => G_i + g[i] * g[i]);
-      return {theta: state.theta.map((x, i) => x - lr / (Math.sqrt(G[i]) + eps) * g[i]), G};
+      return {theta: state.theta.map((x, i) => x - (lr / (Math.sqrt(G[i]) + eps)) * g[i]), G};
     },
   },
 
@@ -115,7 +119,7 @@ const DEFINITIONS = {
     gradient_point: same_point,
     step: (state, g, lr, {gamma, eps}) => {
       const E = state.E.map((E_i, i) => gamma * E_i + (1 - gamma) * g[i] * g[i]);
-      return {theta: state.theta.map((x, i) => x - lr / (Math.sqrt(E[i]) + eps) * g[i]), E};
+      return {theta: state.theta.map((x, i) => x - (lr / (Math.sqrt(E[i]) + eps)) * g[i]), E};
     },
   },
 
@@ -165,9 +169,7 @@ const DEFINITIONS = {
 
 export const OPTIMIZER_NAMES = Object.keys(DEFINITIONS);
 
-export const DEFAULT_HYPER = Object.fromEntries(
-  OPTIMIZER_NAMES.map((name) => [name, {...DEFINITIONS[name].defaults}]),
-);
+export const DEFAULT_HYPER = Object.fromEntries(OPTIMIZER_NAMES.map((name) => [name, {...DEFINITIONS[name].defaults}]));
 
 // Outside these ranges an update divides by zero or takes the root of a negative number.
 const HYPER_RANGES = {

@@ -16,7 +16,7 @@ function cos_taylor(r) {
   let term = 1;
   let sum = 1;
   for (let n = 1; n <= TAYLOR_TERMS; n++) {
-    term = -term * r2 / ((2 * n - 1) * (2 * n));
+    term = (-term * r2) / ((2 * n - 1) * (2 * n));
     sum = sum + term;
   }
   return sum;
@@ -27,7 +27,7 @@ function sin_taylor(r) {
   let term = r;
   let sum = r;
   for (let n = 1; n <= TAYLOR_TERMS; n++) {
-    term = -term * r2 / ((2 * n) * (2 * n + 1));
+    term = (-term * r2) / (2 * n * (2 * n + 1));
     sum = sum + term;
   }
   return sum;

@@ -99,7 +99,8 @@ export function run(config) {
     throw new Error(`config must be an object, got ${format_value(config)}`);
   }
   for (const key of Object.keys(config)) {
-    if (!CONFIG_KEYS.includes(key)) throw new Error(`unknown config key ${JSON.stringify(key)}; expected one of: ${CONFIG_KEYS.join(", ")}`);
+    if (!CONFIG_KEYS.includes(key))
+      throw new Error(`unknown config key ${JSON.stringify(key)}; expected one of: ${CONFIG_KEYS.join(", ")}`);
   }
   for (const key of REQUIRED_KEYS) {
     if (!has_own(config, key)) throw new Error(`config is missing ${JSON.stringify(key)}`);

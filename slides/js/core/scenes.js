@@ -136,9 +136,7 @@ const SCENES = {
 
 export const SCENE_NAMES = Object.keys(SCENES);
 
-export const SCENE_VIEW = Object.fromEntries(
-  SCENE_NAMES.map((name) => [name, {x: [...SCENES[name].view.x], y: [...SCENES[name].view.y]}]),
-);
+export const SCENE_VIEW = Object.fromEntries(SCENE_NAMES.map((name) => [name, {x: [...SCENES[name].view.x], y: [...SCENES[name].view.y]}]));
 
 export const FLAT_SHARP_CURVATURE = {sharp: 50, flat: 2};
 
@@ -264,7 +262,7 @@ export function schedule_curves(values = {}) {
 export function hessian_summary(values = {}) {
   const v = scene_values("hessian", values);
   const hessian = scene_surface("hessian", v).hessian([0, 0]);
-  const angle = v.angle_deg * PI / 180;
+  const angle = (v.angle_deg * PI) / 180;
   const c = cos(angle);
   const s = sin(angle);
   const [l1, l2] = [v.lambda1, v.lambda2];
@@ -277,7 +275,10 @@ export function hessian_summary(values = {}) {
   return {
     hessian,
     eigenvalues: [l1, l2],
-    eigenvectors: [[c, s], [-s, c]],
+    eigenvectors: [
+      [c, s],
+      [-s, c],
+    ],
     classification,
     kappa: lambda_min > 0 ? lambda_max / lambda_min : null,
     lr_bound: lambda_max > 0 ? 2 / lambda_max : null,

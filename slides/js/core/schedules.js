@@ -7,7 +7,7 @@ import {PI, cos, power_int} from "./portable_math.js";
 
 function cosine_decay(t, total, base_lr, min_lr) {
   if (t >= total) return min_lr;
-  return min_lr + (base_lr - min_lr) * (1 + cos(PI * t / total)) / 2;
+  return min_lr + ((base_lr - min_lr) * (1 + cos((PI * t) / total))) / 2;
 }
 
 function require_positive_count(what, value) {
@@ -59,7 +59,7 @@ const DEFINITIONS = {
         throw new Error(`schedule warmup_cosine: total_steps (${total_steps}) must exceed warmup_steps (${warmup_steps})`);
       }
       return (t, base_lr) => {
-        if (t < warmup_steps) return base_lr * (t + 1) / warmup_steps;
+        if (t < warmup_steps) return (base_lr * (t + 1)) / warmup_steps;
         return cosine_decay(t - warmup_steps, total_steps - warmup_steps, base_lr, min_lr);
       };
     },
@@ -68,9 +68,7 @@ const DEFINITIONS = {
 
 export const SCHEDULE_NAMES = Object.keys(DEFINITIONS);
 
-export const DEFAULT_SCHEDULE_PARAMS = Object.fromEntries(
-  SCHEDULE_NAMES.map((name) => [name, {...DEFINITIONS[name].defaults}]),
-);
+export const DEFAULT_SCHEDULE_PARAMS = Object.fromEntries(SCHEDULE_NAMES.map((name) => [name, {...DEFINITIONS[name].defaults}]));
 
 export function make_schedule(name, params = {}) {
   check_name("schedule", name, SCHEDULE_NAMES);

@@ -5,7 +5,10 @@
 import {check_name, merge_params} from "./checks.js";
 import {PI, cos, sin} from "./portable_math.js";
 
-const WIDE_BOX = [[-1000, 1000], [-1000, 1000]];
+const WIDE_BOX = [
+  [-1000, 1000],
+  [-1000, 1000],
+];
 
 const DEFINITIONS = {
   // The seed's 1D example. From |x| = 10 any learning rate above 0.005 overshoots further
@@ -24,23 +27,32 @@ const DEFINITIONS = {
     box: WIDE_BOX,
     f: ([x, y]) => x * x - y * y,
     grad: ([x, y]) => [2 * x, -2 * y],
-    hessian: () => [[2, 0], [0, -2]],
+    hessian: () => [
+      [2, 0],
+      [0, -2],
+    ],
   },
   elongated_bowl: {
     dim: 2,
     defaults: {a: 10},
     box: WIDE_BOX,
-    f: ([x, y], {a}) => x * x / 2 + a * y * y / 2,
+    f: ([x, y], {a}) => (x * x) / 2 + (a * y * y) / 2,
     grad: ([x, y], {a}) => [x, a * y],
-    hessian: (_, {a}) => [[1, 0], [0, a]],
+    hessian: (_, {a}) => [
+      [1, 0],
+      [0, a],
+    ],
   },
   skewed_bowl: {
     dim: 2,
     defaults: {},
     box: WIDE_BOX,
-    f: ([x, y]) => x * x / 2 + 10 * y * y + x * y,
+    f: ([x, y]) => (x * x) / 2 + 10 * y * y + x * y,
     grad: ([x, y]) => [x + y, 20 * y + x],
-    hessian: () => [[1, 1], [1, 20]],
+    hessian: () => [
+      [1, 1],
+      [1, 20],
+    ],
   },
   rosenbrock: {
     dim: 2,
@@ -48,7 +60,10 @@ const DEFINITIONS = {
     box: WIDE_BOX,
     f: ([x, y], {a, b}) => (a - x) * (a - x) + b * (y - x * x) * (y - x * x),
     grad: ([x, y], {a, b}) => [-2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)],
-    hessian: ([x, y], {b}) => [[2 - 4 * b * y + 12 * b * x * x, -4 * b * x], [-4 * b * x, 2 * b]],
+    hessian: ([x, y], {b}) => [
+      [2 - 4 * b * y + 12 * b * x * x, -4 * b * x],
+      [-4 * b * x, 2 * b],
+    ],
   },
   // 1/2 theta^T A theta with A = R diag(lambda1, lambda2) R^T; R rotates by angle_deg, so
   // the eigenvectors are (cos, sin) and (-sin, cos).
@@ -57,11 +72,12 @@ const DEFINITIONS = {
     defaults: {lambda1: 1, lambda2: 10, angle_deg: 0},
     box: WIDE_BOX,
     derive: ({lambda1, lambda2, angle_deg}) => {
-      const angle = angle_deg * PI / 180;
+      const angle = (angle_deg * PI) / 180;
       const c = cos(angle);
       const s = sin(angle);
       return {
-        c, s,
+        c,
+        s,
         a11: lambda1 * c * c + lambda2 * s * s,
         a12: (lambda1 - lambda2) * c * s,
         a22: lambda1 * s * s + lambda2 * c * c,
@@ -69,7 +85,10 @@ const DEFINITIONS = {
     },
     f: ([x, y], {a11, a12, a22}) => (a11 * x * x + 2 * a12 * x * y + a22 * y * y) / 2,
     grad: ([x, y], {a11, a12, a22}) => [a11 * x + a12 * y, a12 * x + a22 * y],
-    hessian: (_, {a11, a12, a22}) => [[a11, a12], [a12, a22]],
+    hessian: (_, {a11, a12, a22}) => [
+      [a11, a12],
+      [a12, a22],
+    ],
   },
 };
 

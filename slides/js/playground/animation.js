@@ -76,8 +76,12 @@ export function make_player(draw, on_change = () => {}) {
       k = steps;
       draw(k);
     },
-    get k() { return k; },
-    get playing() { return playing; },
+    get k() {
+      return k;
+    },
+    get playing() {
+      return playing;
+    },
     // Frames per second over the last frames played (null before two frames).
     fps: () => (frame_times.length < 2 ? null : (1000 * (frame_times.length - 1)) / (frame_times[frame_times.length - 1] - frame_times[0])),
   };

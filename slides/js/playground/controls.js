@@ -9,8 +9,16 @@
 
 import {OPTIMIZER_NAMES, DEFAULT_HYPER, SURFACE_NAMES, SCHEDULE_NAMES} from "./core.js";
 import {OPTIMIZER_COLORS} from "./view.js";
-import {FULL_BATCH, MAX_PLAYGROUND_STEPS, SCHEDULE_PARAM_LIMITS, SURFACE_PARAM_LIMITS, clone_state,
-  with_field, with_schedule, with_surface} from "./state.js";
+import {
+  FULL_BATCH,
+  MAX_PLAYGROUND_STEPS,
+  SCHEDULE_PARAM_LIMITS,
+  SURFACE_PARAM_LIMITS,
+  clone_state,
+  with_field,
+  with_schedule,
+  with_surface,
+} from "./state.js";
 import {label_of} from "./readout.js";
 
 const SAFE = /^[A-Za-z0-9_.,+-]*$/;
@@ -35,8 +43,16 @@ export function make_controls(app, mode) {
   };
 
   function plain_box(key, label, size) {
-    const input = el("input", {type: "text", class: "pg-text", size: String(size), spellcheck: "false",
-      autocomplete: "off", inputmode: "decimal", "aria-label": label, "data-key": key});
+    const input = el("input", {
+      type: "text",
+      class: "pg-text",
+      size: String(size),
+      spellcheck: "false",
+      autocomplete: "off",
+      inputmode: "decimal",
+      "aria-label": label,
+      "data-key": key,
+    });
     return [input, el("label", {class: "pg-field"}, [el("span", {text: label}), input])];
   }
 
@@ -44,7 +60,10 @@ export function make_controls(app, mode) {
     const [input, field] = plain_box(key, label, size);
     input.addEventListener("change", () => {
       const text = input.value.trim();
-      const result = SAFE.test(text) && text !== "" ? with_field(app.state(), key, text) : {state: null, error: `${key} must be a number, got "${text.slice(0, 40)}"`};
+      const result =
+        SAFE.test(text) && text !== ""
+          ? with_field(app.state(), key, text)
+          : {state: null, error: `${key} must be a number, got "${text.slice(0, 40)}"`};
       if (result.error) {
         input.setAttribute("aria-invalid", "true");
         app.error(`Not applied: ${result.error}.`);
@@ -70,33 +89,47 @@ export function make_controls(app, mode) {
   }
 
   // --- surface
-  const surface_select = select("surface", SURFACE_NAMES, app.state().surface, (name) => app.set(with_surface(app.state(), name)),
-    (n) => n.replace("_", " "));
+  const surface_select = select(
+    "surface",
+    SURFACE_NAMES,
+    app.state().surface,
+    (name) => app.set(with_surface(app.state(), name)),
+    (n) => n.replace("_", " "),
+  );
   const surface_params = el("div", {class: "pg-row"});
   // start is one field of the link ("x,y"): both boxes write it together.
   const [start_x_input, start_x] = plain_box("start", "start x", 7);
   const [start_y_input, start_y] = plain_box("start", "y", 7);
   const start_inputs = [start_x_input, start_y_input];
-  start_inputs.forEach((input) => input.addEventListener("change", () => {
-    const dim = app.state().start.length;
-    const text = start_inputs.slice(0, dim).map((i) => i.value.trim()).join(",");
-    const result = SAFE.test(text) ? with_field(app.state(), "start", text) : {state: null, error: `start must be numbers, got "${text.slice(0, 40)}"`};
-    if (result.error) {
-      input.setAttribute("aria-invalid", "true");
-      app.error(`Not applied: ${result.error}.`);
-    } else {
-      start_inputs.forEach((i) => i.removeAttribute("aria-invalid"));
-      app.set(result.state);
-    }
-    give_back(input);
-  }));
-  root.append(el("fieldset", {class: "pg-group"}, [
-    el("legend", {text: "Surface"}),
-    surface_select,
-    surface_params,
-    el("div", {class: "pg-row"}, [start_x, start_y]),
-    el("div", {class: "pg-hint", text: "or click the plot to set the start"}),
-  ]));
+  start_inputs.forEach((input) =>
+    input.addEventListener("change", () => {
+      const dim = app.state().start.length;
+      const text = start_inputs
+        .slice(0, dim)
+        .map((i) => i.value.trim())
+        .join(",");
+      const result = SAFE.test(text)
+        ? with_field(app.state(), "start", text)
+        : {state: null, error: `start must be numbers, got "${text.slice(0, 40)}"`};
+      if (result.error) {
+        input.setAttribute("aria-invalid", "true");
+        app.error(`Not applied: ${result.error}.`);
+      } else {
+        start_inputs.forEach((i) => i.removeAttribute("aria-invalid"));
+        app.set(result.state);
+      }
+      give_back(input);
+    }),
+  );
+  root.append(
+    el("fieldset", {class: "pg-group"}, [
+      el("legend", {text: "Surface"}),
+      surface_select,
+      surface_params,
+      el("div", {class: "pg-row"}, [start_x, start_y]),
+      el("div", {class: "pg-hint", text: "or click the plot to set the start"}),
+    ]),
+  );
 
   // --- optimizers
   const checks = new Map();
@@ -129,25 +162,51 @@ export function make_controls(app, mode) {
   root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Optimizers"}), ...optimizer_rows]));
 
   // --- schedule, noise, steps
-  const schedule_select = select("schedule", SCHEDULE_NAMES, app.state().schedule, (name) => app.set(with_schedule(app.state(), name)),
-    (n) => n.replace("_", " "));
+  const schedule_select = select(
+    "schedule",
+    SCHEDULE_NAMES,
+    app.state().schedule,
+    (name) => app.set(with_schedule(app.state(), name)),
+    (n) => n.replace("_", " "),
+  );
   const schedule_params = el("div", {class: "pg-row"});
   root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Learning-rate schedule"}), schedule_select, schedule_params]));
 
-  const batch_range = el("input", {type: "range", min: "0", max: String(Math.log2(FULL_BATCH)), step: "1", "aria-label": "mini-batch size (powers of 2)", class: "pg-range"});
+  const batch_range = el("input", {
+    type: "range",
+    min: "0",
+    max: String(Math.log2(FULL_BATCH)),
+    step: "1",
+    "aria-label": "mini-batch size (powers of 2)",
+    class: "pg-range",
+  });
   batch_range.addEventListener("input", () => app.set(with_field(app.state(), "batch", String(2 ** Number(batch_range.value))).state));
   const new_seed = el("button", {type: "button", class: "pg-button", text: "New seed"});
   new_seed.addEventListener("click", () => app.set(with_field(app.state(), "seed", String(1 + Math.floor(Math.random() * 999999))).state));
-  root.append(el("fieldset", {class: "pg-group"}, [
-    el("legend", {text: "Mini-batch noise"}),
-    el("div", {class: "pg-row"}, [batch_range, text_box("batch", "B", {size: 5})]),
-    el("div", {class: "pg-row"}, [text_box("seed", "seed", {size: 7}), new_seed]),
-    el("div", {class: "pg-hint", text: `B = ${FULL_BATCH} is the full batch: no noise`}),
-  ]));
+  root.append(
+    el("fieldset", {class: "pg-group"}, [
+      el("legend", {text: "Mini-batch noise"}),
+      el("div", {class: "pg-row"}, [batch_range, text_box("batch", "B", {size: 5})]),
+      el("div", {class: "pg-row"}, [text_box("seed", "seed", {size: 7}), new_seed]),
+      el("div", {class: "pg-hint", text: `B = ${FULL_BATCH} is the full batch: no noise`}),
+    ]),
+  );
 
-  const steps_range = el("input", {type: "range", min: "1", max: String(MAX_PLAYGROUND_STEPS), step: "1", "aria-label": "steps", class: "pg-range"});
+  const steps_range = el("input", {
+    type: "range",
+    min: "1",
+    max: String(MAX_PLAYGROUND_STEPS),
+    step: "1",
+    "aria-label": "steps",
+    class: "pg-range",
+  });
   steps_range.addEventListener("input", () => app.set(with_field(app.state(), "steps", steps_range.value).state));
-  root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Steps"}), el("div", {class: "pg-row"}, [steps_range, text_box("steps", "steps", {size: 5})])]));
+  root.append(
+    el("fieldset", {class: "pg-group"}, [
+      el("legend", {text: "Steps"}),
+      el("div", {class: "pg-row"}, [steps_range, text_box("steps", "steps", {size: 5})]),
+    ]),
+  );
 
   let shown_surface = null;
   let shown_schedule = null;
@@ -157,13 +216,17 @@ export function make_controls(app, mode) {
     if (shown_surface !== state.surface) {
       shown_surface = state.surface;
       for (const key of [...texts.keys()]) if (key.startsWith("surface.")) texts.delete(key);
-      surface_params.replaceChildren(...Object.keys(SURFACE_PARAM_LIMITS[state.surface]).map((key) => text_box(`surface.${key}`, key, {size: 5})));
+      surface_params.replaceChildren(
+        ...Object.keys(SURFACE_PARAM_LIMITS[state.surface]).map((key) => text_box(`surface.${key}`, key, {size: 5})),
+      );
       start_y.hidden = state.start.length < 2;
     }
     if (shown_schedule !== state.schedule) {
       shown_schedule = state.schedule;
       for (const key of [...texts.keys()]) if (key.startsWith("schedule.")) texts.delete(key);
-      schedule_params.replaceChildren(...Object.keys(SCHEDULE_PARAM_LIMITS[state.schedule]).map((key) => text_box(`schedule.${key}`, key, {size: 5})));
+      schedule_params.replaceChildren(
+        ...Object.keys(SCHEDULE_PARAM_LIMITS[state.schedule]).map((key) => text_box(`schedule.${key}`, key, {size: 5})),
+      );
     }
     const focused = document.activeElement;
     const put = (input, value) => {

@@ -9,5 +9,14 @@ import {make_surface, SURFACE_NAMES} from "../core/surfaces.js";
 import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../core/optimizers.js";
 import {SCHEDULE_NAMES, DEFAULT_SCHEDULE_PARAMS, make_schedule} from "../core/schedules.js";
 
-export {run, MAX_STEPS, make_surface, SURFACE_NAMES, OPTIMIZER_NAMES, DEFAULT_HYPER, SCHEDULE_NAMES,
-  DEFAULT_SCHEDULE_PARAMS, make_schedule};
+export {
+  run,
+  MAX_STEPS,
+  make_surface,
+  SURFACE_NAMES,
+  OPTIMIZER_NAMES,
+  DEFAULT_HYPER,
+  SCHEDULE_NAMES,
+  DEFAULT_SCHEDULE_PARAMS,
+  make_schedule,
+};

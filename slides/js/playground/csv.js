@@ -11,7 +11,9 @@ export function runs_csv(runs) {
     if (!result) continue;
     for (const row of result.rows) {
       const y = row.theta.length > 1 ? String(row.theta[1]) : "";
-      lines.push([optimizer, row.step, String(row.theta[0]), y, String(row.loss), String(row.grad_norm), String(row.lr), row.status].join(","));
+      lines.push(
+        [optimizer, row.step, String(row.theta[0]), y, String(row.loss), String(row.grad_norm), String(row.lr), row.status].join(","),
+      );
     }
   }
   return lines.join("\n") + "\n";

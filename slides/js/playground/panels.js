@@ -66,17 +66,28 @@ export function surface_panel(state, {width, height}) {
   }
   const figure = Plot.plot({
     ...size,
-    marginTop: MARGINS.top, marginRight: MARGINS.right, marginBottom: MARGINS.bottom, marginLeft: MARGINS.left,
+    marginTop: MARGINS.top,
+    marginRight: MARGINS.right,
+    marginBottom: MARGINS.bottom,
+    marginLeft: MARGINS.left,
     x: {domain: view.x, label: "x", labelAnchor: "center", labelArrow: "none"},
     y: {domain: view.y, label: one_d ? "loss f(x)" : "y", labelAnchor: "center", labelArrow: "none"},
     marks: [Plot.frame({stroke: "#bbbbbb"}), ...background],
   });
-  describe_plot(figure, `${one_d ? "The loss curve" : "Contours of the loss surface"} ${state.surface} with each ticked optimizer's path; the readout below lists where each run is`);
+  describe_plot(
+    figure,
+    `${one_d ? "The loss curve" : "Contours of the loss surface"} ${state.surface} with each ticked optimizer's path; the readout below lists where each run is`,
+  );
   const {box, canvas, context} = layer(figure, size.width, size.height);
   box.classList.add("pg-surface");
   const sx = figure.scale("x");
   const sy = figure.scale("y");
-  const frame = {x: MARGINS.left, y: MARGINS.top, w: size.width - MARGINS.left - MARGINS.right, h: size.height - MARGINS.top - MARGINS.bottom};
+  const frame = {
+    x: MARGINS.left,
+    y: MARGINS.top,
+    w: size.width - MARGINS.left - MARGINS.right,
+    h: size.height - MARGINS.top - MARGINS.bottom,
+  };
 
   // runs: run_playground output; k: the animation's step (paths are drawn up to it).
   function draw(runs, k, highlight = null) {
@@ -222,10 +233,23 @@ export function loss_axes_key(runs, steps) {
 export function loss_panel(runs, steps, {width, height}) {
   let transform = loss_transform(runs);
   const figure = Plot.plot({
-    width, height,
-    marginTop: MARGINS.top, marginRight: MARGINS.right, marginBottom: MARGINS.bottom, marginLeft: MARGINS.left + 8,
+    width,
+    height,
+    marginTop: MARGINS.top,
+    marginRight: MARGINS.right,
+    marginBottom: MARGINS.bottom,
+    marginLeft: MARGINS.left + 8,
     x: {domain: [0, steps], label: "step", labelAnchor: "center", labelArrow: "none"},
-    y: {type: "log", domain: transform.domain, label: transform.label, labelAnchor: "center", labelArrow: "none", grid: true, ticks: 6, tickFormat: format_number},
+    y: {
+      type: "log",
+      domain: transform.domain,
+      label: transform.label,
+      labelAnchor: "center",
+      labelArrow: "none",
+      grid: true,
+      ticks: 6,
+      tickFormat: format_number,
+    },
     marks: [Plot.frame({stroke: "#bbbbbb"})],
   });
   describe_plot(figure, "Loss of each ticked optimizer against the step (log scale); the readout below lists the last values");
@@ -233,7 +257,12 @@ export function loss_panel(runs, steps, {width, height}) {
   box.classList.add("pg-loss");
   const sx = figure.scale("x");
   const sy = figure.scale("y");
-  const frame = {x: MARGINS.left + 8, y: MARGINS.top, w: width - MARGINS.left - 8 - MARGINS.right, h: height - MARGINS.top - MARGINS.bottom};
+  const frame = {
+    x: MARGINS.left + 8,
+    y: MARGINS.top,
+    w: width - MARGINS.left - 8 - MARGINS.right,
+    h: height - MARGINS.top - MARGINS.bottom,
+  };
 
   function draw(k, highlight = null) {
     context.clearRect(0, 0, width, height);
@@ -247,7 +276,10 @@ export function loss_panel(runs, steps, {width, height}) {
       const last = Math.min(k, rows.length - 1);
       context.strokeStyle = OPTIMIZER_COLORS[optimizer];
       context.lineWidth = 2;
-      for (const [from, to, alpha] of [[0, last, 1], [last, rows.length - 1, 0.2]]) {
+      for (const [from, to, alpha] of [
+        [0, last, 1],
+        [last, rows.length - 1, 0.2],
+      ]) {
         if (to <= from) continue;
         context.globalAlpha = alpha;
         context.beginPath();

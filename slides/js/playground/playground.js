@@ -127,9 +127,12 @@ export function mount_playground({mode = "page", link_base = "../playground.html
       });
     }
   }
-  const player = make_player((k) => draw(k), () => {
-    play.textContent = player.playing ? "Pause" : "Play";
-  });
+  const player = make_player(
+    (k) => draw(k),
+    () => {
+      play.textContent = player.playing ? "Pause" : "Play";
+    },
+  );
 
   function current_link() {
     const hash = encode_hash(state);

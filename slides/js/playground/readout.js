@@ -16,7 +16,10 @@ export function run_line({optimizer, result, error}, k) {
   const rows = result.rows;
   if (result.status === "diverged" && k >= rows.length - 1) {
     const why = result.reason === "left_box" ? "the parameters left the region around the plot" : "a value overflowed to infinity";
-    return {text: `${name}: DIVERGED at update ${result.diverged_step} (${why}); last finite loss ${format_number(rows[rows.length - 1].loss)}.`, bad: true};
+    return {
+      text: `${name}: DIVERGED at update ${result.diverged_step} (${why}); last finite loss ${format_number(rows[rows.length - 1].loss)}.`,
+      bad: true,
+    };
   }
   const row = rows[Math.min(k, rows.length - 1)];
   return {text: `${name}: step ${row.step}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}`, bad: false};

@@ -30,8 +30,7 @@
 // (unknown name or field, repeated field, a number out of range, NaN, Infinity, a start off
 // the view, too long) is refused as a whole: decode_hash returns the defaults and a message.
 
-import {run, make_surface, SURFACE_NAMES, OPTIMIZER_NAMES, DEFAULT_HYPER, SCHEDULE_NAMES,
-  DEFAULT_SCHEDULE_PARAMS} from "./core.js";
+import {run, make_surface, SURFACE_NAMES, OPTIMIZER_NAMES, DEFAULT_HYPER, SCHEDULE_NAMES, DEFAULT_SCHEDULE_PARAMS} from "./core.js";
 
 export const FORMAT_VERSION = "1";
 export const FULL_BATCH = 1024;
@@ -99,8 +98,14 @@ export const STEPS_LIMIT = range(1, MAX_PLAYGROUND_STEPS, `a whole number in [1,
 
 // Learning rates that make a readable run from every surface's default start.
 export const DEFAULT_LR = {
-  gd: 0.001, momentum: 0.0005, nesterov: 0.0005, adagrad: 0.5,
-  rmsprop: 0.01, adam: 0.05, adamw: 0.05, amsgrad: 0.05,
+  gd: 0.001,
+  momentum: 0.0005,
+  nesterov: 0.0005,
+  adagrad: 0.5,
+  rmsprop: 0.01,
+  adam: 0.05,
+  adamw: 0.05,
+  amsgrad: 0.05,
 };
 export const DEFAULT_ENABLED = ["gd", "momentum", "rmsprop", "adam"];
 
@@ -124,7 +129,9 @@ export function clone_state(state) {
     ...state,
     surface_params: {...state.surface_params},
     enabled: [...state.enabled],
-    settings: Object.fromEntries(OPTIMIZER_NAMES.map((name) => [name, {lr: state.settings[name].lr, hyper: {...state.settings[name].hyper}}])),
+    settings: Object.fromEntries(
+      OPTIMIZER_NAMES.map((name) => [name, {lr: state.settings[name].lr, hyper: {...state.settings[name].hyper}}]),
+    ),
     schedule_params: {...state.schedule_params},
     start: [...state.start],
   };
@@ -199,7 +206,8 @@ function read_start(text, surface) {
   const setup = SURFACE_SETUP[surface];
   const dim = setup.start.length;
   const parts = text.split(",");
-  if (parts.length !== dim) throw new LinkError(`start must be ${dim} number${dim > 1 ? "s separated by a comma" : ""}, got ${shown(text)}`);
+  if (parts.length !== dim)
+    throw new LinkError(`start must be ${dim} number${dim > 1 ? "s separated by a comma" : ""}, got ${shown(text)}`);
   const axes = ["x", "y"];
   const limits = axes.slice(0, dim).map((axis) => {
     const [lo, hi] = setup.view[axis];
@@ -219,7 +227,8 @@ function read_state(hash) {
     used.add(key);
     return fields.get(key);
   };
-  if (fields.has("v") && take("v") !== FORMAT_VERSION) throw new LinkError(`unknown link version ${shown(fields.get("v"))}; expected ${FORMAT_VERSION}`);
+  if (fields.has("v") && take("v") !== FORMAT_VERSION)
+    throw new LinkError(`unknown link version ${shown(fields.get("v"))}; expected ${FORMAT_VERSION}`);
   if (fields.has("surface")) {
     const surface = read_name("surface", take("surface"), SURFACE_NAMES);
     Object.assign(state, with_surface(state, surface));
@@ -268,7 +277,8 @@ function read_state(hash) {
 
 // {state, error}: the link's state and null, or the defaults and a sentence saying why.
 export function decode_hash(hash) {
-  if (typeof hash !== "string") return {state: default_state(), error: "This link could not be read: it is not text. The defaults are shown."};
+  if (typeof hash !== "string")
+    return {state: default_state(), error: "This link could not be read: it is not text. The defaults are shown."};
   try {
     return {state: read_state(hash), error: null};
   } catch (error) {
@@ -298,7 +308,9 @@ export function encode_hash(state) {
 // controls can never make a state the link could not carry. {state, error}: the new state, or
 // null and the sentence saying what is wrong with `text`.
 export function with_field(state, key, text) {
-  const fields = encode_hash(state).split("&").filter((part) => !part.startsWith(`${key}=`));
+  const fields = encode_hash(state)
+    .split("&")
+    .filter((part) => !part.startsWith(`${key}=`));
   fields.push(`${key}=${text}`);
   try {
     return {state: read_state(fields.join("&")), error: null};

@@ -39,7 +39,16 @@ function optimizer_scale(rows) {
 // Train (solid) and test (dashed) loss per epoch, mean over seeds with the seeds' range as a
 // band, one panel per batch size; the caption gives the final losses.
 export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
-  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "epoch", "train_loss", "test_loss", "run_status"]);
+  const missing = not_loaded(loaded, {width, height}, [
+    "label",
+    "optimizer",
+    "batch_size",
+    "seed",
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "run_status",
+  ]);
   if (missing) return missing;
   const groups = d3.group(loaded.rows, (r) => `${r.label}|${r.batch_size}|${r.epoch}`);
   const summary = [...groups.values()].map((rows) => ({
@@ -60,30 +69,42 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   const batches = [...new Set(finals.map((d) => d.batch_size))].sort((a, b) => a - b);
   const short = (v) => v.toPrecision(3);
   const caption = batches
-    .map((b) => `batch ${b}: ` + finals.filter((d) => d.batch_size === b).map((d) => `${d.label} ${short(d.train)} / ${short(d.test)}`).join(", "))
+    .map(
+      (b) =>
+        `batch ${b}: ` +
+        finals
+          .filter((d) => d.batch_size === b)
+          .map((d) => `${d.label} ${short(d.train)} / ${short(d.test)}`)
+          .join(", "),
+    )
     .join("; ");
   // Panels in batch-size order (as strings "batch size 512" would sort before "batch size 64").
   const panels = [...new Set(summary.map((d) => d.batch_size))].sort((a, b) => a - b).map((b) => `batch size ${b}`);
-  const diverged = [...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`))];
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins(),
-    fx: {label: null, domain: panels},
-    x: axis("Epoch"),
-    y: axis("Loss (MSE, eV²), log scale", {type: "log", grid: true, tickFormat: "~g"}),
-    color: optimizer_scale(loaded.rows),
-    caption:
-      `Solid: training, dashed: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: the seeds' range). ` +
-      `Train / test loss (eV²) at epoch ${last_epoch}, ${caption}.` +
-      (diverged.length ? ` Diverged and stopped early: ${diverged.join(", ")}.` : ""),
-    marks: [
-      frame_mark(),
-      Plot.areaY(positive, {fx: "batch", x: "epoch", y1: "test_lo", y2: "test_hi", z: "label", fill: "label", fillOpacity: 0.15}),
-      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 3}),
-      Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 3, strokeDasharray: "7,4"}),
-    ],
-  }), "Training and test loss per epoch of SGD and Adam on the band-gap data, one panel per batch size");
+  const diverged = [
+    ...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`)),
+  ];
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins(),
+      fx: {label: null, domain: panels},
+      x: axis("Epoch"),
+      y: axis("Loss (MSE, eV²), log scale", {type: "log", grid: true, tickFormat: "~g"}),
+      color: optimizer_scale(loaded.rows),
+      caption:
+        `Solid: training, dashed: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: the seeds' range). ` +
+        `Train / test loss (eV²) at epoch ${last_epoch}, ${caption}.` +
+        (diverged.length ? ` Diverged and stopped early: ${diverged.join(", ")}.` : ""),
+      marks: [
+        frame_mark(),
+        Plot.areaY(positive, {fx: "batch", x: "epoch", y1: "test_lo", y2: "test_hi", z: "label", fill: "label", fillOpacity: 0.15}),
+        Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 3}),
+        Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 3, strokeDasharray: "7,4"}),
+      ],
+    }),
+    "Training and test loss per epoch of SGD and Adam on the band-gap data, one panel per batch size",
+  );
 }
 
 // 0 and the powers of ten (with sign) inside the values' range, for a symlog axis.
@@ -116,22 +137,25 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     };
   });
   const domain = stages.map(([stage]) => stage);
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({extra_left: 10}),
-    x: axis("Rank of the eigenvalue (sorted, most negative first)"),
-    // Decades only: symlog's default ticks crowd into one another near the top.
-    y: axis("Hessian eigenvalue (symlog)", {type: "symlog", grid: true, ticks: decade_ticks(loaded.rows.map((r) => r.eigenvalue))}),
-    caption: `${loaded.rows.length / Math.max(1, stages.length)} eigenvalues per stage. "Negative": below −10⁻⁹ λmax (closer to 0 is rounding); "near 0": |λ| < 1% of λmax, the flat directions.`,
-    color: {domain, range: domain.map((s) => STAGE_STYLES[s]?.color ?? NEUTRAL_COLORS.dark), legend: true},
-    marks: [
-      frame_mark(),
-      Plot.ruleY([0], {stroke: NEUTRAL_COLORS.mid}),
-      Plot.lineY(loaded.rows, {x: "rank", y: "eigenvalue", z: "stage", stroke: "stage", strokeWidth: 3}),
-      ...text_lines(lines, {anchor: "top-left", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT - 10}),
-    ],
-  }), "Sorted Hessian eigenvalues of the band-gap network at three training stages, symlog scale");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({extra_left: 10}),
+      x: axis("Rank of the eigenvalue (sorted, most negative first)"),
+      // Decades only: symlog's default ticks crowd into one another near the top.
+      y: axis("Hessian eigenvalue (symlog)", {type: "symlog", grid: true, ticks: decade_ticks(loaded.rows.map((r) => r.eigenvalue))}),
+      caption: `${loaded.rows.length / Math.max(1, stages.length)} eigenvalues per stage. "Negative": below −10⁻⁹ λmax (closer to 0 is rounding); "near 0": |λ| < 1% of λmax, the flat directions.`,
+      color: {domain, range: domain.map((s) => STAGE_STYLES[s]?.color ?? NEUTRAL_COLORS.dark), legend: true},
+      marks: [
+        frame_mark(),
+        Plot.ruleY([0], {stroke: NEUTRAL_COLORS.mid}),
+        Plot.lineY(loaded.rows, {x: "rank", y: "eigenvalue", z: "stage", stroke: "stage", strokeWidth: 3}),
+        ...text_lines(lines, {anchor: "top-left", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT - 10}),
+      ],
+    }),
+    "Sorted Hessian eigenvalues of the band-gap network at three training stages, symlog scale",
+  );
 }
 
 // Dauphin et al.'s plot along a training run: fraction of negative eigenvalues against the
@@ -157,8 +181,32 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
       Plot.dot(rows, {x: "train_loss", y: "negative_fraction", fill: color, r: 5, title: (d) => `epoch ${d.epoch}`}),
       // A few epochs labelled, to the right of their dot (left of it for the highest loss,
       // which sits at the right edge), so that labels neither overlap nor leave the frame.
-      Plot.text(labelled.slice(1), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, textAnchor: "start", dx: 9, dy: -4, fontSize: 15, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
-      Plot.text(labelled.slice(0, 1), {x: "train_loss", y: "negative_fraction", text: (d) => `epoch ${d.epoch}`, textAnchor: "end", dx: -9, dy: 10, fontSize: 15, fill: NEUTRAL_COLORS.dark, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(labelled.slice(1), {
+        x: "train_loss",
+        y: "negative_fraction",
+        text: (d) => `epoch ${d.epoch}`,
+        textAnchor: "start",
+        dx: 9,
+        dy: -4,
+        fontSize: 15,
+        fill: NEUTRAL_COLORS.dark,
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
+      Plot.text(labelled.slice(0, 1), {
+        x: "train_loss",
+        y: "negative_fraction",
+        text: (d) => `epoch ${d.epoch}`,
+        textAnchor: "end",
+        dx: -9,
+        dy: 10,
+        fontSize: 15,
+        fill: NEUTRAL_COLORS.dark,
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
     ],
   });
   const long = rows.flatMap((d) => [
@@ -179,7 +227,11 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
       Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
     ],
   });
-  return describe_plot(side_by_side([index, curvature], width), (i) => (i === 0 ? "Share of negative Hessian eigenvalues against training loss, by epoch" : "Top Hessian eigenvalue and trace over the epochs of training"));
+  return describe_plot(side_by_side([index, curvature], width), (i) =>
+    i === 0
+      ? "Share of negative Hessian eigenvalues against training loss, by epoch"
+      : "Top Hessian eigenvalue and trace over the epochs of training",
+  );
 }
 
 // 0, about half of last, and the largest multiple of 100 up to last.
@@ -200,25 +252,31 @@ export function edge_of_stability_plot(loaded, {width = 960, height = 380} = {})
   const finals = bounds.map((first) => {
     const run = rows.filter((r) => r.panel === first.panel);
     const last = run.reduce((a, b) => (b.step > a.step ? b : a));
-    const status = last.run_status === "diverged" ? `diverged after step ${last.step}` : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
+    const status =
+      last.run_status === "diverged"
+        ? `diverged after step ${last.step}`
+        : `λmax ${format_number(last.top_eigenvalue)} at step ${last.step}`;
     return `η = ${first.lr}: ${status}`;
   });
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins(),
-    fx: {label: null, padding: 0.16},
-    // Two round ticks inside every panel's steps (a tick beyond the data collided with the next
-    // panel's 0).
-    x: axis("Gradient-descent step", {ticks: round_ticks(Math.max(...rows.map((r) => r.step)))}),
-    y: axis("Top Hessian eigenvalue (log)", {type: "log", grid: true, tickFormat: "~g"}),
-    caption: `Vermillion: sharpness λmax of full-batch GD; dashed: the stability bound 2/η. ${finals.join("; ")}.`,
-    marks: [
-      frame_mark(),
-      Plot.ruleY(bounds, {fx: "panel", y: "two_over_lr", stroke: NEUTRAL_COLORS.dark, strokeDasharray: "6,4", strokeWidth: 2}),
-      Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 3}),
-    ],
-  }), "Sharpness (top Hessian eigenvalue) of full-batch gradient descent per step, one panel per learning rate, with the stability bound 2 over eta as a dashed line");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins(),
+      fx: {label: null, padding: 0.16},
+      // Two round ticks inside every panel's steps (a tick beyond the data collided with the next
+      // panel's 0).
+      x: axis("Gradient-descent step", {ticks: round_ticks(Math.max(...rows.map((r) => r.step)))}),
+      y: axis("Top Hessian eigenvalue (log)", {type: "log", grid: true, tickFormat: "~g"}),
+      caption: `Vermillion: sharpness λmax of full-batch GD; dashed: the stability bound 2/η. ${finals.join("; ")}.`,
+      marks: [
+        frame_mark(),
+        Plot.ruleY(bounds, {fx: "panel", y: "two_over_lr", stroke: NEUTRAL_COLORS.dark, strokeDasharray: "6,4", strokeWidth: 2}),
+        Plot.line(rows, {fx: "panel", x: "step", y: "top_eigenvalue", stroke: OPTIMIZER_COLORS.gd, strokeWidth: 3}),
+      ],
+    }),
+    "Sharpness (top Hessian eigenvalue) of full-batch gradient descent per step, one panel per learning rate, with the stability bound 2 over eta as a dashed line",
+  );
 }
 
 // A log axis' domain with some room beyond the values (dots at the extremes stay whole), and
@@ -240,7 +298,16 @@ function log_axis(values, pad = 1.15) {
 // loss are a group of their own); the caption gives each group's mean train loss, test loss
 // and sharpness, because a run that simply trained less is not evidence about sharpness.
 export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
-  const missing = not_loaded(loaded, {width, height}, ["label", "optimizer", "batch_size", "seed", "epochs", "train_loss", "test_loss", "top_eigenvalue"]);
+  const missing = not_loaded(loaded, {width, height}, [
+    "label",
+    "optimizer",
+    "batch_size",
+    "seed",
+    "epochs",
+    "train_loss",
+    "test_loss",
+    "top_eigenvalue",
+  ]);
   if (missing) return missing;
   const rows = loaded.rows
     .filter((r) => r.top_eigenvalue > 0 && r.test_loss > 0)
@@ -254,20 +321,39 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     const who = labels.length === 1 ? `${labels[0]} only` : "all optimizers";
     return `${budget} (${who}): train ${format_number(d3.mean(group, (r) => r.train_loss))}, test ${format_number(d3.mean(group, (r) => r.test_loss))} eV², λmax ${format_number(d3.mean(group, (r) => r.top_eigenvalue))}`;
   });
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({extra_left: 10, bottom: 54}),
-    x: axis("Top Hessian eigenvalue at the end of training (log)", {type: "log", grid: true, tickFormat: "~g", labelOffset: 38, ...log_axis(rows.map((r) => r.top_eigenvalue))}),
-    y: axis("Final test loss (eV²)", {grid: true, inset: 10}),
-    color: optimizer_scale(rows),
-    symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length]), legend: true},
-    caption: `Means per training budget: ${summary.join("; ")}.`,
-    marks: [
-      frame_mark(),
-      Plot.dot(rows, {x: "top_eigenvalue", y: "test_loss", stroke: "label", fill: "label", fillOpacity: 0.35, symbol: "budget", r: 8, strokeWidth: 2, title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`}),
-    ],
-  }), "Test loss against the top Hessian eigenvalue at the end of training, small and large batches, one dot per seed");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({extra_left: 10, bottom: 54}),
+      x: axis("Top Hessian eigenvalue at the end of training (log)", {
+        type: "log",
+        grid: true,
+        tickFormat: "~g",
+        labelOffset: 38,
+        ...log_axis(rows.map((r) => r.top_eigenvalue)),
+      }),
+      y: axis("Final test loss (eV²)", {grid: true, inset: 10}),
+      color: optimizer_scale(rows),
+      symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length]), legend: true},
+      caption: `Means per training budget: ${summary.join("; ")}.`,
+      marks: [
+        frame_mark(),
+        Plot.dot(rows, {
+          x: "top_eigenvalue",
+          y: "test_loss",
+          stroke: "label",
+          fill: "label",
+          fillOpacity: 0.35,
+          symbol: "budget",
+          r: 8,
+          strokeWidth: 2,
+          title: (d) => `${d.label}, ${d.budget}, seed ${d.seed}`,
+        }),
+      ],
+    }),
+    "Test loss against the top Hessian eigenvalue at the end of training, small and large batches, one dot per seed",
+  );
 }
 
 // The measured band gaps the network experiments use, as a histogram (bins from their index).
@@ -279,17 +365,23 @@ export function band_gap_plot(loaded, {width = 960, height = 360} = {}) {
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const formulas = new Set(loaded.rows.map((r) => r.composition)).size;
   const top = Math.ceil(sorted[sorted.length - 1]);
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins(),
-    x: axis("Measured band gap Eg (eV)", {domain: [0, top]}),
-    y: axis("Number of measurements", {grid: true, nice: true}),
-    caption: `${gaps.length} measurements of ${formulas} distinct formulas; Eg from ${format_number(sorted[0])} to ${format_number(sorted[sorted.length - 1])} eV, median ${format_number(median)} eV.`,
-    marks: [
-      frame_mark(),
-      Plot.rectY(gaps, Plot.binX({y: "count"}, {x: (d) => d, thresholds: linspace(0, top, 4 * top), fill: NEUTRAL_COLORS.mid, inset: 0.5})),
-      Plot.ruleY([0]),
-    ],
-  }), "Histogram of the measured band gaps in the data set");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins(),
+      x: axis("Measured band gap Eg (eV)", {domain: [0, top]}),
+      y: axis("Number of measurements", {grid: true, nice: true}),
+      caption: `${gaps.length} measurements of ${formulas} distinct formulas; Eg from ${format_number(sorted[0])} to ${format_number(sorted[sorted.length - 1])} eV, median ${format_number(median)} eV.`,
+      marks: [
+        frame_mark(),
+        Plot.rectY(
+          gaps,
+          Plot.binX({y: "count"}, {x: (d) => d, thresholds: linspace(0, top, 4 * top), fill: NEUTRAL_COLORS.mid, inset: 0.5}),
+        ),
+        Plot.ruleY([0]),
+      ],
+    }),
+    "Histogram of the measured band gaps in the data set",
+  );
 }

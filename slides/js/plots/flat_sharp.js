@@ -23,13 +23,30 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
   for (const kind of kinds) {
     const points = xs.map((x, i) => ({x, y: curve(kind.key, x, shift), step: i}));
     marks.push(
-      Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => kind.label, strokeWidth: 3, ...(kind.dash ? {strokeDasharray: kind.dash} : {}), clip: true}),
+      Plot.line(visible_pieces(points, view), {
+        x: "x",
+        y: "y",
+        z: "piece",
+        stroke: () => kind.label,
+        strokeWidth: 3,
+        ...(kind.dash ? {strokeDasharray: kind.dash} : {}),
+        clip: true,
+      }),
     );
     const value = losses[kind.key];
     const on_scale = value <= view.y[1];
     const y = on_scale ? value : view.y[1];
     marks.push(
-      Plot.dot([{x: 0, y}], {x: "x", y: "y", r: 9, fill: () => kind.label, stroke: "white", strokeWidth: 2, symbol: on_scale ? "circle" : "triangle", clip: true}),
+      Plot.dot([{x: 0, y}], {
+        x: "x",
+        y: "y",
+        r: 9,
+        fill: () => kind.label,
+        stroke: "white",
+        strokeWidth: 2,
+        symbol: on_scale ? "circle" : "triangle",
+        clip: true,
+      }),
     );
     if (!on_scale) off_scale.push(`${kind.label}: ${format_number(value)} is above the plotted range (triangle at the top edge).`);
   }
@@ -49,6 +66,9 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     marks,
   });
   // The legend shows each curve as drawn (both dark, told apart by the dash).
-  describe_plot(plot, `Test loss against parameter deviation for the sharp (solid) and the flat (dashed) minimum, test data shifted by ${format_number(shift)}; at the trained model: sharp ${format_number(losses.sharp)}, flat ${format_number(losses.flat)}`);
+  describe_plot(
+    plot,
+    `Test loss against parameter deviation for the sharp (solid) and the flat (dashed) minimum, test data shifted by ${format_number(shift)}; at the trained model: sharp ${format_number(losses.sharp)}, flat ${format_number(losses.flat)}`,
+  );
   return with_legend(line_legend(kinds.map((k) => ({label: k.label, color: k.color, dash: k.dash ?? ""}))), plot);
 }

@@ -75,7 +75,10 @@ export function genealogy_plot({width = 960, height = 500} = {}) {
     .attr("height", height)
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("role", "img")
-    .attr("aria-label", "Optimizer genealogy: " + GENEALOGY_EDGES.map(([a, b]) => `${nodes.get(a).label} to ${nodes.get(b).label}`).join("; "));
+    .attr(
+      "aria-label",
+      "Optimizer genealogy: " + GENEALOGY_EDGES.map(([a, b]) => `${nodes.get(a).label} to ${nodes.get(b).label}`).join("; "),
+    );
   svg
     .append("defs")
     .append("marker")

@@ -58,8 +58,7 @@ export function contour_levels(values, count = 14) {
 // ---------------------------------------------------------------------------------------
 // Clipping to the view
 
-const inside_view = (p, view) =>
-  view.x[0] <= p.x && p.x <= view.x[1] && view.y[0] <= p.y && p.y <= view.y[1];
+const inside_view = (p, view) => view.x[0] <= p.x && p.x <= view.x[1] && view.y[0] <= p.y && p.y <= view.y[1];
 
 // Liang-Barsky: the part of segment a-b inside the view, or null. A cut end is put exactly on
 // the edge that cut it (t * d alone can land a rounding error inside).
@@ -145,7 +144,10 @@ export function run_points(result) {
 // Where the ray from the origin along unit vector d leaves the view (view contains 0).
 export function ray_exit(d, view) {
   let t = Infinity;
-  for (const [axis, k] of [["x", 0], ["y", 1]]) {
+  for (const [axis, k] of [
+    ["x", 0],
+    ["y", 1],
+  ]) {
     if (d[k] > 0) t = Math.min(t, view[axis][1] / d[k]);
     if (d[k] < 0) t = Math.min(t, view[axis][0] / d[k]);
   }

@@ -80,13 +80,21 @@ export function eigenvector_lines(summary, view, {runs = []} = {}) {
 export function eigenvector_marks(summary, view, options = {}) {
   return eigenvector_lines(summary, view, options).flatMap(({segment, label}, i) => [
     ...(segment
-      ? [Plot.line([[segment.x1, segment.y1], [segment.x2, segment.y2]], {
-          stroke: EIGENVECTOR_COLOR,
-          strokeWidth: 3,
-          strokeOpacity: 0.9,
-          ...(EIGENVECTOR_DASHES[i] ? {strokeDasharray: EIGENVECTOR_DASHES[i]} : {}),
-          clip: true,
-        })]
+      ? [
+          Plot.line(
+            [
+              [segment.x1, segment.y1],
+              [segment.x2, segment.y2],
+            ],
+            {
+              stroke: EIGENVECTOR_COLOR,
+              strokeWidth: 3,
+              strokeOpacity: 0.9,
+              ...(EIGENVECTOR_DASHES[i] ? {strokeDasharray: EIGENVECTOR_DASHES[i]} : {}),
+              clip: true,
+            },
+          ),
+        ]
       : []),
     Plot.text([label], {
       x: "x",
@@ -123,7 +131,8 @@ export function hessian_lines(summary, {lr = null} = {}) {
   if (summary.lr_bound === null) {
     lines.push("No bound on η: no direction curves up (λmax ≤ 0)");
   } else {
-    const now = lr === null ? "" : lr < summary.lr_bound ? `; η = ${format_number(lr)} is below` : `; η = ${format_number(lr)} is NOT below`;
+    const now =
+      lr === null ? "" : lr < summary.lr_bound ? `; η = ${format_number(lr)} is below` : `; η = ${format_number(lr)} is NOT below`;
     lines.push(`GD stable for η < 2/λmax = ${format_number(summary.lr_bound)}${now}`);
   }
   // Along eigenvector i GD multiplies the distance by 1 - eta lambda_i per step.

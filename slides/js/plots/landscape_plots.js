@@ -32,7 +32,8 @@ function not_loaded(loaded, size, required) {
   if (loaded?.status === "waiting") return awaiting_slide(size);
   if (!loaded || loaded.status !== "ok") return message_plot(loaded?.message ?? "The data file was not loaded.", size);
   const absent = required.filter((c) => !loaded.columns.includes(c));
-  if (absent.length) return message_plot(`The data file lacks the column(s) ${absent.join(", ")}: regenerate it with \`python -m pygen\`.`, size);
+  if (absent.length)
+    return message_plot(`The data file lacks the column(s) ${absent.join(", ")}: regenerate it with \`python -m pygen\`.`, size);
   return null;
 }
 
@@ -40,7 +41,6 @@ export function fmt(v, digits = 3) {
   if (!Number.isFinite(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(digits)).toString();
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Filter-normalised surfaces
@@ -71,27 +71,39 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
   if (missing) return missing;
   const long = [];
   for (const r of loaded.rows) {
-    for (const [dir, on, x] of [["along d1 (b = 0)", r.b === 0, r.a], ["along d2 (a = 0)", r.a === 0, r.b]]) {
+    for (const [dir, on, x] of [
+      ["along d1 (b = 0)", r.b === 0, r.a],
+      ["along d2 (a = 0)", r.a === 0, r.b],
+    ]) {
       if (!on) continue;
       long.push({dir, x, loss: r.train_loss, split: "train", who: LABELS[r.optimizer], key: `${r.optimizer} train`});
       long.push({dir, x, loss: r.test_loss, split: "test", who: LABELS[r.optimizer], key: `${r.optimizer} test`});
     }
   }
   const who = [...new Set(long.map((d) => d.who))];
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({bottom: 44}),
-    fx: {label: null, padding: 0.1},
-    x: axis("Step along the filter-normalised direction", {domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1]}),
-    y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
-    color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
-    marks: [
-      frame_mark(),
-      Plot.line(long.filter((d) => d.split === "train"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3}),
-      Plot.line(long.filter((d) => d.split === "test"), {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3, strokeDasharray: "6,4"}),
-    ],
-  }), "Training and test loss along two filter-normalised random directions around the SGD + momentum and the Adam solution");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({bottom: 44}),
+      fx: {label: null, padding: 0.1},
+      x: axis("Step along the filter-normalised direction", {domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1]}),
+      y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+      color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
+      marks: [
+        frame_mark(),
+        Plot.line(
+          long.filter((d) => d.split === "train"),
+          {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3},
+        ),
+        Plot.line(
+          long.filter((d) => d.split === "test"),
+          {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3, strokeDasharray: "6,4"},
+        ),
+      ],
+    }),
+    "Training and test loss along two filter-normalised random directions around the SGD + momentum and the Adam solution",
+  );
 }
 
 // Contour levels even in log(loss) between lo and hi.
@@ -117,12 +129,34 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
   const x_domain = domain?.x ?? [xs[0], xs[xs.length - 1]];
   const y_domain = domain?.y ?? [ys[0], ys[ys.length - 1]];
   const marks = [
-    Plot.contour(values, {x1: xs[0] - dx, x2: xs[xs.length - 1] + dx, y1: ys[0] - dy, y2: ys[ys.length - 1] + dy, width: xs.length, height: ys.length, fill: (v) => v, stroke: "white", strokeOpacity: 0.6, strokeWidth: 0.6, thresholds: levels, clip: true}),
+    Plot.contour(values, {
+      x1: xs[0] - dx,
+      x2: xs[xs.length - 1] + dx,
+      y1: ys[0] - dy,
+      y2: ys[ys.length - 1] + dy,
+      width: xs.length,
+      height: ys.length,
+      fill: (v) => v,
+      stroke: "white",
+      strokeOpacity: 0.6,
+      strokeWidth: 0.6,
+      thresholds: levels,
+      clip: true,
+    }),
     frame_mark(),
   ];
   if (path) {
     marks.push(Plot.line(path, {x: "pc1", y: "pc2", stroke: color, strokeWidth: 3}));
-    marks.push(Plot.dot(path, {x: "pc1", y: "pc2", fill: color, stroke: "white", r: 3.5, title: (d) => `epoch ${d.epoch}: train ${fmt(d.train_loss)} eV²`}));
+    marks.push(
+      Plot.dot(path, {
+        x: "pc1",
+        y: "pc2",
+        fill: color,
+        stroke: "white",
+        r: 3.5,
+        title: (d) => `epoch ${d.epoch}: train ${fmt(d.train_loss)} eV²`,
+      }),
+    );
     marks.push(Plot.text([path[0]], {x: "pc1", y: "pc2", text: () => "start", dy: -12, fill: GREY.dark, fontSize: 15}));
   }
   marks.push(Plot.dot([{x: 0, y: 0}], {x: "x", y: "y", fill: "white", stroke: color, r: 6, strokeWidth: 2.5}));
@@ -138,7 +172,9 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
     color: {type: "linear", scheme: "viridis", domain: [levels[0], levels[levels.length - 1]]},
     marks: [...marks, Plot.text([title], {frameAnchor: "top", dy: -22, fontSize: 17, fontWeight: "bold", fill: color})],
   });
-  const what = path ? "training loss contours (log scale) on the plane of the path's two main directions, with the path over the epochs" : "training loss contours (log scale) on a filter-normalised random plane around the solution (white circle)";
+  const what = path
+    ? "training loss contours (log scale) on the plane of the path's two main directions, with the path over the epochs"
+    : "training loss contours (log scale) on a filter-normalised random plane around the solution (white circle)";
   return describe_plot(plot, `${title}: ${what}`);
 }
 
@@ -150,7 +186,9 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
   if (plane === "slices") return landscape_slices_plot(surface, {width, height: height - 30}); // its legend sits above
   const size = {width: Math.floor((width - 16) / 2), height};
   if (plane === "pca") {
-    const missing = not_loaded(pca, {width, height}, ["optimizer", "pc1", "pc2", "train_loss"]) ?? not_loaded(path, {width, height}, ["optimizer", "epoch", "pc1", "pc2", "explained_variance_1", "explained_variance_2"]);
+    const missing =
+      not_loaded(pca, {width, height}, ["optimizer", "pc1", "pc2", "train_loss"]) ??
+      not_loaded(path, {width, height}, ["optimizer", "epoch", "pc1", "pc2", "explained_variance_1", "explained_variance_2"]);
     if (missing) return missing;
     const losses = pca.rows.map((r) => r.train_loss);
     const levels = log_levels(Math.min(...losses), Math.max(...losses));
@@ -159,7 +197,13 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
       const run = path.rows.filter((r) => r.optimizer === optimizer).sort((p, q) => p.epoch - q.epoch);
       const ev = run[0];
       return contour_panel(rows, {
-        x_key: "pc1", y_key: "pc2", title: `${LABELS[optimizer]}: path of 40 epochs`, levels, size, path: run, color: COLORS[optimizer],
+        x_key: "pc1",
+        y_key: "pc2",
+        title: `${LABELS[optimizer]}: path of 40 epochs`,
+        levels,
+        size,
+        path: run,
+        color: COLORS[optimizer],
         x_label: `PC1 (${(100 * ev.explained_variance_1).toFixed(1)} % of the path's variance)`,
         y_label: `PC2 (${(100 * ev.explained_variance_2).toFixed(1)} %)`,
       });
@@ -175,10 +219,20 @@ export function landscape_contour_plot(surface, pca, path, {plane = "random", wi
   const losses = surface.rows.map((r) => r.train_loss);
   const levels = log_levels(Math.min(...losses), Math.max(...losses));
   const panels = ["momentum", "adam"].map((optimizer) =>
-    contour_panel(surface.rows.filter((r) => r.optimizer === optimizer), {
-      x_key: "a", y_key: "b", title: LABELS[optimizer], levels, size, color: COLORS[optimizer],
-      x_label: "a (along d1)", y_label: "b (along d2)", domain: {x: [-1, 1], y: [-1, 1]},
-    }),
+    contour_panel(
+      surface.rows.filter((r) => r.optimizer === optimizer),
+      {
+        x_key: "a",
+        y_key: "b",
+        title: LABELS[optimizer],
+        levels,
+        size,
+        color: COLORS[optimizer],
+        x_label: "a (along d1)",
+        y_label: "b (along d2)",
+        domain: {x: [-1, 1], y: [-1, 1]},
+      },
+    ),
   );
   return side_by_side(panels, width, {gap: 16, align: "flex-start"});
 }
@@ -202,9 +256,12 @@ export function sharp_flat_summary(loaded) {
     const at = (alpha, key) => d3.mean(rows.filter((r) => Math.abs(r.alpha - alpha) < 1e-9).map((r) => r[key]));
     out[pair] = {
       large_epochs: rows[0].large_epochs,
-      small_train: at(0, "train_loss"), small_test: at(0, "test_loss"),
-      large_train: at(1, "train_loss"), large_test: at(1, "test_loss"),
-      before_small: at(-1, "train_loss"), beyond_large: at(2, "train_loss"),
+      small_train: at(0, "train_loss"),
+      small_test: at(0, "test_loss"),
+      large_train: at(1, "train_loss"),
+      large_test: at(1, "test_loss"),
+      before_small: at(-1, "train_loss"),
+      beyond_large: at(2, "train_loss"),
     };
   }
   return out;
@@ -222,7 +279,8 @@ export function end_point_sharpness(batch_sharpness) {
 export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, height = 300} = {}) {
   const missing = not_loaded(loaded, {width, height}, ["pair", "seed", "alpha", "train_loss", "test_loss", "large_epochs"]);
   if (missing) return missing;
-  const panel = (r) => (r.pair === "equal_epochs" ? `batch 512 also 40 epochs (Keskar's setting)` : `batch 512 for 300 epochs (same train loss)`);
+  const panel = (r) =>
+    r.pair === "equal_epochs" ? `batch 512 also 40 epochs (Keskar's setting)` : `batch 512 for 300 epochs (same train loss)`;
   const long = loaded.rows.flatMap((r) => [
     {panel: panel(r), alpha: r.alpha, loss: r.train_loss, split: "train", key: `${r.seed} train`, seed: r.seed},
     {panel: panel(r), alpha: r.alpha, loss: r.test_loss, split: "test", key: `${r.seed} test`, seed: r.seed},
@@ -230,23 +288,56 @@ export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, 
   const s = sharp_flat_summary(loaded);
   const lam = end_point_sharpness(batch_sharpness);
   const lam_text = (key) => (lam[key] === undefined ? "not loaded" : fmt(lam[key]));
-  const caption = `Solid: train, dashed: test loss (3 seeds). λmax (batch_sharpness.arrow, mean of 3 seeds): batch 64 ${lam_text("64|40")}; batch 512 40 epochs ${lam_text("512|40")}, 300 epochs ${lam_text("512|300")}. `
-    + Object.entries(s).map(([pair, v]) => `${pair === "equal_epochs" ? "40 epochs" : "300 epochs"}: train at α=−1 ${fmt(v.before_small)}, at α=2 ${fmt(v.beyond_large)}; test at α=0 ${fmt(v.small_test)}, at α=1 ${fmt(v.large_test)} eV²`).join("; ") + ".";
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({bottom: 44}),
-    fx: {label: null, padding: 0.1},
-    x: axis("α   (0 = batch 64 solution, 1 = batch 512 solution)", {domain: [-1, 2], ticks: [-1, 0, 1, 2]}),
-    y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
-    caption,
-    marks: [
-      frame_mark(),
-      Plot.ruleX([0, 1], {stroke: GREY.light}),
-      Plot.line(long.filter((d) => d.split === "train"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: COLORS.gd, strokeWidth: (d) => (d.seed === 0 ? 3 : 1.2), strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5)}),
-      Plot.line(long.filter((d) => d.split === "test"), {fx: "panel", x: "alpha", y: "loss", z: "key", stroke: GREY.dark, strokeWidth: (d) => (d.seed === 0 ? 3 : 1), strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5), strokeDasharray: "6,4"}),
-    ],
-  }), "Training and test loss on the straight line between the small-batch and the large-batch solution");
+  const caption =
+    `Solid: train, dashed: test loss (3 seeds). λmax (batch_sharpness.arrow, mean of 3 seeds): batch 64 ${lam_text("64|40")}; batch 512 40 epochs ${lam_text("512|40")}, 300 epochs ${lam_text("512|300")}. ` +
+    Object.entries(s)
+      .map(
+        ([pair, v]) =>
+          `${pair === "equal_epochs" ? "40 epochs" : "300 epochs"}: train at α=−1 ${fmt(v.before_small)}, at α=2 ${fmt(v.beyond_large)}; test at α=0 ${fmt(v.small_test)}, at α=1 ${fmt(v.large_test)} eV²`,
+      )
+      .join("; ") +
+    ".";
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({bottom: 44}),
+      fx: {label: null, padding: 0.1},
+      x: axis("α   (0 = batch 64 solution, 1 = batch 512 solution)", {domain: [-1, 2], ticks: [-1, 0, 1, 2]}),
+      y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+      caption,
+      marks: [
+        frame_mark(),
+        Plot.ruleX([0, 1], {stroke: GREY.light}),
+        Plot.line(
+          long.filter((d) => d.split === "train"),
+          {
+            fx: "panel",
+            x: "alpha",
+            y: "loss",
+            z: "key",
+            stroke: COLORS.gd,
+            strokeWidth: (d) => (d.seed === 0 ? 3 : 1.2),
+            strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5),
+          },
+        ),
+        Plot.line(
+          long.filter((d) => d.split === "test"),
+          {
+            fx: "panel",
+            x: "alpha",
+            y: "loss",
+            z: "key",
+            stroke: GREY.dark,
+            strokeWidth: (d) => (d.seed === 0 ? 3 : 1),
+            strokeOpacity: (d) => (d.seed === 0 ? 1 : 0.5),
+            strokeDasharray: "6,4",
+          },
+        ),
+      ],
+    }),
+    "Training and test loss on the straight line between the small-batch and the large-batch solution",
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -276,8 +367,15 @@ export function barrier_summary(loaded) {
     const [w, path] = key.split("|");
     if (!out[w]) out[w] = {};
     const train = list.map((d) => d.train);
-    out[w][path] = {mean: d3.mean(train), sd: d3.deviation(train) ?? 0, min: Math.min(...train), max: Math.max(...train), n: list.length,
-      test_mean: d3.mean(list.map((d) => d.test)), end_train: d3.mean(list.map((d) => d.end))};
+    out[w][path] = {
+      mean: d3.mean(train),
+      sd: d3.deviation(train) ?? 0,
+      min: Math.min(...train),
+      max: Math.max(...train),
+      n: list.length,
+      test_mean: d3.mean(list.map((d) => d.test)),
+      end_train: d3.mean(list.map((d) => d.end)),
+    };
   }
   return out;
 }
@@ -288,30 +386,58 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
   const missing = not_loaded(loaded, {width, height}, ["width", "seed_a", "seed_b", "path", "t", "train_loss", "test_loss"]);
   if (missing) return missing;
   const name = (path) => (compact ? PATH_STYLES[path].short : PATH_STYLES[path].label);
-  const rows = loaded.rows.filter((r) => r.width === hidden).map((r) => ({...r, pair: `${r.path} ${r.seed_a}-${r.seed_b}`, label: name(r.path)}));
+  const rows = loaded.rows
+    .filter((r) => r.width === hidden)
+    .map((r) => ({...r, pair: `${r.path} ${r.seed_a}-${r.seed_b}`, label: name(r.path)}));
   if (!rows.length) return message_plot(`The file has no networks of width ${hidden}.`, {width, height});
-  const means = [...d3.group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({path: g[0].path, label: g[0].label, t: g[0].t, loss: d3.mean(g.map((r) => r.train_loss))}));
+  const means = [...d3.group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({
+    path: g[0].path,
+    label: g[0].label,
+    t: g[0].t,
+    loss: d3.mean(g.map((r) => r.train_loss)),
+  }));
   const b = barrier_summary(loaded)[hidden];
   const labels = Object.keys(PATH_STYLES).map(name);
   const marks = [frame_mark()];
   for (const [path, style] of Object.entries(PATH_STYLES)) {
-    marks.push(Plot.line(rows.filter((r) => r.path === path), {x: "t", y: "train_loss", z: "pair", stroke: "label", strokeOpacity: 0.35, strokeWidth: 1.2, strokeDasharray: style.dash}));
-    marks.push(Plot.line(means.filter((r) => r.path === path), {x: "t", y: "loss", stroke: "label", strokeWidth: 3.5, strokeDasharray: style.dash}));
+    marks.push(
+      Plot.line(
+        rows.filter((r) => r.path === path),
+        {x: "t", y: "train_loss", z: "pair", stroke: "label", strokeOpacity: 0.35, strokeWidth: 1.2, strokeDasharray: style.dash},
+      ),
+    );
+    marks.push(
+      Plot.line(
+        means.filter((r) => r.path === path),
+        {x: "t", y: "loss", stroke: "label", strokeWidth: 3.5, strokeDasharray: style.dash},
+      ),
+    );
   }
   if (t !== null) marks.push(Plot.ruleX([t], {stroke: GREY.dark, strokeWidth: 1.5}));
-  const caption = `Width ${hidden}, ${b.linear.n} seed pairs (thin) and their mean (thick). Barrier (max − mean of the ends), train: `
-    + Object.keys(PATH_STYLES).map((p) => `${PATH_STYLES[p].label} ${fmt(b[p].mean)} ± ${fmt(b[p].sd, 2)}`).join("; ")
-    + ` eV²; the end points' own loss is ${fmt(b.linear.end_train)} eV².`;
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({bottom: 44}),
-    x: {label: compact ? "t (seed a → seed b)" : "t   (0 = network of seed a, 1 = network of seed b)", labelAnchor: "center", labelArrow: "none", domain: [0, 1]},
-    y: axis("Training loss (eV²)", {grid: true}),
-    color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
-    caption: compact ? undefined : caption,
-    marks,
-  }), "Training loss along the paths between two trained networks: straight line, after weight matching, and a trained Bezier curve");
+  const caption =
+    `Width ${hidden}, ${b.linear.n} seed pairs (thin) and their mean (thick). Barrier (max − mean of the ends), train: ` +
+    Object.keys(PATH_STYLES)
+      .map((p) => `${PATH_STYLES[p].label} ${fmt(b[p].mean)} ± ${fmt(b[p].sd, 2)}`)
+      .join("; ") +
+    ` eV²; the end points' own loss is ${fmt(b.linear.end_train)} eV².`;
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({bottom: 44}),
+      x: {
+        label: compact ? "t (seed a → seed b)" : "t   (0 = network of seed a, 1 = network of seed b)",
+        labelAnchor: "center",
+        labelArrow: "none",
+        domain: [0, 1],
+      },
+      y: axis("Training loss (eV²)", {grid: true}),
+      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
+      caption: compact ? undefined : caption,
+      marks,
+    }),
+    "Training loss along the paths between two trained networks: straight line, after weight matching, and a trained Bezier curve",
+  );
 }
 
 // The barrier after alignment (and before, and along the Bezier curve) against the width.
@@ -321,30 +447,57 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
   const points = [];
   for (const rows of d3.group(loaded.rows, (r) => `${r.width}|${r.path}|${r.seed_a}|${r.seed_b}`).values()) {
     const sorted = [...rows].sort((p, q) => p.t - q.t);
-    points.push({width: `${sorted[0].width} units (${sorted[0].n_params.toLocaleString("en")} parameters)`, w: sorted[0].width, label: PATH_STYLES[sorted[0].path].label, short: PATH_STYLES[sorted[0].path].short, path: sorted[0].path, barrier: barrier(sorted.map((r) => r.train_loss))});
+    points.push({
+      width: `${sorted[0].width} units (${sorted[0].n_params.toLocaleString("en")} parameters)`,
+      w: sorted[0].width,
+      label: PATH_STYLES[sorted[0].path].label,
+      short: PATH_STYLES[sorted[0].path].short,
+      path: sorted[0].path,
+      barrier: barrier(sorted.map((r) => r.train_loss)),
+    });
   }
   points.sort((p, q) => p.w - q.w);
   const widths = [...new Set(points.map((p) => p.width))];
   const b = barrier_summary(loaded);
-  const caption = "Barrier after weight matching (mean ± sd over seed pairs): "
-    + Object.keys(b).sort((p, q) => p - q).map((w) => `width ${w}: ${fmt(b[w].aligned.mean)} ± ${fmt(b[w].aligned.sd, 2)} (straight ${fmt(b[w].linear.mean)} ± ${fmt(b[w].linear.sd, 2)}, Bezier ${fmt(b[w].bezier.mean)}; end points ${fmt(b[w].linear.end_train)})`).join("; ") + " eV². Bars: means.";
+  const caption =
+    "Barrier after weight matching (mean ± sd over seed pairs): " +
+    Object.keys(b)
+      .sort((p, q) => p - q)
+      .map(
+        (w) =>
+          `width ${w}: ${fmt(b[w].aligned.mean)} ± ${fmt(b[w].aligned.sd, 2)} (straight ${fmt(b[w].linear.mean)} ± ${fmt(b[w].linear.sd, 2)}, Bezier ${fmt(b[w].bezier.mean)}; end points ${fmt(b[w].linear.end_train)})`,
+      )
+      .join("; ") +
+    " eV². Bars: means.";
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
   const short = Object.values(PATH_STYLES).map((p) => p.short);
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({bottom: 40}),
-    fx: {domain: widths, label: null, padding: 0.12},
-    x: {domain: short, label: null, padding: 0.3},
-    y: axis("Barrier on the training loss (eV²)", {grid: true, domain: [0, Math.max(...points.map((p) => p.barrier)) * 1.05]}),
-    color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
-    caption,
-    marks: [
-      frame_mark(),
-      Plot.tickY(points, Plot.groupX({y: "mean"}, {fx: "width", x: "short", y: "barrier", stroke: GREY.dark, strokeWidth: 3})),
-      Plot.dot(points, {fx: "width", x: "short", y: "barrier", fill: "label", stroke: GREY.dark, r: 5.5, fillOpacity: 0.9, title: (d) => `${d.label}: ${fmt(d.barrier)} eV²`}),
-    ],
-  }), "Loss barrier between two trained networks for three widths: straight line, after weight matching and along a trained Bezier curve, one dot per seed pair, bars at the means");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({bottom: 40}),
+      fx: {domain: widths, label: null, padding: 0.12},
+      x: {domain: short, label: null, padding: 0.3},
+      y: axis("Barrier on the training loss (eV²)", {grid: true, domain: [0, Math.max(...points.map((p) => p.barrier)) * 1.05]}),
+      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
+      caption,
+      marks: [
+        frame_mark(),
+        Plot.tickY(points, Plot.groupX({y: "mean"}, {fx: "width", x: "short", y: "barrier", stroke: GREY.dark, strokeWidth: 3})),
+        Plot.dot(points, {
+          fx: "width",
+          x: "short",
+          y: "barrier",
+          fill: "label",
+          stroke: GREY.dark,
+          r: 5.5,
+          fillOpacity: 0.9,
+          title: (d) => `${d.label}: ${fmt(d.barrier)} eV²`,
+        }),
+      ],
+    }),
+    "Loss barrier between two trained networks for three widths: straight line, after weight matching and along a trained Bezier curve, one dot per seed pair, bars at the means",
+  );
 }
 
 // Predicted vs measured band gap at position t of each path (the slider), one colour per path.
@@ -356,19 +509,28 @@ export function connectivity_predictions_plot(predictions, t, {width = 960, heig
   const lo = Math.min(0, ...predictions.rows.map((r) => Math.min(r.measured_ev, r.predicted_ev)));
   const hi = Math.max(...predictions.rows.map((r) => Math.max(r.measured_ev, r.predicted_ev)));
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
-  return describe_plot(Plot.plot({
-    width,
-    height,
-    ...slide_margins({bottom: 44}),
-    x: {domain: [lo, hi], label: "Measured band gap (eV)", labelAnchor: "center", labelArrow: "none"},
-    y: {domain: [lo, hi], label: "Predicted (eV)", labelAnchor: "center", labelArrow: "none", grid: true},
-    color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
-    marks: [
-      frame_mark(),
-      Plot.line([[lo, lo], [hi, hi]], {stroke: GREY.mid, strokeWidth: 3, strokeDasharray: "6,6"}),
-      Plot.dot(rows, {x: "measured_ev", y: "predicted_ev", fill: "label", stroke: GREY.dark, strokeWidth: 0.5, r: 4, fillOpacity: 0.85}),
-    ],
-  }), "Predicted against measured band gap of the network at the chosen point of the path, with the diagonal of perfect predictions");
+  return describe_plot(
+    Plot.plot({
+      width,
+      height,
+      ...slide_margins({bottom: 44}),
+      x: {domain: [lo, hi], label: "Measured band gap (eV)", labelAnchor: "center", labelArrow: "none"},
+      y: {domain: [lo, hi], label: "Predicted (eV)", labelAnchor: "center", labelArrow: "none", grid: true},
+      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
+      marks: [
+        frame_mark(),
+        Plot.line(
+          [
+            [lo, lo],
+            [hi, hi],
+          ],
+          {stroke: GREY.mid, strokeWidth: 3, strokeDasharray: "6,6"},
+        ),
+        Plot.dot(rows, {x: "measured_ev", y: "predicted_ev", fill: "label", stroke: GREY.dark, strokeWidth: 0.5, r: 4, fillOpacity: 0.85}),
+      ],
+    }),
+    "Predicted against measured band gap of the network at the chosen point of the path, with the diagonal of perfect predictions",
+  );
 }
 
 // The readout beside the slider: each path's loss at t (the pair of the predictions file) and the
@@ -385,7 +547,12 @@ export function connectivity_readout(predictions, curves, t) {
     // the defaults above
   }
   const parts = Object.entries(PATH_STYLES).map(([path, style]) => {
-    const curve = curves?.status === "ok" ? curves.rows.find((r) => r.path === path && r.width === hidden && r.seed_a === pair[0] && r.seed_b === pair[1] && Math.abs(r.t - t) < 1e-6) : null;
+    const curve =
+      curves?.status === "ok"
+        ? curves.rows.find(
+            (r) => r.path === path && r.width === hidden && r.seed_a === pair[0] && r.seed_b === pair[1] && Math.abs(r.t - t) < 1e-6,
+          )
+        : null;
     return curve ? `${style.short} ${fmt(curve.train_loss)} / ${fmt(curve.test_loss)}` : `${style.short}: not loaded`;
   });
   return `Seeds ${pair[0]} → ${pair[1]}, t = ${fmt(t)}, train / test loss (eV²): ${parts.join("; ")}.`;

@@ -169,7 +169,10 @@ export function message_plot(lines, {width = 960, height = 300, title} = {}) {
     y: {domain: [0, 1], axis: null},
     marks: [
       frame_mark({strokeDasharray: "4,4"}),
-      ...text_lines(all.map((l) => ({color: "#b00020", ...l})), {frame_width: width, fontSize: 21}),
+      ...text_lines(
+        all.map((l) => ({color: "#b00020", ...l})),
+        {frame_width: width, fontSize: 21},
+      ),
     ],
   });
   return describe_plot(plot, `No plot: ${all.map((l) => l.text).join(" ")}`);

@@ -43,8 +43,17 @@ export function schedule_plot(curves, view, {width = 640, height = 480, shown = 
   const drawn = curves.filter((c) => c.points.length);
   const clamp = (v) => Math.min(Math.max(v, y0), y1);
   const ends = drawn.map((c) => clamp(c.points[c.points.length - 1][1]));
-  const label_px = dodge(ends.map((v) => ((y1 - v) / (y1 - y0)) * frame_height), SCHEDULE_LABEL_GAP, frame_height);
-  const labels = drawn.map((c, i) => ({x: horizon, y: y1 - (label_px[i] / frame_height) * (y1 - y0), text: c.label, color: schedule_style(c).color}));
+  const label_px = dodge(
+    ends.map((v) => ((y1 - v) / (y1 - y0)) * frame_height),
+    SCHEDULE_LABEL_GAP,
+    frame_height,
+  );
+  const labels = drawn.map((c, i) => ({
+    x: horizon,
+    y: y1 - (label_px[i] / frame_height) * (y1 - y0),
+    text: c.label,
+    color: schedule_style(c).color,
+  }));
   const half = Math.floor(horizon / 2);
   const plot = Plot.plot({
     width,
@@ -58,10 +67,29 @@ export function schedule_plot(curves, view, {width = 640, height = 480, shown = 
     marks: [
       frame_mark(),
       Plot.ruleX([half], {stroke: NEUTRAL_COLORS.mid, strokeDasharray: "1,4", strokeWidth: 1.5}),
-      Plot.text([`T/2 = ${half}`], {x: half, frameAnchor: "top", dy: 6, dx: 6, textAnchor: "start", lineAnchor: "top", fontSize: 15, fill: NEUTRAL_COLORS.mid, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text([`T/2 = ${half}`], {
+        x: half,
+        frameAnchor: "top",
+        dy: 6,
+        dx: 6,
+        textAnchor: "start",
+        lineAnchor: "top",
+        fontSize: 15,
+        fill: NEUTRAL_COLORS.mid,
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
       ...drawn.map((c) => {
         const style = schedule_style(c);
-        return Plot.line(c.points, {x: (p) => p[0], y: (p) => p[1], stroke: style.color, strokeWidth: style.width, ...(style.dash ? {strokeDasharray: style.dash} : {}), clip: true});
+        return Plot.line(c.points, {
+          x: (p) => p[0],
+          y: (p) => p[1],
+          stroke: style.color,
+          strokeWidth: style.width,
+          ...(style.dash ? {strokeDasharray: style.dash} : {}),
+          clip: true,
+        });
       }),
       Plot.text(labels, {x: "x", y: "y", text: "text", fill: "color", dx: 8, textAnchor: "start", fontSize: 15, fontWeight: 600}),
     ],
@@ -80,7 +108,8 @@ function schedule_swatch(curve) {
   svg.setAttribute("class", "readout-swatch-line");
   svg.setAttribute("aria-hidden", "true");
   const line = document.createElementNS(ns, "line");
-  for (const [k, v] of Object.entries({x1: 1, y1: 6, x2: 33, y2: 6, stroke: style.color, "stroke-width": style.width})) line.setAttribute(k, v);
+  for (const [k, v] of Object.entries({x1: 1, y1: 6, x2: 33, y2: 6, stroke: style.color, "stroke-width": style.width}))
+    line.setAttribute(k, v);
   if (style.dash) line.setAttribute("stroke-dasharray", style.dash);
   svg.append(line);
   return svg;

@@ -51,7 +51,9 @@ export function surface_marks(surface, view, {levels = 14, nx = 160, ny = 100} =
 export function curve_marks(surface, view, {samples = 300} = {}) {
   const xs = linspace(view.x[0], view.x[1], samples);
   const points = xs.map((x, i) => ({x, y: surface.f([x]), step: i}));
-  return [Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true})];
+  return [
+    Plot.line(visible_pieces(points, view), {x: "x", y: "y", z: "piece", stroke: () => SURFACE_CURVE_LABEL, strokeWidth: 3, clip: true}),
+  ];
 }
 
 // The dash pattern of a run's path: its optimizer's ("" = solid).
@@ -112,7 +114,8 @@ const MAX_KEPT = 96;
 
 function kept(key, build) {
   let node = KEPT.get(key);
-  if (node) KEPT.delete(key); // least recently used goes first
+  if (node)
+    KEPT.delete(key); // least recently used goes first
   else node = build();
   KEPT.set(key, node);
   if (KEPT.size > MAX_KEPT) KEPT.delete(KEPT.keys().next().value);
@@ -221,14 +224,16 @@ function stacked(svg) {
 //   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
 //   overlay:   extra marks drawn over the surface and under the paths (eigenvector_marks)
 //   shown:     false until the slide is first shown (first_shown): nothing is drawn before
-export function trajectory_plot(runs, view, {width = 532, height = 504, x_label, y_label, reference = null, overlay = [], shown = true} = {}) {
+export function trajectory_plot(
+  runs,
+  view,
+  {width = 532, height = 504, x_label, y_label, reference = null, overlay = [], shown = true} = {},
+) {
   if (!shown) return awaiting_slide({width, height});
   const surface = runs_surface(runs);
   const one_dimensional = surface.dim === 1;
   const reference_runs = reference?.runs ?? [];
-  const reference_marks = reference_runs.flatMap((run) =>
-    path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}),
-  );
+  const reference_marks = reference_runs.flatMap((run) => path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}));
   const live_marks = runs.flatMap((run) => path_marks(run, view));
   const colors = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
   const paths = Plot.plot({
