@@ -44,8 +44,29 @@ RUN_AXE = """async ([slide, rules]) => {
 }"""
 
 
+# Our own rule beside axe's (axe accepts an SVG without a role): every plot the page shows, a Plot
+# or d3 SVG in a cell's output, is an image with a text alternative, or lies in one (a stacked
+# plot's container). Legend swatches and line samples (at most 60 px) are not plots.
+PLOTS_WITHOUT_TEXT = """(slide) => {
+  const root = slide === null ? document : document.querySelector(`[data-harness-slide="${slide}"]`);
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility === "visible";
+  const named = (el) => el.getAttribute("role") === "img" && (el.getAttribute("aria-label") || "").trim().length > 20;
+  const missing = [];
+  for (const svg of root.querySelectorAll(".cell-output-display svg, .pg-root svg")) {
+    if (!shown(svg)) continue;
+    const box = svg.getBoundingClientRect();
+    if (box.width <= 60 && box.height <= 60) continue; // a legend's swatch or line sample, not a plot
+    if (svg.parentElement && svg.parentElement.closest("svg")) continue;
+    const image = svg.closest('[role="img"]');
+    if (!image || !named(image)) missing.push(svg.outerHTML.slice(0, 120));
+  }
+  return missing;
+}"""
+
+
 def axe_violations(run, high_contrast: bool = False) -> list[str]:
-    """axe on each slide shown in turn (one 'slide' on an HTML page), minus ALLOWED."""
+    """axe on each slide shown in turn (one 'slide' on an HTML page), minus ALLOWED; with it, the
+    plots that have no text alternative (PLOTS_WITHOUT_TEXT)."""
     run.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     found: dict[tuple[str, str], dict] = {}
     for slide in run.deck.slides:
@@ -55,7 +76,12 @@ def axe_violations(run, high_contrast: bool = False) -> list[str]:
             assert run.page.evaluate("() => document.body.classList.contains('high-contrast')")
         whole = not run.deck.reveal or slide.index == 0
         rules = COLOUR_RULES if high_contrast else None
-        for violation in run.page.evaluate(RUN_AXE, [None if whole else slide.index, rules]):
+        violations = run.page.evaluate(RUN_AXE, [None if whole else slide.index, rules])
+        if not high_contrast:
+            missing = run.page.evaluate(PLOTS_WITHOUT_TEXT, None if not run.deck.reveal else slide.index)
+            violations += [{"id": "plot-text-alternative", "impact": "serious", "help": "a plot needs role=img and a description",
+                            "nodes": [{"target": f"plot {i + 1}", "html": html}]} for i, html in enumerate(missing)]
+        for violation in violations:
             for node in violation["nodes"]:
                 key = (violation["id"], node["target"])
                 if key not in ALLOWED:

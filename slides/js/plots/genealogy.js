@@ -10,9 +10,9 @@ import {NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
 // chosen so that no edge crosses a box (d3 has no layered-graph layout; the graph is small).
 export const GENEALOGY_NODES = [
   {id: "GD", label: "Gradient Descent", optimizer: "gd", row: 0, column: 0.5},
-  {id: "M", label: "Momentum", optimizer: "momentum", row: 1, column: 0.27},
+  {id: "M", label: "Momentum", optimizer: "momentum", row: 1, column: 0.3},
   {id: "AG", label: "AdaGrad", optimizer: "adagrad", row: 1, column: 0.73},
-  {id: "NAG", label: "Nesterov Accelerated Gradient", optimizer: "nesterov", row: 2, column: 0.2},
+  {id: "NAG", label: "Nesterov Accelerated Gradient", optimizer: "nesterov", row: 3, column: 0.2},
   {id: "RMS", label: "RMSProp", optimizer: "rmsprop", row: 2, column: 0.73},
   {id: "ADAM", label: "Adam", optimizer: "adam", row: 3, column: 0.6},
   {id: "AW", label: "AdamW", optimizer: "adamw", row: 4, column: 0.42},
@@ -94,7 +94,9 @@ export function genealogy_plot({width = 960, height = 500} = {}) {
     .attr("fill", NEUTRAL_COLORS.dark);
   svg
     .append("g")
-    .attr("aria-label", "edges")
+    // Classes, not aria-labels: the SVG is one image described as a whole (ARIA prohibits labels
+    // on its role-less groups).
+    .attr("class", "genealogy-edges")
     .selectAll("line")
     .data(GENEALOGY_EDGES)
     .join("line")
@@ -110,7 +112,7 @@ export function genealogy_plot({width = 960, height = 500} = {}) {
     .attr("marker-end", "url(#genealogy-arrow)");
   const boxes = svg
     .append("g")
-    .attr("aria-label", "optimizers")
+    .attr("class", "genealogy-optimizers")
     .selectAll("g")
     .data([...nodes.values()])
     .join("g")
