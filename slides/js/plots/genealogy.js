@@ -7,7 +7,8 @@ import {NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
 
 // The professor's graph (graph TD): node id -> label, and the edges "from --> to".
 // `row` is the layer from the top, `column` the centre's fraction of the width: a fixed layout,
-// chosen so that no edge crosses a box (d3 has no layered-graph layout; the graph is small).
+// chosen so that no edge crosses a box (d3 has no layered-graph layout; the graph is small;
+// tests/test_deck_helpers_js.py checks it).
 export const GENEALOGY_NODES = [
   {id: "GD", label: "Gradient Descent", optimizer: "gd", row: 0, column: 0.5},
   {id: "M", label: "Momentum", optimizer: "momentum", row: 1, column: 0.3},
