@@ -34,7 +34,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -43,39 +42,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import HarnessSession  # noqa: E402
-from harness.runner import JS_FIND_CONTROLS, JS_SET_RANGES, SETTLE_TIMEOUT_MS, Deck, DeckReport, DeckRun  # noqa: E402
+from harness.runner import JS_FIND_CONTROLS, JS_LATENCY, JS_SET_RANGES, DeckRun  # noqa: E402
 from harness.site import copy_project, render  # noqa: E402
 from peer_deck import PEER_HTML, write_peer_project  # noqa: E402
 
-# Like the harness's JS_LATENCY, and also returns compute (input to the last DOM change).
-JS_SLIDER_TIMING = """async ({id, value}) => {
-  const el = document.querySelector(`[data-harness-range="${id}"]`);
-  const own = el.closest("[data-harness-chunk]");
-  let last = null, lastChunk = null;
-  const cellOf = node => (node.nodeType === 1 ? node : node.parentElement)?.closest("[data-harness-chunk]");
-  const observer = new MutationObserver(mutations => {
-    for (const m of mutations) {
-      const cell = cellOf(m.target);
-      if (cell && cell !== own) { last = performance.now(); lastChunk = Number(cell.dataset.harnessChunk); }
-    }
-  });
-  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-  // The Observable runtime recomputes in the next animation frame, not in the input event: a
-  // callback queued before the input runs first in that frame and marks when the work can start.
-  let frame = null;
-  requestAnimationFrame(() => { frame = performance.now(); });
-  const t0 = performance.now();
-  el.value = String(value);
-  el.dispatchEvent(new Event("input", {bubbles: true}));
-  const settled = await window.__harness.settled(%d);
-  observer.disconnect();
-  if (last === null) return {latency: null, compute: null, settled: settled.ok};
-  const t1 = performance.now();
-  await new Promise(requestAnimationFrame);
-  await new Promise(requestAnimationFrame);
-  return {compute: last - t0, frame_wait: frame === null ? null : frame - t0,
-          latency: last - t0 + (performance.now() - t1), chunk: lastChunk, settled: settled.ok};
-}""" % SETTLE_TIMEOUT_MS
+
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -114,16 +85,9 @@ def cold_open(session: HarnessSession, site: Path, deck: str) -> tuple[DeckRun, 
     slide shown): (run, in-page ms, bytes, bytes by kind)."""
     session.server.serve(site)
     session.server.reset_log()
-    report = DeckReport(deck=None, path=deck)
-    run = DeckRun(session, report, session.server.url(deck), 1050, 700)
-    start = time.perf_counter()
-    run.page.goto(run.url, wait_until="load")
-    run.page.wait_for_function("() => document.readyState === 'complete' && (!document.querySelector('.reveal') "
-                               "|| (window.Reveal && window.Reveal.isReady()))", timeout=60000)
-    run.page.add_script_tag(content=session.shim)
-    run.deck = report.deck = Deck.from_page(deck, run.page.evaluate("() => window.__harness.describe()"))
-    settled = run.settle()
-    load_ms = settled.get("at") if settled.get("ok") else (time.perf_counter() - start) * 1000
+    # The harness's own page load: in-page time from navigation start until every cell settled.
+    run = session.open_url(session.server.url(deck), deck)
+    load_ms = run.report.load_ms
     by_kind = Counter()
     for path, _status, size in session.server.log:
         by_kind[kind_of(path)] += size
@@ -164,7 +128,7 @@ def sweep_sliders(run: DeckRun, samples: int, profile_to: Path | None = None) ->
         for r in ranges:
             latency, compute, after_frame, dependent = [], [], [], set()
             for value in slider_values(r, samples):
-                result = run.page.evaluate(JS_SLIDER_TIMING, {"id": r["id"], "value": value})
+                result = run.page.evaluate(JS_LATENCY, {"id": r["id"], "value": value})
                 if result["latency"] is not None:
                     latency.append(result["latency"])
                     compute.append(result["compute"])

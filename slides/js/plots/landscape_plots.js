@@ -13,6 +13,11 @@ import {describe_plot} from "./describe.js";
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
 const LABELS = {gd: "SGD", momentum: "SGD + momentum", adam: "Adam"};
 
+// The faceted loss-along-a-line plots (1-D slices, the sharp/flat interpolation) share their
+// frame and their log loss axis.
+const FACETED_LOSS_FRAME = {...slide_margins({bottom: 44}), fx: {label: null, padding: 0.1}};
+const LOG_LOSS_AXIS = axis("Loss (eV², log)", {type: "log", grid: true, tickFormat: "~g"});
+
 // The walk along the paths between two networks: t runs over the 21 points of
 // connectivity_predictions.arrow (pygen/experiments/connectivity.py N_T), 0, 0.05, ..., 1.
 export const CONNECTIVITY_T_CONTROL = {value: 0.5, min: 0, max: 1, step: 0.05, label: "t"};
@@ -85,10 +90,9 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
     Plot.plot({
       width,
       height,
-      ...slide_margins({bottom: 44}),
-      fx: {label: null, padding: 0.1},
+      ...FACETED_LOSS_FRAME,
       x: axis("Step along the filter-normalised direction", {domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1]}),
-      y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+      y: LOG_LOSS_AXIS,
       color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
       marks: [
         frame_mark(),
@@ -301,10 +305,9 @@ export function batch_interpolation_plot(loaded, batch_sharpness, {width = 960, 
     Plot.plot({
       width,
       height,
-      ...slide_margins({bottom: 44}),
-      fx: {label: null, padding: 0.1},
+      ...FACETED_LOSS_FRAME,
       x: axis("α   (0 = batch 64 solution, 1 = batch 512 solution)", {domain: [-1, 2], ticks: [-1, 0, 1, 2]}),
-      y: {type: "log", label: "Loss (eV², log)", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "~g"},
+      y: LOG_LOSS_AXIS,
       caption,
       marks: [
         frame_mark(),
