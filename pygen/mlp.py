@@ -3,7 +3,8 @@
 Small on purpose: 136 -> 16 -> 16 -> 1 has 2,481 parameters, so the exact Hessian of
 the training loss (2,481 x 2,481) and its full spectrum cost about a second each.
 Parameters are one flat float64 vector, the form `pygen.core.optimizers` works on: the update
-rules of the deck drive the network too (`make_array_optimizer`: the same rules on numpy arrays).
+rules of the deck drive the network too (elementwise on numpy arrays,
+`pygen.array_optimizers`, which gives the core's bits and is tested against it).
 tanh rather than ReLU keeps the loss twice differentiable, so the Hessian is defined
 everywhere and finite differences of the gradient can check it.
 
@@ -25,7 +26,8 @@ import jax.numpy as jnp  # noqa: E402  (after enabling float64)
 import numpy as np  # noqa: E402
 
 from . import materials  # noqa: E402
-from .core.optimizers import make_array_optimizer, make_optimizer  # noqa: E402
+from .array_optimizers import make_array_optimizer  # noqa: E402
+from .core.optimizers import make_optimizer  # noqa: E402
 from .core.schedules import make_schedule  # noqa: E402
 
 LAYER_SIZES = (materials.N_FEATURES, 16, 16, 1)
@@ -281,8 +283,8 @@ def train(model: Model, spec: TrainSpec, checkpoint_epochs=(), *, every_epoch: b
     With `every_epoch=False` the losses are computed, and the run checked for divergence, only
     at epoch 0, the checkpoints and the last epoch (the rows the caller reads): the same rows as
     a full recording while the losses stay finite; a run whose loss stops being finite ends at
-    the next of those epochs instead. The update rule runs on numpy arrays (`make_array_optimizer`: the core's rules without
-    the conversion to lists, many times faster); `arrays=False` runs the list twin, for the tests.
+    the next of those epochs instead. The update rule runs on numpy arrays (`pygen.array_optimizers`, the same bits as the
+    core's lists and many times faster); `arrays=False` runs the core itself, for the tests.
     """
     optimizer = (make_array_optimizer if arrays else make_optimizer)(spec.optimizer, spec.hyper)
     lr_at = make_schedule("constant")

@@ -27,13 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
-import numpy as np
-
 from .checks import check_finite, check_name, format_value, merge_params
 
-Array = np.ndarray  # float64, one dimension: the update rules below work on these
-# A state's vectors: lists from `make_optimizer` (the JS twin's JSON), arrays from `make_array_optimizer`
-Vector = list[float] | Array
+Vector = list[float]
 Hyper = dict[str, float]
 
 ADAM_DEFAULTS: Hyper = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
@@ -88,145 +84,151 @@ class Optimizer:
     step: Callable[[State, Vector, float], State]
 
 
-def _zeros_like(theta: Array) -> Array:
-    return np.zeros_like(theta)
+def _zeros(n: int) -> Vector:
+    return [0.0] * n
 
 
-def _same_point(state: State, hyper: Hyper) -> Array:
+def _same_point(state: State, hyper: Hyper) -> Vector:
     return state["theta"]
 
 
 # ---------------------------------------------------------------------------------------
-# The update rules, written once, elementwise on float64 arrays. Each line is the JS twin's
-# per-coordinate expression in the same order (numpy evaluates `a * b * c` as (a * b) * c, like
-# JS and Python), and numpy's + - * / and sqrt are correctly rounded, so every coordinate gets
-# the twin's bits whatever the length of theta: 2 on the deck's surfaces, 2,481 in the network.
+# The two shared pieces: the heavy-ball velocity and Adam's bias-corrected update
 
-def _velocity_step(state: MomentumState, g: Array, lr: float, hyper: Hyper) -> MomentumState:
+
+def _velocity_step(state: MomentumState, g: Vector, lr: float, hyper: Hyper) -> MomentumState:
     """v <- alpha v - lr g;  theta <- theta + v   (momentum and Nesterov alike)."""
-    v = hyper["alpha"] * state["v"] - lr * g
-    return {"theta": state["theta"] + v, "v": v}
+    alpha = hyper["alpha"]
+    v = [alpha * v_i - lr * g[i] for i, v_i in enumerate(state["v"])]
+    return {"theta": [x + v[i] for i, x in enumerate(state["theta"])], "v": v}
 
 
-def _adam_moments(state: AdamState, g: Array, hyper: Hyper) -> dict:
+def _adam_moments(state: AdamState, g: Vector, hyper: Hyper) -> dict:
     beta1, beta2 = hyper["beta1"], hyper["beta2"]
+    m = [beta1 * m_i + (1 - beta1) * g[i] for i, m_i in enumerate(state["m"])]
+    v = [beta2 * v_i + (1 - beta2) * g[i] * g[i] for i, v_i in enumerate(state["v"])]
     return {
-        "m": beta1 * state["m"] + (1 - beta1) * g,
-        "v": beta2 * state["v"] + (1 - beta2) * g * g,
+        "m": m,
+        "v": v,
         "beta1_power": state["beta1_power"] * beta1,
         "beta2_power": state["beta2_power"] * beta2,
     }
 
 
-def _bias_corrected_update(x: Array, m: Array, v: Array, moments: dict, lr: float, eps: float) -> Array:
+def _bias_corrected_update(x: float, m_i: float, v_i: float, moments: dict, lr: float, eps: float) -> float:
     """x - lr m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t)."""
-    m_hat = m / (1 - moments["beta1_power"])
-    v_hat = v / (1 - moments["beta2_power"])
-    return x - lr / (np.sqrt(v_hat) + eps) * m_hat
+    m_hat = m_i / (1 - moments["beta1_power"])
+    v_hat = v_i / (1 - moments["beta2_power"])
+    return x - lr / (math.sqrt(v_hat) + eps) * m_hat
 
 
-def _adam_init(theta: Array) -> AdamState:
-    return {"theta": theta, "m": _zeros_like(theta), "v": _zeros_like(theta), "beta1_power": 1.0, "beta2_power": 1.0}
+def _adam_init(theta: Vector) -> AdamState:
+    n = len(theta)
+    return {"theta": list(theta), "m": _zeros(n), "v": _zeros(n), "beta1_power": 1.0, "beta2_power": 1.0}
 
 
 # ---------------------------------------------------------------------------------------
 # The optimizers
 
-def _gd_step(state: GDState, g: Array, lr: float, hyper: Hyper) -> GDState:
+
+def _gd_step(state: GDState, g: Vector, lr: float, hyper: Hyper) -> GDState:
     """Gradient descent: theta <- theta - lr g."""
-    return {"theta": state["theta"] - lr * g}
+    return {"theta": [x - lr * g[i] for i, x in enumerate(state["theta"])]}
 
 
-def _momentum_init(theta: Array) -> MomentumState:
-    return {"theta": theta, "v": _zeros_like(theta)}
+def _momentum_init(theta: Vector) -> MomentumState:
+    return {"theta": list(theta), "v": _zeros(len(theta))}
 
 
-def _momentum_step(state: MomentumState, g: Array, lr: float, hyper: Hyper) -> MomentumState:
+def _momentum_step(state: MomentumState, g: Vector, lr: float, hyper: Hyper) -> MomentumState:
     """Heavy-ball momentum (Polyak 1964): v <- alpha v - lr g(theta);  theta <- theta + v."""
     return _velocity_step(state, g, lr, hyper)
 
 
-def _nesterov_point(state: MomentumState, hyper: Hyper) -> Array:
+def _nesterov_point(state: MomentumState, hyper: Hyper) -> Vector:
     """Nesterov (1983): the gradient is taken at the look-ahead theta + alpha v.
 
     Update: v <- alpha v - lr g(theta + alpha v);  theta <- theta + v. The state stores theta,
     not the look-ahead point (optax's ``nesterov=True`` stores the look-ahead point).
     """
-    return state["theta"] + hyper["alpha"] * state["v"]
+    return [x + hyper["alpha"] * state["v"][i] for i, x in enumerate(state["theta"])]
 
 
-def _nesterov_step(state: MomentumState, g: Array, lr: float, hyper: Hyper) -> MomentumState:
+def _nesterov_step(state: MomentumState, g: Vector, lr: float, hyper: Hyper) -> MomentumState:
     """Nesterov's velocity step: the momentum step with g taken at ``_nesterov_point``."""
     return _velocity_step(state, g, lr, hyper)
 
 
-def _adagrad_init(theta: Array) -> AdaGradState:
-    return {"theta": theta, "G": _zeros_like(theta)}
+def _adagrad_init(theta: Vector) -> AdaGradState:
+    return {"theta": list(theta), "G": _zeros(len(theta))}
 
 
-def _adagrad_step(state: AdaGradState, g: Array, lr: float, hyper: Hyper) -> AdaGradState:
+def _adagrad_step(state: AdaGradState, g: Vector, lr: float, hyper: Hyper) -> AdaGradState:
     """AdaGrad (Duchi et al. 2011): G <- G + g^2;  theta <- theta - lr g / (sqrt(G) + eps).
 
     G starts at 0 and eps is outside the root (optax: G starts at 0.1, eps inside the root).
     """
-    G = state["G"] + g * g
-    return {"theta": state["theta"] - lr / (np.sqrt(G) + hyper["eps"]) * g, "G": G}
+    G = [G_i + g[i] * g[i] for i, G_i in enumerate(state["G"])]
+    theta = [x - lr / (math.sqrt(G[i]) + hyper["eps"]) * g[i] for i, x in enumerate(state["theta"])]
+    return {"theta": theta, "G": G}
 
 
-def _rmsprop_init(theta: Array) -> RMSPropState:
-    return {"theta": theta, "E": _zeros_like(theta)}
+def _rmsprop_init(theta: Vector) -> RMSPropState:
+    return {"theta": list(theta), "E": _zeros(len(theta))}
 
 
-def _rmsprop_step(state: RMSPropState, g: Array, lr: float, hyper: Hyper) -> RMSPropState:
+def _rmsprop_step(state: RMSPropState, g: Vector, lr: float, hyper: Hyper) -> RMSPropState:
     """RMSProp (Tieleman & Hinton 2012): E <- gamma E + (1 - gamma) g^2;
     theta <- theta - lr g / (sqrt(E) + eps).
 
     eps is outside the root (optax's default adds it inside).
     """
     gamma = hyper["gamma"]
-    E = gamma * state["E"] + (1 - gamma) * g * g
-    return {"theta": state["theta"] - lr / (np.sqrt(E) + hyper["eps"]) * g, "E": E}
+    E = [gamma * E_i + (1 - gamma) * g[i] * g[i] for i, E_i in enumerate(state["E"])]
+    theta = [x - lr / (math.sqrt(E[i]) + hyper["eps"]) * g[i] for i, x in enumerate(state["theta"])]
+    return {"theta": theta, "E": E}
 
 
-def _adam_step(state: AdamState, g: Array, lr: float, hyper: Hyper) -> AdamState:
+def _adam_step(state: AdamState, g: Vector, lr: float, hyper: Hyper) -> AdamState:
     """Adam (Kingma & Ba 2015): m <- beta1 m + (1 - beta1) g;  v <- beta2 v + (1 - beta2) g^2;
     theta <- theta - lr m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t).
     """
     moments = _adam_moments(state, g, hyper)
-    theta = _bias_corrected_update(state["theta"], moments["m"], moments["v"], moments, lr, hyper["eps"])
+    theta = [_bias_corrected_update(x, moments["m"][i], moments["v"][i], moments, lr, hyper["eps"])
+             for i, x in enumerate(state["theta"])]
     return {"theta": theta, **moments}
 
 
-def _adamw_step(state: AdamState, g: Array, lr: float, hyper: Hyper) -> AdamState:
+def _adamw_step(state: AdamState, g: Vector, lr: float, hyper: Hyper) -> AdamState:
     """AdamW (Loshchilov & Hutter 2019): Adam's update, then theta <- theta - lr weight_decay theta
     with the old theta: the decay acts on the parameters directly, outside the adaptive scaling.
     """
     moments = _adam_moments(state, g, hyper)
-    x = state["theta"]
-    theta = _bias_corrected_update(x, moments["m"], moments["v"], moments, lr, hyper["eps"]) - lr * hyper["weight_decay"] * x
+    theta = [_bias_corrected_update(x, moments["m"][i], moments["v"][i], moments, lr, hyper["eps"])
+             - lr * hyper["weight_decay"] * x for i, x in enumerate(state["theta"])]
     return {"theta": theta, **moments}
 
 
-def _amsgrad_init(theta: Array) -> AMSGradState:
-    return {**_adam_init(theta), "v_max": _zeros_like(theta)}
+def _amsgrad_init(theta: Vector) -> AMSGradState:
+    return {**_adam_init(theta), "v_max": _zeros(len(theta))}
 
 
-def _amsgrad_step(state: AMSGradState, g: Array, lr: float, hyper: Hyper) -> AMSGradState:
+def _amsgrad_step(state: AMSGradState, g: Vector, lr: float, hyper: Hyper) -> AMSGradState:
     """AMSGrad (Reddi et al. 2018): Adam with v_max <- max(v_max, v), so the second-moment
     estimate never decreases; theta <- theta - lr m_hat / (sqrt(v_max / (1 - beta2^t)) + eps).
 
     The maximum is taken of the raw v, then bias-corrected (PyTorch's rule; optax takes the
-    maximum of the bias-corrected v). `v > v_max ? v : v_max`, as the JS twin writes it, so that
-    a NaN in v keeps v_max (np.maximum would propagate it).
+    maximum of the bias-corrected v).
     """
     moments = _adam_moments(state, g, hyper)
-    v_max = np.where(moments["v"] > state["v_max"], moments["v"], state["v_max"])
-    theta = _bias_corrected_update(state["theta"], moments["m"], v_max, moments, lr, hyper["eps"])
+    v_max = [moments["v"][i] if moments["v"][i] > v_max_i else v_max_i for i, v_max_i in enumerate(state["v_max"])]
+    theta = [_bias_corrected_update(x, moments["m"][i], v_max[i], moments, lr, hyper["eps"])
+             for i, x in enumerate(state["theta"])]
     return {"theta": theta, **moments, "v_max": v_max}
 
 
 DEFINITIONS: dict[str, dict] = {
-    "gd": {"defaults": {}, "init": lambda theta: {"theta": theta}, "gradient_point": _same_point, "step": _gd_step},
+    "gd": {"defaults": {}, "init": lambda theta: {"theta": list(theta)}, "gradient_point": _same_point, "step": _gd_step},
     "momentum": {"defaults": {"alpha": 0.9}, "init": _momentum_init, "gradient_point": _same_point, "step": _momentum_step},
     "nesterov": {"defaults": {"alpha": 0.9}, "init": _momentum_init, "gradient_point": _nesterov_point, "step": _nesterov_step},
     "adagrad": {"defaults": {"eps": 1e-8}, "init": _adagrad_init, "gradient_point": _same_point, "step": _adagrad_step},
@@ -264,60 +266,14 @@ def check_hyper_ranges(name: str, hyper: Hyper) -> Hyper:
     return hyper
 
 
-def _definition_and_hyper(name: str, hyper: Hyper | None) -> tuple[dict, Hyper]:
+def make_optimizer(name: str, hyper: Hyper | None = None) -> Optimizer:
     check_name("optimizer", name, OPTIMIZER_NAMES)
     definition = DEFINITIONS[name]
-    return definition, check_hyper_ranges(name, merge_params(f"optimizer {name}", definition["defaults"], hyper))
-
-
-def _as_lists(state: dict) -> dict:
-    return {key: value.tolist() if isinstance(value, np.ndarray) else value for key, value in state.items()}
-
-
-def _as_arrays(state: dict) -> dict:
-    return {key: np.asarray(value, dtype=np.float64) if isinstance(value, list) else value for key, value in state.items()}
-
-
-# A diverging run (the deck's large learning rates) overflows to inf and NaN on purpose: the
-# runner reports it; numpy's warnings about it would only be noise.
-_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
-
-
-def make_optimizer(name: str, hyper: Hyper | None = None) -> Optimizer:
-    """The optimizer `name` on plain lists, the twin of the JS ``make_optimizer``: states are
-    dicts of lists and floats, the same JSON objects as the JS states."""
-    definition, merged = _definition_and_hyper(name, hyper)
-
-    def init(theta: Vector) -> State:
-        checked = [check_finite(f"theta[{i}]", x) for i, x in enumerate(theta)]
-        return _as_lists(definition["init"](np.asarray(checked, dtype=np.float64)))
-
-    def gradient_point(state: State) -> Vector:
-        with np.errstate(**_QUIET):
-            return definition["gradient_point"](_as_arrays(state), merged).tolist()
-
-    def step(state: State, g: Vector, lr: float) -> State:
-        with np.errstate(**_QUIET):
-            return _as_lists(definition["step"](_as_arrays(state), np.asarray(g, dtype=np.float64), lr, merged))
-
-    return Optimizer(name=name, hyper=merged, init=init, gradient_point=gradient_point, step=step)
-
-
-def make_array_optimizer(name: str, hyper: Hyper | None = None) -> Optimizer:
-    """The same optimizer on float64 arrays, without the conversion to lists: the network's
-    training (``pygen.mlp``), where theta has 2,481 coordinates. Same rules, same bits."""
-    definition, merged = _definition_and_hyper(name, hyper)
-
-    def init(theta: Array) -> State:
-        theta = np.array(theta, dtype=np.float64)  # a copy: states are never mutated
-        if not np.all(np.isfinite(theta)):
-            raise ValueError(f"theta[{int(np.argmin(np.isfinite(theta)))}] must be a finite number")
-        return definition["init"](theta)
-
+    merged = check_hyper_ranges(name, merge_params(f"optimizer {name}", definition["defaults"], hyper))
     return Optimizer(
         name=name,
         hyper=merged,
-        init=init,
+        init=lambda theta: definition["init"]([check_finite(f"theta[{i}]", x) for i, x in enumerate(theta)]),
         gradient_point=lambda state: definition["gradient_point"](state, merged),
-        step=lambda state, g, lr: definition["step"](state, np.asarray(g, dtype=np.float64), lr, merged),
+        step=lambda state, g, lr: definition["step"](state, g, lr, merged),
     )

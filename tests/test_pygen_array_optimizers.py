@@ -1,6 +1,6 @@
-"""The core's two faces, `make_array_optimizer` (numpy arrays, the network's training) and
-`make_optimizer` (lists, the JS twin's JSON states), give the same bits: the conversion between
-them loses nothing on hostile values, and `mlp.train` gives the same run with either."""
+"""`pygen.array_optimizers` (the update rules on numpy arrays that train the network) against
+the core's list-based twin, bit for bit: every optimizer on hostile values, and `mlp.train` with
+either."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pygen.core.optimizers import OPTIMIZER_NAMES, make_array_optimizer, make_optimizer
+from pygen.array_optimizers import make_array_optimizer
+from pygen.core.optimizers import OPTIMIZER_NAMES, make_optimizer
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HYPER = {"momentum": {"alpha": 0.7}, "nesterov": {"alpha": 0.95}, "adagrad": {"eps": 1e-3},
