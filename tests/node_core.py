@@ -27,8 +27,16 @@ class NodeCore:
         self.requests = 0
 
     def call(self, op, **payload):
+        self.send(op, **payload)
+        return self.receive()
+
+    # send and receive apart let the caller work while Node computes (the parity tests run the
+    # Python twin meanwhile: the two processes use both cores). Every send needs its receive.
+    def send(self, op, **payload):
         self.process.stdin.write(json.dumps({"op": op, **payload}, allow_nan=False) + "\n")
         self.process.stdin.flush()
+
+    def receive(self):
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the Node core worker exited (code {self.process.poll()})")
