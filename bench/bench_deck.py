@@ -32,7 +32,6 @@ import argparse
 import json
 import platform
 import statistics
-import time
 import sys
 import tempfile
 from collections import Counter
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import HarnessSession  # noqa: E402
-from harness.runner import JS_FIND_CONTROLS, JS_LATENCY, JS_SET_RANGES, Deck, DeckReport, DeckRun  # noqa: E402
+from harness.runner import JS_FIND_CONTROLS, JS_LATENCY, JS_SET_RANGES, DeckRun  # noqa: E402
 from harness.site import copy_project, render  # noqa: E402
 from peer_deck import PEER_HTML, write_peer_project  # noqa: E402
 
@@ -86,18 +85,8 @@ def cold_open(session: HarnessSession, site: Path, deck: str) -> tuple[DeckRun, 
     slide shown): (run, in-page ms, bytes, bytes by kind)."""
     session.server.serve(site)
     session.server.reset_log()
-    # Not the harness's open_url: its first collect() asks every cell for its state, which
-    # makes the lazy data cells fetch their files; bytes on load must be what a student's load costs.
-    report = DeckReport(deck=None, path=deck)
-    run = DeckRun(session, report, session.server.url(deck), 1050, 700)
-    start = time.perf_counter()
-    run.page.goto(run.url, wait_until="load")
-    run.page.wait_for_function("() => document.readyState === 'complete' && (!document.querySelector('.reveal') "
-                               "|| (window.Reveal && window.Reveal.isReady()))", timeout=60000)
-    run.page.add_script_tag(content=session.shim)
-    run.deck = report.deck = Deck.from_page(deck, run.page.evaluate("() => window.__harness.describe()"))
-    settled = run.settle()
-    load_ms = settled.get("at") if settled.get("ok") else (time.perf_counter() - start) * 1000
+    run = session.open_url(session.server.url(deck), deck, every_slide=False)
+    load_ms = run.report.load_ms
     by_kind = Counter()
     for path, _status, size in session.server.log:
         by_kind[kind_of(path)] += size

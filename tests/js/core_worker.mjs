@@ -1,7 +1,7 @@
 // Runs requests against the JavaScript core for the pytest suite, one JSON line in and one
 // out, so that thousands of configurations share a single Node process.
 // Numbers travel back as raw float64 bytes (base64): JSON would turn -0 into 0.
-import {createInterface} from "node:readline";
+import {encode, serve} from "./json_lines.mjs";
 import {run} from "../../slides/js/core/runner.js";
 import * as surfaces from "../../slides/js/core/surfaces.js";
 import * as optimizers from "../../slides/js/core/optimizers.js";
@@ -9,8 +9,6 @@ import * as schedules from "../../slides/js/core/schedules.js";
 import * as noise from "../../slides/js/core/noise.js";
 import * as scenes from "../../slides/js/core/scenes.js";
 import * as portable_math from "../../slides/js/core/portable_math.js";
-
-const encode = (numbers) => Buffer.from(new Float64Array(numbers).buffer).toString("base64");
 
 function encode_result(result) {
   const numbers = [];
@@ -74,14 +72,4 @@ const handlers = {
   }),
 };
 
-const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
-for await (const line of lines) {
-  let reply;
-  try {
-    const request = JSON.parse(line);
-    reply = {ok: handlers[request.op](request)};
-  } catch (error) {
-    reply = {error: String(error && error.message ? error.message : error)};
-  }
-  process.stdout.write(JSON.stringify(reply) + "\n");
-}
+await serve(handlers);

@@ -1,10 +1,8 @@
 // The playground's pure modules driven from pytest (tests/test_playground.py): one JSON line in,
 // one out. Numbers travel back as raw float64 bytes (base64), like tests/js/core_worker.mjs.
-import {createInterface} from "node:readline";
+import {encode, serve} from "./json_lines.mjs";
 import {decode_hash, encode_hash, run_playground, playground_configs} from "../../slides/js/playground/state.js";
 import {runs_csv} from "../../slides/js/playground/csv.js";
-
-const encode = (numbers) => Buffer.from(new Float64Array(numbers).buffer).toString("base64");
 
 const handlers = {
   // String(x) of doubles given as raw bytes (so -0 and every bit pattern arrive intact).
@@ -30,14 +28,4 @@ const handlers = {
   },
 };
 
-const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
-for await (const line of lines) {
-  let reply;
-  try {
-    const request = JSON.parse(line);
-    reply = {ok: handlers[request.op](request)};
-  } catch (error) {
-    reply = {error: String(error && error.message ? error.message : error)};
-  }
-  process.stdout.write(JSON.stringify(reply) + "\n");
-}
+await serve(handlers);
