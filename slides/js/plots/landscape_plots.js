@@ -174,7 +174,7 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
     x: {domain: x_domain, label: x_label, labelAnchor: "center", labelArrow: "none", ticks: 5},
     y: {domain: y_domain, label: y_label, labelAnchor: "center", labelArrow: "none", ticks: 5, labelOffset: 52},
     color: {type: "linear", scheme: "viridis", domain: [levels[0], levels[levels.length - 1]]},
-    marks: [...marks, Plot.text([title], {frameAnchor: "top", dy: -22, fontSize: 17, fontWeight: "bold", fill: color})],
+    marks: [...marks, Plot.text([title], {frameAnchor: "top", dy: -22, fontSize: 17, fontWeight: "bold", fill: GREY.dark})],
   });
   const what = path
     ? "training loss contours (log scale) on the plane of the path's two main directions, with the path over the epochs"
