@@ -1,5 +1,6 @@
-"""Lazy loading (issue 10): a cold load of the deck fetches no data file; a data slide reached
-by a direct link (#/N), or through the overview, fetches its file and draws it."""
+"""Lazy loading (issue 10): a cold load of the deck fetches no data file and not the Arrow reader
+(slides/vendor/arrow.js); a data slide reached by a direct link (#/N), or through the overview,
+fetches its file and the reader, and draws it."""
 
 from __future__ import annotations
 
@@ -62,10 +63,15 @@ def data_fetched(requests):
     return sorted({p.rsplit("/", 1)[-1] for p in requests if re.search(r"/data/[^/]+\.arrow$", p)})
 
 
+def arrow_reader_fetched(requests):
+    return any(p.endswith("/slides/vendor/arrow.js") for p in requests)
+
+
 def test_cold_load_of_the_first_slide_fetches_no_data(open_deck):
     page, requests, outside, errors = open_deck()
     assert page.evaluate("() => Reveal.getIndices().h") == 0
     assert data_fetched(requests) == []
+    assert not arrow_reader_fetched(requests), "apache-arrow was fetched though no data slide was shown"
     assert not outside and not errors
 
 
@@ -75,6 +81,7 @@ def test_a_data_slide_reached_by_a_direct_link_fetches_and_draws_its_data(open_d
     page, requests, outside, errors = open_deck(f"#/{index}")
     assert page.evaluate("() => Reveal.getCurrentSlide().id") == DATA_SLIDE
     assert data_fetched(requests) == ["hessian_spectrum.arrow"]
+    assert arrow_reader_fetched(requests), "the data slide was drawn without fetching apache-arrow?"
     slide = page.evaluate("""(id) => {
       const s = document.getElementById(id);
       return {text: s.innerText, marks: s.querySelectorAll('svg path, svg line, svg circle, svg rect').length};
@@ -92,5 +99,6 @@ def test_the_overview_loads_every_data_slide(open_deck):
     # every data file a cell of the deck attaches
     attached = set(re.findall(r'FileAttachment\("\.\./data/([\w.-]+\.arrow)"\)', QMD.read_text(encoding="utf-8")))
     assert attached and attached <= fetched, f"not fetched in the overview: {sorted(attached - fetched)}"
+    assert arrow_reader_fetched(requests)
     assert WAITING not in page.evaluate("() => document.querySelector('.reveal .slides').innerText")
     assert not outside and not errors
