@@ -5,6 +5,8 @@ fetches its file and the reader, and draws it."""
 from __future__ import annotations
 
 import re
+import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,7 +16,8 @@ from harness.runner import LOOPBACK
 from harness.server import SiteServer
 
 DECK = "slides/unit6.html"
-QMD = Path(__file__).resolve().parents[1] / "slides" / "unit6.qmd"
+ROOT = Path(__file__).resolve().parents[1]
+QMD = ROOT / "slides" / "unit6.qmd"
 WAITING = "is loaded when its slide is first shown"
 DATA_SLIDE = "data-a-real-hessian-spectrum"
 
@@ -73,6 +76,29 @@ def test_cold_load_of_the_first_slide_fetches_no_data(open_deck):
     assert data_fetched(requests) == []
     assert not arrow_reader_fetched(requests), "apache-arrow was fetched though no data slide was shown"
     assert not outside and not errors
+
+
+def test_a_cold_load_fetches_each_module_once_and_exactly_the_preloaded_ones(open_deck, site):
+    """The deck's <head> preloads the modules its cells import (slides/unit6-preload.html, from
+    scripts/module_preload.py), so they arrive at once instead of one level of imports at a time:
+    the list must be what a cold load imports, each module fetched once (the preload is used)."""
+    html = (site / DECK).read_text(encoding="utf-8")
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)
+    assert preloaded, "the rendered deck preloads no module (include-in-header: unit6-preload.html)"
+    preloaded = {"/slides/" + href for href in preloaded}
+    page, requests, outside, errors = open_deck()
+    modules = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
+    assert set(modules) == preloaded, (
+        f"imported, not preloaded: {sorted(set(modules) - preloaded)}; preloaded, not imported: {sorted(preloaded - set(modules))}")
+    assert all(n == 1 for n in modules.values()), f"fetched twice: {[p for p, n in modules.items() if n > 1]}"
+    assert not outside and not errors
+
+
+def test_the_module_preload_list_is_current():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import module_preload
+
+    assert module_preload.main(["--check"]) == 0, "slides/*-preload.html is stale: run python3 scripts/module_preload.py"
 
 
 def test_a_data_slide_reached_by_a_direct_link_fetches_and_draws_its_data(open_deck):
