@@ -138,56 +138,53 @@ export function paths_svg(runs, reference_runs, view, colors, {width, height}) {
   const r = d3.scaleSqrt([0, r_max], r_range);
 
   const clip_id = `trajectory-paths-clip-${++paths_clip_count}`;
-  const svg = d3
-    .create("svg")
-    .attr("class", "plot-trajectory-paths")
-    .attr("fill", "currentColor")
-    .attr("width", width)
-    .attr("height", height)
-    .attr("viewBox", `0 0 ${width} ${height}`);
-  svg
-    .append("clipPath")
-    .attr("id", clip_id)
-    .append("rect")
-    .attr("x", m.left)
-    .attr("y", m.top)
-    .attr("width", width - m.left - m.right)
-    .attr("height", height - m.top - m.bottom);
+  // Plain DOM calls: d3's selections cost more than the drawing here.
+  const svg = svg_element("svg", {class: "plot-trajectory-paths", fill: "currentColor", width, height, viewBox: `0 0 ${width} ${height}`});
+  const clip = svg.appendChild(svg_element("clipPath", {id: clip_id}));
+  clip.appendChild(svg_element("rect", {x: m.left, y: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom}));
   for (const mark of marks) {
     if (!mark.data.length) continue; // Plot draws no group for a mark without data
     const {run} = mark;
-    const g = svg.append("g").attr("aria-label", mark.kind).attr("clip-path", `url(#${clip_id})`).append("g");
+    const outer = svg.appendChild(svg_element("g", {"aria-label": mark.kind, "clip-path": `url(#${clip_id})`}));
     if (mark.kind === "line") {
       const dash = mark.faint ? "" : run_dash(run);
-      g.attr("fill", "none")
-        .attr("stroke-width", mark.faint ? REFERENCE_PATH_WIDTH : PATH_WIDTH)
-        .attr("stroke-opacity", mark.faint ? REFERENCE_PATH_OPACITY : null)
-        .attr("stroke-linejoin", "round")
-        .attr("stroke-linecap", "round")
-        .attr("stroke-dasharray", dash || null)
-        .attr("transform", "translate(0.5,0.5)");
+      const g = outer.appendChild(
+        svg_element("g", {
+          fill: "none",
+          "stroke-width": mark.faint ? REFERENCE_PATH_WIDTH : PATH_WIDTH,
+          "stroke-opacity": mark.faint ? REFERENCE_PATH_OPACITY : null,
+          "stroke-linejoin": "round",
+          "stroke-linecap": "round",
+          "stroke-dasharray": dash || null,
+          transform: "translate(0.5,0.5)",
+        }),
+      );
       const stroke = color_of(mark.faint ? REFERENCE_LABEL : run.label);
       for (const piece of d3.group(mark.data, (d) => d.piece).values()) {
-        g.append("path").attr("stroke", stroke).attr("d", line(piece));
+        g.appendChild(svg_element("path", {stroke, d: line(piece)}));
       }
     } else {
-      g.attr("stroke", "white").attr("transform", "translate(0.5,0.5)");
+      const g = outer.appendChild(svg_element("g", {stroke: "white", transform: "translate(0.5,0.5)"}));
       const fill = color_of(run.label);
       const titled = mark.data.length <= 60;
       const order = d3.range(mark.data.length).sort((i, j) => dot_radius(mark.data[j]) - dot_radius(mark.data[i]) || i - j);
       for (const i of order) {
         const d = mark.data[i];
-        const circle = g
-          .append("circle")
-          .attr("cx", x(d.x))
-          .attr("cy", y(d.y))
-          .attr("r", r(dot_radius(d)))
-          .attr("fill", fill);
-        if (titled) circle.append("title").text(`${run.label}, step ${d.step}: loss ${format_number(d.loss)}`);
+        const circle = g.appendChild(svg_element("circle", {cx: x(d.x), cy: y(d.y), r: r(dot_radius(d)), fill}));
+        if (titled) circle.appendChild(svg_element("title")).textContent = `${run.label}, step ${d.step}: loss ${format_number(d.loss)}`;
       }
     }
   }
-  return svg.node();
+  return svg;
+}
+
+// An SVG element with the given attributes (null: left out).
+function svg_element(name, attributes = {}) {
+  const element = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) element.setAttribute(key, value);
+  }
+  return element;
 }
 
 function dot_radius(d) {
