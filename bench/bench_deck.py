@@ -21,6 +21,19 @@ Per deck:
                Also compute after the frame wait: the Observable runtime starts recomputing in the
                next animation frame (up to 16.7 ms after the input), so compute minus that wait
                is the work itself.
+  real input   the same sweep again with real input events (Chromium's input pipeline through
+               Playwright, not an event dispatched from the page): `mouse` drags the slider's
+               thumb (mouse down on it, one mouse move per sample to the same values as above,
+               mouse up at the end), `keyboard` presses ArrowRight / ArrowLeft on the focused
+               slider (one step per press; the slider is focused again before each press, as a
+               keyboard user tabs to it). Compute = the browser's timestamp of the pointer or key
+               event to the last DOM change in another cell; latency adds the two painted frames
+               as above. Also: the input delay (that timestamp to the slider's input event in the
+               page: Chromium holds pointer moves until the start of the next frame and then
+               dispatches them before the frame's animation-frame callbacks, so for a drag the
+               frame wait moves from the runtime into the input queue), compute from the
+               dispatch (what the page can act on), and the frame wait (timestamp to the first
+               animation frame after the input event).
 Ratios are ours / peer. Prints JSON, then a table (unless --json-only).
 --profile DIR writes a Chromium CPU profile (.cpuprofile, open it in DevTools) of each deck's
 slider sweep and adds the functions with the most self time to the JSON.
@@ -42,7 +55,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import HarnessSession  # noqa: E402
-from harness.runner import JS_FIND_CONTROLS, JS_LATENCY, JS_SET_RANGES, DeckRun  # noqa: E402
+from harness.runner import JS_FIND_CONTROLS, JS_LATENCY, JS_SET_RANGES, SETTLE_TIMEOUT_MS, DeckRun  # noqa: E402
 from harness.site import copy_project, render  # noqa: E402
 from peer_deck import PEER_HTML, write_peer_project  # noqa: E402
 
@@ -155,6 +168,185 @@ def sweep_sliders(run: DeckRun, samples: int, profile_to: Path | None = None) ->
     return sliders, hot
 
 
+JS_REAL_ARM = """(id) => {
+  const el = document.querySelector(`[data-harness-range="${id}"]`);
+  const own = el.closest("[data-harness-chunk]");
+  const state = {t0: null, input: null, frame: null, last: null, lastChunk: null, value: null};
+  const cellOf = node => (node.nodeType === 1 ? node : node.parentElement)?.closest("[data-harness-chunk]");
+  state.observer = new MutationObserver(mutations => {
+    for (const m of mutations) {
+      const cell = cellOf(m.target);
+      if (cell && cell !== own) { state.last = performance.now(); state.lastChunk = Number(cell.dataset.harnessChunk); }
+    }
+  });
+  state.observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  // The browser's timestamp of the pointer or key event that moved the slider (same clock as
+  // performance.now()), and the first animation frame after the slider's input event: a callback
+  // requested here runs before the runtime's, in the same frame.
+  state.raw = event => { if (state.t0 === null) state.t0 = event.timeStamp; };
+  for (const type of ["pointermove", "pointerdown", "keydown"]) window.addEventListener(type, state.raw, true);
+  state.onInput = () => {
+    if (state.input !== null) return;
+    state.input = performance.now();
+    requestAnimationFrame(() => { state.frame = performance.now(); });
+  };
+  el.addEventListener("input", state.onInput, true);
+  state.el = el;
+  window.__bench_real = state;
+}"""
+
+JS_REAL_COLLECT = """async () => {
+  const state = window.__bench_real;
+  const settled = await window.__harness.settled(%d);
+  state.observer.disconnect();
+  for (const type of ["pointermove", "pointerdown", "keydown"]) window.removeEventListener(type, state.raw, true);
+  state.el.removeEventListener("input", state.onInput, true);
+  const value = Number(state.el.value);
+  if (state.last === null || state.input === null) return {latency: null, compute: null, value, settled: settled.ok};
+  const t0 = state.t0 === null ? state.input : Math.min(state.t0, state.input);
+  const t1 = performance.now();
+  await new Promise(requestAnimationFrame);
+  await new Promise(requestAnimationFrame);
+  return {compute: state.last - t0, frame_wait: state.frame === null ? null : state.frame - t0,
+          input_delay: state.input - t0, latency: state.last - t0 + (performance.now() - t1),
+          chunk: state.lastChunk, value, settled: settled.ok};
+}""" % SETTLE_TIMEOUT_MS
+
+JS_THUMB = """(id) => {
+  const el = document.querySelector(`[data-harness-range="${id}"]`);
+  el.scrollIntoView({block: "nearest", inline: "nearest"});
+  const box = el.getBoundingClientRect();
+  // reveal.js scales the slide: the thumb (16 CSS px in Chromium) scales with it.
+  const scale = el.offsetWidth ? box.width / el.offsetWidth : 1;
+  return {left: box.left, top: box.top, width: box.width, height: box.height, thumb: 16 * scale,
+          min: Number(el.min || 0), max: Number(el.max || 100), value: Number(el.value)};
+}"""
+
+
+def thumb_x(geometry: dict, value: float) -> float:
+    """The x of the thumb's centre when the slider is at `value`."""
+    span = geometry["max"] - geometry["min"]
+    frac = (value - geometry["min"]) / span if span else 0.0
+    return geometry["left"] + geometry["thumb"] / 2 + frac * (geometry["width"] - geometry["thumb"])
+
+
+def real_input_sweep(run: DeckRun, r: dict, samples: int, method: str) -> dict:
+    """`samples` moves of one slider with real input (`mouse` or `keyboard`), each measured like
+    the synthetic one; the slider is put back to its value at the end."""
+    page = run.page
+    latency, compute, frame_wait, after_frame, values, input_delay, from_dispatch = [], [], [], [], [], [], []
+    geometry = page.evaluate(JS_THUMB, r["id"])
+    viewport = page.viewport_size
+    y = geometry["top"] + geometry["height"] / 2
+    visible = (geometry["left"] >= 0 and geometry["top"] >= 0 and geometry["left"] + geometry["width"] <= viewport["width"]
+               and geometry["top"] + geometry["height"] <= viewport["height"])
+    if not visible:
+        return {"method": method, "samples": 0, "note": "the slider is outside the visible slide"}
+    selector = f'[data-harness-range="{r["id"]}"]'
+    if method == "mouse":
+        page.mouse.move(thumb_x(geometry, geometry["value"]), y)
+        page.mouse.down()
+        run.settle()
+    for i, value in enumerate(slider_values(r, samples)):
+        page.evaluate(JS_REAL_ARM, r["id"])
+        if method == "mouse":
+            page.mouse.move(thumb_x(geometry, value), y)
+        else:
+            current = page.evaluate("(s) => { const el = document.querySelector(s); el.focus(); return Number(el.value); }", selector)
+            up = (i // 5) % 2 == 0
+            if current >= r["max"]:
+                up = False
+            elif current <= r["min"]:
+                up = True
+            page.keyboard.press("ArrowRight" if up else "ArrowLeft")
+        result = page.evaluate(JS_REAL_COLLECT)
+        values.append(result["value"])
+        if result["latency"] is not None:
+            latency.append(result["latency"])
+            compute.append(result["compute"])
+            input_delay.append(result["input_delay"])
+            from_dispatch.append(result["compute"] - result["input_delay"])
+            if result["frame_wait"] is not None:
+                frame_wait.append(result["frame_wait"])
+                after_frame.append(result["compute"] - result["frame_wait"])
+    if method == "mouse":
+        page.mouse.up()
+    page.evaluate("(s) => document.querySelector(s).blur()", selector)
+    run.settle()
+    page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
+    run.settle()
+
+    def med(xs):
+        return round(statistics.median(xs), 2) if xs else None
+
+    return {
+        "method": method,
+        "samples": len(latency),
+        "values": values,
+        "latency_ms": [round(t, 2) for t in latency],
+        "compute_ms": [round(t, 2) for t in compute],
+        "latency_median_ms": med(latency),
+        "compute_median_ms": med(compute),
+        "frame_wait_median_ms": med(frame_wait),
+        "compute_after_frame_median_ms": med(after_frame),
+        # the input event's dispatch in the page minus the browser's timestamp of the pointer or
+        # key event: how long the input waited in Chromium's queue (pointer moves wait for the frame)
+        "input_delay_median_ms": med(input_delay),
+        "compute_from_dispatch_median_ms": med(from_dispatch),
+    }
+
+
+REAL_METHODS = ("mouse", "keyboard")
+
+
+def sweep_sliders_real(run: DeckRun, samples: int) -> dict[str, list[dict]]:
+    """Every slider of the deck moved with real input, per method (see real_input_sweep)."""
+    out = {method: [] for method in REAL_METHODS}
+    for slide in run.deck.slides:
+        controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
+        ranges = [c for c in controls["ranges"] if c["kind"] == "range"]
+        if not ranges:
+            continue
+        run.show(slide.index)
+        for r in ranges:
+            for method in REAL_METHODS:
+                sweep = real_input_sweep(run, r, samples, method)
+                sweep.update({"slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"]})
+                out[method].append(sweep)
+    return out
+
+
+def summarise_real(sweeps: list[dict]) -> dict:
+    pooled_latency = [t for s in sweeps for t in s.get("latency_ms", [])]
+    compute_medians = [s["compute_median_ms"] for s in sweeps if s.get("compute_median_ms") is not None]
+    after_frame = [s["compute_after_frame_median_ms"] for s in sweeps if s.get("compute_after_frame_median_ms") is not None]
+    waits = [s["frame_wait_median_ms"] for s in sweeps if s.get("frame_wait_median_ms") is not None]
+    delays = [s["input_delay_median_ms"] for s in sweeps if s.get("input_delay_median_ms") is not None]
+    from_dispatch = [s["compute_from_dispatch_median_ms"] for s in sweeps if s.get("compute_from_dispatch_median_ms") is not None]
+
+    def med(xs, digits=1):
+        return round(statistics.median(xs), digits) if xs else None
+
+    return {
+        "sliders_measured": len(compute_medians),
+        "sliders_skipped": [f"{s['slide_title']}: {s['label']} ({s.get('note', 'no output changed')})"
+                            for s in sweeps if s.get("compute_median_ms") is None],
+        "slider_latency_ms": {"median": med(pooled_latency),
+                              "p95": round(percentile(pooled_latency, 0.95), 1) if pooled_latency else None},
+        "compute_ms": {
+            "median_over_sliders": med(compute_medians),
+            "max_slider_median": round(max(compute_medians), 1) if compute_medians else None,
+            "sliders_over_16ms": sum(m > 16 for m in compute_medians),
+            "frame_wait_median_over_sliders": med(waits),
+            "after_frame_median_over_sliders": med(after_frame),
+            "input_delay_median_over_sliders": med(delays),
+            "from_dispatch_median_over_sliders": med(from_dispatch),
+            "from_dispatch_sliders_over_16ms": sum(m > 16 for m in from_dispatch),
+        },
+        "sliders": sweeps,
+    }
+
+
 def summarise(name: str, deck: str, loads: list[tuple[float, int, dict]], sliders: list[dict], hot) -> dict:
     load_ms = [x[0] for x in loads]
     pooled_latency = [t for s in sliders for t in s["latency_ms"]]
@@ -226,6 +418,28 @@ def table(result: dict) -> str:
                      peer and f"{pair(peer, 'cold_load_ms', 'median')} ms", ratios.get("cold_load")))
     mb = lambda d: f"{d['bytes_on_load']['median'] / 1e6:.2f} MB"  # noqa: E731
     lines.append(row("bytes on load", mb(ours), peer and mb(peer), ratios.get("bytes")))
+    for method, what in (("mouse", "mouse drag of the thumb"), ("keyboard", "arrow key on the focused slider")):
+        if method not in ours.get("real_input", {}):
+            continue
+
+        def real_lat(d, method=method):
+            x = d.get("real_input", {}).get(method)
+            return x and f"{x['slider_latency_ms']['median']} / {x['slider_latency_ms']['p95']} ms"
+
+        def real_comp(d, method=method):
+            x = d.get("real_input", {}).get(method)
+            if not x:
+                return None
+            c = x["compute_ms"]
+            return (f"{c['median_over_sliders']} ms (max slider {c['max_slider_median']}, {c['sliders_over_16ms']} over 16 ms; "
+                    f"input delay {c['input_delay_median_over_sliders']}, from dispatch {c['from_dispatch_median_over_sliders']} "
+                    f"({c['from_dispatch_sliders_over_16ms']} over 16 ms); frame wait {c['frame_wait_median_over_sliders']}, "
+                    f"after it {c['after_frame_median_over_sliders']})")
+
+        lines.append(row(f"real input, {what}: latency median / p95", real_lat(ours), peer and real_lat(peer),
+                         ratios.get(f"{method}_latency_median")))
+        lines.append(row(f"real input, {what}: compute, median over sliders", real_comp(ours), peer and real_comp(peer),
+                         ratios.get(f"{method}_compute_median")))
     return "\n".join(lines)
 
 
@@ -238,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="measure our deck only")
     parser.add_argument("--profile", type=Path, help="write CPU profiles of the slider sweeps into this folder")
     parser.add_argument("--json-only", action="store_true", help="print the JSON only")
+    parser.add_argument("--no-real-input", action="store_true",
+                        help="skip the sweeps with real mouse drags and key presses")
     args = parser.parse_args(argv)
     if args.samples < 1 or args.loads < 1:
         parser.error("--samples and --loads must be at least 1")
@@ -262,9 +478,12 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     profile_to = args.profile / f"{name}.cpuprofile" if args.profile else None
                     sliders, hot = sweep_sliders(run, args.samples, profile_to)
+                    real = sweep_sliders_real(run, args.samples) if not args.no_real_input else None
                 finally:
                     run.close()
                 results[name] = summarise(name, deck, loads[name], sliders, hot)
+                if real is not None:
+                    results[name]["real_input"] = {method: summarise_real(sweeps) for method, sweeps in real.items()}
     out = {
         "benchmark": "deck vs peer (quarto render output, offline Chromium, 1050x700)",
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
@@ -284,6 +503,12 @@ def main(argv: list[str] | None = None) -> int:
             "cold_load": ratio(ours["cold_load_ms"]["median"], peer["cold_load_ms"]["median"]),
             "bytes": ratio(ours["bytes_on_load"]["median"], peer["bytes_on_load"]["median"]),
         }
+        for method in REAL_METHODS:
+            if method in ours.get("real_input", {}) and method in peer.get("real_input", {}):
+                a, b = ours["real_input"][method], peer["real_input"][method]
+                out["ratios"][f"{method}_latency_median"] = ratio(a["slider_latency_ms"]["median"], b["slider_latency_ms"]["median"])
+                out["ratios"][f"{method}_compute_median"] = ratio(a["compute_ms"]["median_over_sliders"],
+                                                                  b["compute_ms"]["median_over_sliders"])
     print(json.dumps(out, indent=2))
     if not args.json_only:
         print("\n" + table(out), file=sys.stderr)

@@ -5,21 +5,34 @@
 // does not copy the file into the site):
 //   reference = load_table(FileAttachment("../data/reference_trajectories.arrow"), {...})
 
-import {arrow} from "./libs.js";
+import {load_arrow} from "./libs.js";
 
 // {status: "ok", rows, columns, metadata} or {status: "missing" | "corrupt", message}.
 // rows are plain objects (Arrow's row proxies converted), columns the field names; `columns`
 // restricts the rows to those fields. With `shown: false` (its slide not shown yet, see
-// deck_slides.js) nothing is fetched: {status: "waiting", message}.
+// deck_slides.js) nothing is fetched: {status: "waiting", message}. apache-arrow itself is
+// fetched with the first file read (libs.js's load_arrow), not with the page.
 export async function load_table(file, {name = "the data file", required_columns = [], columns: wanted = null, shown = true} = {}) {
   if (!shown) {
     return {status: "waiting", message: `${name} is loaded when its slide is first shown.`};
   }
+  // The reader is fetched alongside the file (once per page).
+  const reader = load_arrow().then(
+    (module) => ({module}),
+    (error) => ({error}),
+  );
   let buffer;
   try {
     buffer = await file.arrayBuffer();
   } catch (error) {
     return {status: "missing", message: `${name} is missing (${short(error)}): regenerate it with \`python -m pygen\`.`};
+  }
+  const {module: arrow, error: reader_error} = await reader;
+  if (reader_error) {
+    return {
+      status: "missing",
+      message: `The Arrow reader (slides/vendor/arrow.js) could not be loaded (${short(reader_error)}), so ${name} cannot be shown.`,
+    };
   }
   let table;
   try {

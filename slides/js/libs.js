@@ -16,12 +16,12 @@
 //
 // Every import below is a static `import ... from` of a file in ../vendor/ (built by
 // scripts/build_vendor.mjs from package-lock.json): Quarto's resource scanner follows exactly
-// that form, and not `export * as X from`, when it copies files into _site.
+// that form, and not `export * as X from`, when it copies files into _site. The one exception is
+// apache-arrow (below): it is imported dynamically, and _quarto.yml lists it under `resources:`.
 
 import * as d3 from "../vendor/d3.js";
 import * as Plot from "../vendor/plot.js";
 import * as Inputs from "../vendor/inputs.js";
-import * as arrow from "../vendor/arrow.js";
 import * as htl from "../vendor/htl.js";
 import {marked} from "../vendor/marked.js";
 import {template} from "../vendor/observable_template.js";
@@ -64,6 +64,32 @@ tex.options = tex_renderer;
 
 const html = htl.html;
 const svg = htl.svg;
-const Arrow = arrow; // the capitalised name of Observable's builtin
 
-export {d3, Plot, Inputs, arrow, Arrow, htl, html, svg, md, tex, marked};
+// apache-arrow (235 kB) is read only by the data slides, so it is not fetched with the page
+// (issue 10): `load_arrow()` imports it, once, when the first data file is read (deck_data.js's
+// load_table, i.e. when a data slide is first shown) and resolves to the module. `arrow` (and
+// `Arrow`, the capitalised name of Observable's builtin) is an object that holds the library's
+// exports from then on; before that it is empty. A cell that reads Arrow data itself awaits the
+// loader:  table = (await load_arrow()).tableFromIPC(bytes)
+// Quarto's resource scanner does not follow a dynamic import(): _quarto.yml lists
+// /slides/vendor/arrow.js under `resources:`, so the file is in every site.
+const arrow = {};
+const Arrow = arrow;
+let arrow_loading = null;
+function load_arrow() {
+  if (!arrow_loading) {
+    arrow_loading = import("../vendor/arrow.js").then(
+      (module) => {
+        Object.freeze(Object.assign(arrow, module));
+        return module;
+      },
+      (error) => {
+        arrow_loading = null; // a later call tries again
+        throw error;
+      },
+    );
+  }
+  return arrow_loading;
+}
+
+export {d3, Plot, Inputs, arrow, Arrow, load_arrow, htl, html, svg, md, tex, marked};

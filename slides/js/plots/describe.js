@@ -42,11 +42,16 @@ export function describe_plot(node, summary) {
 // A plot drawn as stacked SVGs (trajectory_plot's kept layers) is one image: the container carries
 // the description, with the axes read from `axes_svg`, and the layers are hidden from assistive
 // technology. Returns `container`.
+// The kept layers (axes, contours) come back unchanged on every slider move: their axes phrase
+// is read once, and an SVG already hidden is not walked again (issue 10).
+const LAYER_AXES = new WeakMap();
 export function describe_layers(container, axes_svg, summary) {
-  const axes = axes_phrase(axes_svg);
+  if (!LAYER_AXES.has(axes_svg)) LAYER_AXES.set(axes_svg, axes_phrase(axes_svg));
+  const axes = LAYER_AXES.get(axes_svg);
   container.setAttribute("role", "img");
   container.setAttribute("aria-label", `${summary}${axes ? `. ${axes}.` : ""}`);
   for (const svg of container.querySelectorAll("svg")) {
+    if (svg.getAttribute("aria-hidden") === "true") continue;
     svg.setAttribute("aria-hidden", "true");
     for (const part of svg.querySelectorAll("[aria-label]")) part.setAttribute("aria-hidden", "true");
   }

@@ -84,7 +84,7 @@ export function path_marks(run, view, {color = run.label, faint = false, dots = 
       Plot.dot(visible, {
         x: "x",
         y: "y",
-        r: (d) => (d.step === 0 ? 6 : 3.5),
+        r: dot_radius,
         fill: () => color,
         stroke: "white",
         strokeWidth: 1,
@@ -96,6 +96,99 @@ export function path_marks(run, view, {color = run.label, faint = false, dots = 
     );
   }
   return marks;
+}
+
+// The paths layer drawn with d3 directly, element for element what Plot.plot makes of the
+// marks above (path_marks, the faint reference under the live paths): per mark a group
+// g[aria-label="line"] / g[aria-label="dot"] clipped to the frame, the same scales, the same
+// stroke and dash attributes, dots by descending radius on Plot's radius scale, the same hover
+// titles. Plot's pipeline (channels, scales, a style sheet per plot) was most of a slider move's
+// work on a path that only changes its points (issue 10): this costs a fraction of it.
+// tests/test_deck_helpers_js.py compares the two SVGs.
+let paths_clip_count = 0;
+
+export function paths_svg(runs, reference_runs, view, colors, {width, height}) {
+  const m = TRAJECTORY_MARGINS;
+  const x = d3.scaleLinear(view.x, [m.left, width - m.right]);
+  const y = d3.scaleLinear(view.y, [height - m.bottom, m.top]);
+  const color_of = d3.scaleOrdinal(colors.domain, colors.range);
+  const line = d3
+    .line()
+    .x((d) => x(d.x))
+    .y((d) => y(d.y));
+  const marks = [
+    ...reference_runs.map((run) => ({kind: "line", run, faint: true})),
+    ...runs.flatMap((run) => [
+      {kind: "line", run, faint: false},
+      {kind: "dot", run},
+    ]),
+  ];
+  for (const mark of marks) {
+    const points = run_points(mark.run.result);
+    if (mark.kind === "line") mark.data = visible_pieces(points, view);
+    else mark.data = clip_polyline(points, view).visible;
+  }
+  // Plot's radius scale: sqrt, domain [0, max r], 3 px at the median over the dot marks of each
+  // mark's 25th percentile of r (at most 30 px).
+  const radii = marks.filter((mk) => mk.kind === "dot").map((mk) => mk.data.map(dot_radius));
+  const h25 = d3.quantile(radii, 0.5, (values) => d3.quantile(values, 0.25));
+  const r_max = radii.length ? d3.max(radii, (values) => d3.max(values)) : 1;
+  let r_range = [0, r_max].map((d) => 3 * Math.sqrt(d / h25));
+  if (30 / d3.max(r_range) < 1) r_range = r_range.map((r) => r * (30 / d3.max(r_range)));
+  const r = d3.scaleSqrt([0, r_max], r_range);
+
+  const clip_id = `trajectory-paths-clip-${++paths_clip_count}`;
+  // Plain DOM calls: d3's selections cost more than the drawing here.
+  const svg = svg_element("svg", {class: "plot-trajectory-paths", fill: "currentColor", width, height, viewBox: `0 0 ${width} ${height}`});
+  const clip = svg.appendChild(svg_element("clipPath", {id: clip_id}));
+  clip.appendChild(svg_element("rect", {x: m.left, y: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom}));
+  for (const mark of marks) {
+    if (!mark.data.length) continue; // Plot draws no group for a mark without data
+    const {run} = mark;
+    const outer = svg.appendChild(svg_element("g", {"aria-label": mark.kind, "clip-path": `url(#${clip_id})`}));
+    if (mark.kind === "line") {
+      const dash = mark.faint ? "" : run_dash(run);
+      const g = outer.appendChild(
+        svg_element("g", {
+          fill: "none",
+          "stroke-width": mark.faint ? REFERENCE_PATH_WIDTH : PATH_WIDTH,
+          "stroke-opacity": mark.faint ? REFERENCE_PATH_OPACITY : null,
+          "stroke-linejoin": "round",
+          "stroke-linecap": "round",
+          "stroke-dasharray": dash || null,
+          transform: "translate(0.5,0.5)",
+        }),
+      );
+      const stroke = color_of(mark.faint ? REFERENCE_LABEL : run.label);
+      for (const piece of d3.group(mark.data, (d) => d.piece).values()) {
+        g.appendChild(svg_element("path", {stroke, d: line(piece)}));
+      }
+    } else {
+      const g = outer.appendChild(svg_element("g", {stroke: "white", transform: "translate(0.5,0.5)"}));
+      const fill = color_of(run.label);
+      const titled = mark.data.length <= 60;
+      const order = d3.range(mark.data.length).sort((i, j) => dot_radius(mark.data[j]) - dot_radius(mark.data[i]) || i - j);
+      for (const i of order) {
+        const d = mark.data[i];
+        const circle = g.appendChild(svg_element("circle", {cx: x(d.x), cy: y(d.y), r: r(dot_radius(d)), fill}));
+        if (titled) circle.appendChild(svg_element("title")).textContent = `${run.label}, step ${d.step}: loss ${format_number(d.loss)}`;
+      }
+    }
+  }
+  return svg;
+}
+
+// An SVG element with the given attributes (null: left out).
+function svg_element(name, attributes = {}) {
+  const element = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) element.setAttribute(key, value);
+  }
+  return element;
+}
+
+function dot_radius(d) {
+  return d.step === 0 ? 6 : 3.5;
 }
 
 // The scene's surface, rebuilt from the runner config the core used.
@@ -233,18 +326,11 @@ export function trajectory_plot(
   const surface = runs_surface(runs);
   const one_dimensional = surface.dim === 1;
   const reference_runs = reference?.runs ?? [];
-  const reference_marks = reference_runs.flatMap((run) => path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}));
-  const live_marks = runs.flatMap((run) => path_marks(run, view));
   const colors = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
-  const paths = Plot.plot({
-    width,
-    height,
-    ...plot_margins(),
-    x: {domain: view.x, axis: null},
-    y: {domain: view.y, axis: null},
-    color: {...colors, legend: false},
-    marks: [...overlay, ...reference_marks, ...live_marks],
-  });
+  // An overlay (Plot marks, the eigenvectors) goes through Plot with the paths; else d3 draws them.
+  const paths = overlay.length
+    ? plot_paths(runs, reference_runs, view, colors, {width, height, overlay})
+    : paths_svg(runs, reference_runs, view, colors, {width, height});
   // The axes SVG is in the flow and sizes the stack; the others lie on it and shrink alike
   // where the column is narrower than `width` (Plot's max-width: 100%).
   const layers = document.createElement("div");
@@ -256,6 +342,21 @@ export function trajectory_plot(
   layers.append(stacked(paths));
   describe_layers(layers, axes, trajectory_description(runs, view, {reference, one_dimensional}));
   return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), layers);
+}
+
+// The paths layer through Plot: path_marks for the reference and the live runs over `overlay`.
+export function plot_paths(runs, reference_runs, view, colors, {width, height, overlay = []}) {
+  const reference_marks = reference_runs.flatMap((run) => path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}));
+  const live_marks = runs.flatMap((run) => path_marks(run, view));
+  return Plot.plot({
+    width,
+    height,
+    ...plot_margins(),
+    x: {domain: view.x, axis: null},
+    y: {domain: view.y, axis: null},
+    color: {...colors, legend: false},
+    marks: [...overlay, ...reference_marks, ...live_marks],
+  });
 }
 
 // What the plot shows, in words, with the current readout (rebuilt with the plot on every change).

@@ -1,0 +1,67 @@
+"""The trajectory plots' paths layer is drawn with d3 directly (plots/trajectory.js paths_svg,
+issue 10: Plot's pipeline was most of a slider move's work). It must be element for element what
+Plot.plot makes of the same marks (plot_paths): every scene with a path, at its defaults and at
+each control's minimum and maximum (diverging runs, runs that leave the view, one-point paths),
+with and without the faint reference, at two plot sizes, in Chromium on the rendered site.
+Only what names the SVG itself differs: Plot's hashed class and style sheet, the clip path's id."""
+
+from __future__ import annotations
+
+from harness.server import SiteServer
+
+COMPARE = r"""async () => {
+  const T = await import('/slides/js/plots/trajectory.js');
+  const S = await import('/slides/js/core/scenes.js');
+  const R = await import('/slides/js/plots/readouts.js');
+  const normal = (svg) => {
+    const copy = svg.cloneNode(true);
+    copy.querySelectorAll('style').forEach((e) => e.remove());
+    return copy.outerHTML.replace(/^<svg[^>]*>/, '<svg>').replace(/plot-clip-\d+|trajectory-paths-clip-\d+/g, 'CLIP');
+  };
+  const cases = [];
+  for (const scene of S.SCENE_NAMES) {
+    if (!S.SCENE_VIEW[scene] || !S.scene_surface(scene, S.scene_defaults(scene))) continue;
+    if (scene === 'hessian') continue;  // its eigenvector overlay (Plot marks) goes through Plot
+    const base = S.scene_defaults(scene);
+    const settings = [base];
+    for (const [key, control] of Object.entries(S.scene_controls(scene))) {
+      settings.push({...base, [key]: control.max}, {...base, [key]: control.min});
+    }
+    for (const values of settings) {
+      const runs = S.run_scene(scene, values);
+      const view = S.SCENE_VIEW[scene];
+      const curve = T.runs_surface(runs).dim === 1;
+      for (const reference of [false, true]) {
+        const reference_runs = reference ? runs : [];
+        const colors = R.legend_scale(runs, {reference, curve});
+        for (const [width, height] of [[532, 504], [638, 433]]) {
+          const ours = T.paths_svg(runs, reference_runs, view, colors, {width, height});
+          const plots = T.plot_paths(runs, reference_runs, view, colors, {width, height});
+          cases.push({scene, values: JSON.stringify(values), reference, width,
+                      marks: ours.querySelectorAll('path, circle').length,
+                      ours: normal(ours), plot: normal(plots)});
+        }
+      }
+    }
+  }
+  return cases;
+}"""
+
+
+def test_the_d3_paths_layer_is_what_plot_draws(harness_session, site):
+    server = SiteServer(site)
+    context = harness_session.browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server.url("slides/unit6.html"))
+        cases = page.evaluate(COMPARE)
+    finally:
+        context.close()
+        server.close()
+    scenes = {c["scene"] for c in cases}
+    assert {"saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"} <= scenes, scenes
+    assert sum(c["marks"] for c in cases) > 1000
+    for c in cases:
+        assert c["ours"] == c["plot"], (
+            f"{c['scene']} {c['values']} reference={c['reference']} width={c['width']}:\n"
+            f"d3:   {c['ours'][:1500]}\nPlot: {c['plot'][:1500]}")
