@@ -78,7 +78,7 @@ export function surface_panel(state, {width, height}, {deck = false} = {}) {
     marginRight: M.right,
     marginBottom: M.bottom,
     marginLeft: M.left,
-    x: {domain: view.x, label: "x", labelAnchor: "center", labelArrow: "none", ...ticks("x")},
+    x: {domain: view.x, label: "x", labelAnchor: "center", labelArrow: "none", ...ticks("x"), ...(deck ? {tickPadding: 7} : {})},
     y: {domain: view.y, label: one_d ? "loss f(x)" : "y", labelAnchor: "center", labelArrow: "none", ...ticks("y")},
     marks: [Plot.frame({stroke: "#bbbbbb"}), ...background],
   });
