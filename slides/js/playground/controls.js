@@ -8,7 +8,7 @@
 // the slide again (slides/keyboard-fix.html does the same for sliders and buttons).
 
 import {OPTIMIZER_NAMES, DEFAULT_HYPER, SURFACE_NAMES, SCHEDULE_NAMES} from "./core.js";
-import {OPTIMIZER_COLORS} from "./view.js";
+import {OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH} from "./view.js";
 import {
   FULL_BATCH,
   MAX_PLAYGROUND_STEPS,
@@ -121,19 +121,24 @@ export function make_controls(app, mode) {
       give_back(input);
     }),
   );
-  root.append(
-    el("fieldset", {class: "pg-group"}, [
-      el("legend", {text: "Surface"}),
-      surface_select,
-      surface_params,
-      el("div", {class: "pg-row"}, [start_x, start_y]),
-      el("div", {class: "pg-hint", text: "or click the plot to set the start"}),
-    ]),
-  );
+  // On the slide, what does not fit at projection size is folded into `more_panel` (the widget
+  // puts it under its "More settings" button).
+  const more_panel = el("div", {class: "pg-more-panel"});
+  if (mode !== "deck") {
+    root.append(
+      el("fieldset", {class: "pg-group"}, [
+        el("legend", {text: "Surface"}),
+        surface_select,
+        surface_params,
+        el("div", {class: "pg-row"}, [start_x, start_y]),
+        el("div", {class: "pg-hint", text: "or click the plot to set the start"}),
+      ]),
+    );
+  }
 
   // --- optimizers
   const checks = new Map();
-  const optimizer_rows = OPTIMIZER_NAMES.map((name) => {
+  const parts = OPTIMIZER_NAMES.map((name) => {
     const check = el("input", {type: "checkbox", "aria-label": `run ${label_of(name)}`, "data-optimizer": name});
     check.addEventListener("change", () => {
       const next = clone_state(app.state());
@@ -150,16 +155,36 @@ export function make_controls(app, mode) {
       el("summary", {text: hyper_keys.length ? "more" : "", title: `${label_of(name)} hyperparameters`}),
       ...hyper_keys.map((key) => text_box(`${name}.${key}`, key)),
     ]);
-    return el("div", {class: "pg-opt", "data-optimizer": name}, [
-      el("div", {class: "pg-row"}, [
-        el("label", {class: "pg-check"}, [check, el("span", {class: "pg-swatch"}), el("span", {text: label_of(name)})]),
-        text_box(`lr.${name}`, "lr", {size: 5}),
-        details,
-      ]),
-    ]);
+    return {name, check, lr: text_box(`lr.${name}`, "lr", {size: 5}), details};
   });
-  optimizer_rows.forEach((row) => (row.querySelector(".pg-swatch").style.background = OPTIMIZER_COLORS[row.dataset.optimizer]));
-  root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Optimizers"}), ...optimizer_rows]));
+  // The rows whose look follows the ticks (dimmed when off).
+  let optimizer_rows;
+  if (mode === "deck") {
+    // The slide: the tick boxes in two columns, each with its path's colour and dash pattern as
+    // the plot's legend; learning rates and hyperparameters folded under "More settings".
+    optimizer_rows = parts.map(({name, check}) =>
+      el("label", {class: "pg-check pg-opt", "data-optimizer": name}, [check, line_sample(name), el("span", {text: label_of(name)})]),
+    );
+    const grid = el("div", {class: "pg-opts", role: "group", "aria-label": "optimizers"}, optimizer_rows);
+    root.prepend(el("label", {class: "pg-row"}, [el("span", {class: "pg-name", text: "surface"}), surface_select]));
+    root.append(grid);
+    const more_rows = parts.map(({name, lr, details}) =>
+      el("div", {class: "pg-opt", "data-optimizer": name}, [
+        el("div", {class: "pg-row"}, [el("span", {class: "pg-opt-name", text: label_of(name)}), lr, details]),
+      ]),
+    );
+    optimizer_rows.push(...more_rows);
+    more_panel.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Learning rates and hyperparameters"}), ...more_rows]));
+  } else {
+    optimizer_rows = parts.map(({name, check, lr, details}) => {
+      const swatch = el("span", {class: "pg-swatch"});
+      swatch.style.background = OPTIMIZER_COLORS[name];
+      return el("div", {class: "pg-opt", "data-optimizer": name}, [
+        el("div", {class: "pg-row"}, [el("label", {class: "pg-check"}, [check, swatch, el("span", {text: label_of(name)})]), lr, details]),
+      ]);
+    });
+    root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Optimizers"}), ...optimizer_rows]));
+  }
 
   // --- schedule, noise, steps
   const schedule_select = select(
@@ -170,7 +195,6 @@ export function make_controls(app, mode) {
     (n) => n.replace("_", " "),
   );
   const schedule_params = el("div", {class: "pg-row"});
-  root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Learning-rate schedule"}), schedule_select, schedule_params]));
 
   const batch_range = el("input", {
     type: "range",
@@ -183,14 +207,6 @@ export function make_controls(app, mode) {
   batch_range.addEventListener("input", () => app.set(with_field(app.state(), "batch", String(2 ** Number(batch_range.value))).state));
   const new_seed = el("button", {type: "button", class: "pg-button", text: "New seed"});
   new_seed.addEventListener("click", () => app.set(with_field(app.state(), "seed", String(1 + Math.floor(Math.random() * 999999))).state));
-  root.append(
-    el("fieldset", {class: "pg-group"}, [
-      el("legend", {text: "Mini-batch noise"}),
-      el("div", {class: "pg-row"}, [batch_range, text_box("batch", "B", {size: 5})]),
-      el("div", {class: "pg-row"}, [text_box("seed", "seed", {size: 7}), new_seed]),
-      el("div", {class: "pg-hint", text: `B = ${FULL_BATCH} is the full batch: no noise`}),
-    ]),
-  );
 
   const steps_range = el("input", {
     type: "range",
@@ -201,12 +217,46 @@ export function make_controls(app, mode) {
     class: "pg-range",
   });
   steps_range.addEventListener("input", () => app.set(with_field(app.state(), "steps", steps_range.value).state));
-  root.append(
-    el("fieldset", {class: "pg-group"}, [
-      el("legend", {text: "Steps"}),
-      el("div", {class: "pg-row"}, [steps_range, text_box("steps", "steps", {size: 5})]),
-    ]),
-  );
+
+  if (mode === "deck") {
+    root.append(
+      el("label", {class: "pg-row"}, [el("span", {class: "pg-name", text: "schedule"}), schedule_select]),
+      el("div", {class: "pg-row"}, [batch_range, text_box("batch", "batch B", {size: 4})]),
+      el("div", {class: "pg-row"}, [steps_range, text_box("steps", "steps", {size: 4})]),
+    );
+    more_panel.prepend(
+      el("fieldset", {class: "pg-group"}, [
+        el("legend", {text: "Surface"}),
+        surface_params,
+        el("div", {class: "pg-row"}, [start_x, start_y]),
+        el("div", {class: "pg-hint", text: "or click the plot to set the start"}),
+      ]),
+    );
+    more_panel.append(
+      el("fieldset", {class: "pg-group"}, [
+        el("legend", {text: "Schedule and noise"}),
+        schedule_params,
+        el("div", {class: "pg-row"}, [text_box("seed", "seed", {size: 7}), new_seed]),
+        el("div", {class: "pg-hint", text: `B = ${FULL_BATCH} is the full batch: no noise`}),
+      ]),
+    );
+  } else {
+    root.append(el("fieldset", {class: "pg-group"}, [el("legend", {text: "Learning-rate schedule"}), schedule_select, schedule_params]));
+    root.append(
+      el("fieldset", {class: "pg-group"}, [
+        el("legend", {text: "Mini-batch noise"}),
+        el("div", {class: "pg-row"}, [batch_range, text_box("batch", "B", {size: 5})]),
+        el("div", {class: "pg-row"}, [text_box("seed", "seed", {size: 7}), new_seed]),
+        el("div", {class: "pg-hint", text: `B = ${FULL_BATCH} is the full batch: no noise`}),
+      ]),
+    );
+    root.append(
+      el("fieldset", {class: "pg-group"}, [
+        el("legend", {text: "Steps"}),
+        el("div", {class: "pg-row"}, [steps_range, text_box("steps", "steps", {size: 5})]),
+      ]),
+    );
+  }
 
   let shown_surface = null;
   let shown_schedule = null;
@@ -254,5 +304,22 @@ export function make_controls(app, mode) {
     steps_range.value = String(state.steps);
   }
 
-  return {element: root, sync};
+  return {element: root, more: more_panel, sync};
+}
+
+// A short sample of an optimizer's path as the slide's plot draws it: its colour, width and
+// dash pattern (the legend of the slide's plot).
+function line_sample(name) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", "40");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "pg-sample");
+  const line = document.createElementNS(ns, "line");
+  for (const [key, value] of Object.entries({x1: 2, x2: 38, y1: 7, y2: 7, stroke: OPTIMIZER_COLORS[name], "stroke-width": PATH_WIDTH}))
+    line.setAttribute(key, String(value));
+  if (OPTIMIZER_DASHES[name]) line.setAttribute("stroke-dasharray", OPTIMIZER_DASHES[name]);
+  svg.append(line);
+  return svg;
 }

@@ -4,11 +4,15 @@
 // paths: a control change or an animation frame redraws only the canvas (8 paths x 1,000
 // steps in about a millisecond), never the SVG.
 
-import {Plot, surface_marks, OPTIMIZER_COLORS, format_number, describe_plot} from "./view.js";
+import {Plot, surface_marks, OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH, tick_count, format_number, describe_plot} from "./view.js";
 import {make_surface} from "./core.js";
 import {SURFACE_SETUP} from "./state.js";
 
 const MARGINS = {top: 12, right: 16, bottom: 42, left: 56};
+// On a slide the plot text is projection-sized (24 px, slides/theme.css): wider margins for the
+// tick and axis labels, fewer ticks, and paths as wide as the deck's other paths, each with its
+// optimizer's dash pattern so that they can be told apart without colour.
+const DECK_MARGINS = {top: 14, right: 22, bottom: 64, left: 80};
 const CURVE_COLOR = "#34495e";
 
 // Plot coordinates of a row: (theta0, theta1) in 2D, (theta0, loss) on the 1D quartic.
@@ -35,12 +39,12 @@ function layer(figure, width, height) {
 }
 
 // The frame (inside the margins) for a view at equal scales on both axes, as large as fits.
-function equal_frame(view, max_width, max_height) {
-  const fw = max_width - MARGINS.left - MARGINS.right;
-  const fh = max_height - MARGINS.top - MARGINS.bottom;
+function equal_frame(view, max_width, max_height, margins = MARGINS) {
+  const fw = max_width - margins.left - margins.right;
+  const fh = max_height - margins.top - margins.bottom;
   const aspect = (view.y[1] - view.y[0]) / (view.x[1] - view.x[0]);
   const w = Math.min(fw, fh / aspect);
-  return {width: Math.round(w + MARGINS.left + MARGINS.right), height: Math.round(w * aspect + MARGINS.top + MARGINS.bottom)};
+  return {width: Math.round(w + margins.left + margins.right), height: Math.round(w * aspect + margins.top + margins.bottom)};
 }
 
 // The surface plot of a state's surface. key() says when it must be rebuilt.
@@ -48,11 +52,15 @@ export function surface_key(state) {
   return JSON.stringify([state.surface, state.surface_params]);
 }
 
-export function surface_panel(state, {width, height}) {
+// `deck`: the slide's version (DECK_MARGINS, 3 px dashed paths, fewer ticks).
+export function surface_panel(state, {width, height}, {deck = false} = {}) {
+  const M = deck ? DECK_MARGINS : MARGINS;
   const view = SURFACE_SETUP[state.surface].view;
   const surface = make_surface(state.surface, state.surface_params);
   const one_d = surface.dim === 1;
-  const size = one_d ? {width, height} : equal_frame(view, width, height);
+  const size = one_d ? {width, height} : equal_frame(view, width, height, M);
+  const ticks = (axis) =>
+    deck ? {ticks: tick_count(axis === "x" ? size.width - M.left - M.right : size.height - M.top - M.bottom, axis)} : {};
   let background;
   if (one_d) {
     const n = 300;
@@ -66,12 +74,12 @@ export function surface_panel(state, {width, height}) {
   }
   const figure = Plot.plot({
     ...size,
-    marginTop: MARGINS.top,
-    marginRight: MARGINS.right,
-    marginBottom: MARGINS.bottom,
-    marginLeft: MARGINS.left,
-    x: {domain: view.x, label: "x", labelAnchor: "center", labelArrow: "none"},
-    y: {domain: view.y, label: one_d ? "loss f(x)" : "y", labelAnchor: "center", labelArrow: "none"},
+    marginTop: M.top,
+    marginRight: M.right,
+    marginBottom: M.bottom,
+    marginLeft: M.left,
+    x: {domain: view.x, label: "x", labelAnchor: "center", labelArrow: "none", ...ticks("x"), ...(deck ? {tickPadding: 7} : {})},
+    y: {domain: view.y, label: one_d ? "loss f(x)" : "y", labelAnchor: "center", labelArrow: "none", ...ticks("y")},
     marks: [Plot.frame({stroke: "#bbbbbb"}), ...background],
   });
   describe_plot(
@@ -83,10 +91,10 @@ export function surface_panel(state, {width, height}) {
   const sx = figure.scale("x");
   const sy = figure.scale("y");
   const frame = {
-    x: MARGINS.left,
-    y: MARGINS.top,
-    w: size.width - MARGINS.left - MARGINS.right,
-    h: size.height - MARGINS.top - MARGINS.bottom,
+    x: M.left,
+    y: M.top,
+    w: size.width - M.left - M.right,
+    h: size.height - M.top - M.bottom,
   };
 
   // runs: run_playground output; k: the animation's step (paths are drawn up to it).
@@ -102,8 +110,9 @@ export function surface_panel(state, {width, height}) {
       const last = Math.min(k, rows.length - 1);
       const color = OPTIMIZER_COLORS[optimizer];
       context.strokeStyle = color;
-      context.lineWidth = 2;
+      context.lineWidth = deck ? PATH_WIDTH : 2;
       context.lineJoin = "round";
+      if (deck) context.setLineDash(dash_array(optimizer));
       context.beginPath();
       for (let i = 0; i <= last; i++) {
         const [x, y] = row_point(rows[i]);
@@ -113,6 +122,7 @@ export function surface_panel(state, {width, height}) {
         else context.lineTo(px, py);
       }
       context.stroke();
+      context.setLineDash([]);
       if (last < 80) {
         context.fillStyle = color;
         for (let i = 1; i <= last; i++) {
@@ -168,6 +178,12 @@ export function surface_panel(state, {width, height}) {
   }
 
   return {element: box, canvas, size, draw, nearest, invert, one_d};
+}
+
+// An optimizer's dash pattern (style.js, SVG's "14,6") as a canvas line dash.
+export function dash_array(optimizer) {
+  const dash = OPTIMIZER_DASHES[optimizer] ?? "";
+  return dash ? dash.split(",").map(Number) : [];
 }
 
 function marker(context, x, y, color, r) {

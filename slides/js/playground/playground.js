@@ -16,7 +16,9 @@ import {make_controls} from "./controls.js";
 import {install_styles} from "./styles.js";
 import {awaiting_slide} from "../plots/readouts.js";
 
-const DECK_SIZES = {plot: {width: 360, height: 340}, loss: {width: 330, height: 340}};
+// On a slide: one large surface plot (the loss panel is the page's; the readout gives the losses)
+// beside a column of the main controls, all text at the projection size (slides/theme.css).
+const DECK_SIZES = {plot: {width: 500, height: 500}};
 
 // On the page the two plots share the width beside the controls (stacked when it is narrow).
 function page_sizes() {
@@ -47,6 +49,7 @@ function button(text, title) {
 // the deck playground's height, nothing run or drawn until the slide is first shown (issue 10).
 export function mount_playground({mode = "page", link_base = "../playground.html", hash = null, shown = true} = {}) {
   if (!shown) return awaiting_slide({width: 960, height: DECK_SIZES.plot.height});
+  const compact = mode !== "page";
   install_styles();
   const on_page = mode === "page";
   const sizes = on_page ? page_sizes() : DECK_SIZES;
@@ -72,6 +75,9 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   const surface_slot = el("div", "pg-slot");
   const loss_slot = el("div", "pg-slot");
   const hover_line = el("div", "pg-hover", "");
+  const hover_hint = compact
+    ? "Hover a path to read a point; click the plot to move the start."
+    : "Hover over a path to read a point; click the contours to move the start.";
   const readout = el("div", "pg-readout");
   readout.setAttribute("aria-live", "polite");
 
@@ -88,7 +94,8 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   link_box.setAttribute("aria-label", "link to this run");
 
   const toolbar = el("div", "pg-toolbar");
-  toolbar.append(play, step, reset, step_label, copy, csv, defaults);
+  if (on_page) toolbar.append(play, step, reset, step_label, copy, csv, defaults);
+  else toolbar.append(play, step, reset, copy, step_label);
 
   const app = {
     state: () => state,
@@ -101,17 +108,39 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   };
   const controls = make_controls(app, on_page ? "page" : "deck");
 
-  const plots = el("div", "pg-plots");
-  plots.append(surface_slot, loss_slot);
-  const main = el("div", "pg-main");
-  main.append(link_message, toolbar, plots, hover_line, readout, input_message);
-  if (on_page) main.append(link_box);
-  root.append(controls.element, main);
+  if (on_page) {
+    const plots = el("div", "pg-plots");
+    plots.append(surface_slot, loss_slot);
+    const main = el("div", "pg-main");
+    main.append(link_message, toolbar, plots, hover_line, readout, input_message, link_box);
+    root.append(controls.element, main);
+  } else {
+    // The plot and the hover line on the left; on the right the buttons, the main controls, the
+    // readout and "More settings", which opens the rest (learning rates, hyperparameters, start,
+    // seed, CSV, defaults) over the plot.
+    const left = el("div", "pg-left");
+    left.append(surface_slot, hover_line);
+    const more = el("details", "pg-more");
+    const summary = el("summary", "pg-button", "More settings");
+    const close = button("Close", "fold the settings away");
+    close.addEventListener("click", () => {
+      more.open = false;
+      summary.focus();
+    });
+    const extra = el("div", "pg-row");
+    extra.append(csv, defaults, close);
+    controls.more.append(extra);
+    more.append(summary, controls.more);
+    toolbar.append(more);
+    const side = el("div", "pg-side");
+    side.append(link_message, toolbar, controls.element, readout, input_message);
+    root.append(left, side);
+  }
 
   // --- drawing
   function draw(k) {
     surface.draw(runs, k, hover);
-    loss.draw(k, hover);
+    loss?.draw(k, hover);
     step_label.textContent = `step ${k} / ${state.steps}`;
     // the words follow the animation (a run "diverges" in the text when the animation gets
     // there), at most about 8 times a second while playing: text layout is the costly part
@@ -121,7 +150,7 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     const lines = readout.querySelectorAll(".pg-line[data-optimizer]");
     if (lines.length === runs.length) {
       runs.forEach((run, i) => {
-        const line = run_line(run, k);
+        const line = run_line(run, k, {compact});
         lines[i].className = line.bad ? "pg-line pg-bad" : "pg-line";
         lines[i].lastChild.textContent = line.text;
       });
@@ -145,30 +174,32 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     input_message.textContent = "";
     runs = run_playground(state, run_cache);
     hover = null;
-    hover_line.textContent = "Hover over a path to read a point; click the contours to move the start.";
+    hover_line.textContent = hover_hint;
     const key = surface_key(state);
     if (key !== shown_key) {
       shown_key = key;
       // the contours of the last few surfaces are kept: switching back is instant
       surface = surface_cache.get(key);
       if (!surface) {
-        surface = surface_panel(state, sizes.plot);
+        surface = surface_panel(state, sizes.plot, {deck: !on_page});
         attach_surface_events(surface);
         if (surface_cache.size >= 8) surface_cache.delete(surface_cache.keys().next().value);
         surface_cache.set(key, surface);
       }
       surface_slot.replaceChildren(surface.element);
     }
-    const axes = loss_axes_key(runs, state.steps);
-    if (axes !== loss_key) {
-      loss_key = axes;
-      loss = loss_panel(runs, state.steps, sizes.loss);
-      loss_slot.replaceChildren(loss.element);
-      attach_loss_events();
-    } else {
-      loss.set_runs(runs);
+    if (on_page) {
+      const axes = loss_axes_key(runs, state.steps);
+      if (axes !== loss_key) {
+        loss_key = axes;
+        loss = loss_panel(runs, state.steps, sizes.loss);
+        loss_slot.replaceChildren(loss.element);
+        attach_loss_events();
+      } else {
+        loss.set_runs(runs);
+      }
     }
-    fill_readout(readout, runs, state, state.steps);
+    fill_readout(readout, runs, state, state.steps, {compact});
     controls.sync(state);
     player.load(state.steps);
     if (on_page) {
@@ -188,9 +219,9 @@ export function mount_playground({mode = "page", link_base = "../playground.html
 
   function show_hover(hit) {
     hover = hit;
-    hover_line.textContent = hit ? hover_text(hit) : "Hover over a path to read a point; click the contours to move the start.";
+    hover_line.textContent = hit ? hover_text(hit, {compact}) : hover_hint;
     surface.draw(runs, player.k, hover);
-    loss.draw(player.k, hover);
+    loss?.draw(player.k, hover);
   }
 
   function attach_surface_events(panel) {

@@ -9,12 +9,14 @@ export const label_of = (optimizer) => OPTIMIZER_LABELS[optimizer] ?? optimizer;
 
 const theta_text = (theta) => (theta.length === 1 ? format_number(theta[0]) : `(${theta.map(format_number).join(", ")})`);
 
-// One sentence per run at the animation's step k.
-export function run_line({optimizer, result, error}, k) {
+// One sentence per run at the animation's step k; `compact` (the slide, where the text is
+// projection-sized): the name and the loss only, the step being in the toolbar.
+export function run_line({optimizer, result, error}, k, {compact = false} = {}) {
   const name = label_of(optimizer);
-  if (error) return {text: `${name}: not run: ${error}`, bad: true};
+  if (error) return {text: compact ? `${name}: not run` : `${name}: not run: ${error}`, bad: true};
   const rows = result.rows;
   if (result.status === "diverged" && k >= rows.length - 1) {
+    if (compact) return {text: `${name}: diverged at ${result.diverged_step}`, bad: true};
     const why = result.reason === "left_box" ? "the parameters left the region around the plot" : "a value overflowed to infinity";
     return {
       text: `${name}: DIVERGED at update ${result.diverged_step} (${why}); last finite loss ${format_number(rows[rows.length - 1].loss)}.`,
@@ -22,24 +24,30 @@ export function run_line({optimizer, result, error}, k) {
     };
   }
   const row = rows[Math.min(k, rows.length - 1)];
+  if (compact) return {text: `${name}: ${format_number(row.loss)}`, bad: false};
   return {text: `${name}: step ${row.step}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}`, bad: false};
 }
 
-export function noise_line(state) {
+export function noise_line(state, {compact = false} = {}) {
+  if (compact) {
+    const noise = state.batch >= FULL_BATCH ? "full batch, no noise" : `B = ${state.batch}: noise std ${format_number(noise_std(state))}`;
+    return `Loss at the step shown; ${noise}.`;
+  }
   if (state.batch >= FULL_BATCH) return `Full batch (B = ${FULL_BATCH}): exact gradients, no noise.`;
   const sigma1 = SURFACE_SETUP[state.surface].sigma1;
   return `Mini-batch B = ${state.batch} of ${FULL_BATCH}: gradient noise std σ₁/√B = ${sigma1}/√${state.batch} = ${format_number(noise_std(state))} per coordinate (seed ${state.seed}).`;
 }
 
-export function hover_text(hit) {
+export function hover_text(hit, {compact = false} = {}) {
   const {optimizer, row} = hit;
+  if (compact) return `${label_of(optimizer)}, step ${row.step}: θ = ${theta_text(row.theta)}, loss ${format_number(row.loss)}`;
   return `${label_of(optimizer)}, step ${row.step}: θ = ${theta_text(row.theta)}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}, lr ${format_number(row.lr)}`;
 }
 
-export function fill_readout(panel, runs, state, k) {
+export function fill_readout(panel, runs, state, k, {compact = false} = {}) {
   panel.replaceChildren();
   for (const run of runs) {
-    const line = run_line(run, k);
+    const line = run_line(run, k, {compact});
     const row = document.createElement("div");
     row.className = line.bad ? "pg-line pg-bad" : "pg-line";
     row.dataset.optimizer = run.optimizer;
@@ -54,11 +62,11 @@ export function fill_readout(panel, runs, state, k) {
   if (!runs.length) {
     const row = document.createElement("div");
     row.className = "pg-line";
-    row.textContent = "No optimizer is selected: tick one on the left.";
+    row.textContent = compact ? "No optimizer is ticked." : "No optimizer is selected: tick one on the left.";
     panel.append(row);
   }
   const note = document.createElement("div");
   note.className = "pg-line pg-note";
-  note.textContent = noise_line(state);
+  note.textContent = noise_line(state, {compact});
   panel.append(note);
 }

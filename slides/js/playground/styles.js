@@ -46,6 +46,38 @@ const CSS = `
 .pg-input-error:not(:empty) { color: #b03a2e; margin: 4px 0; }
 .pg-link { width: 100%; font-size: 0.85em; color: #555; margin-top: 6px; }
 .reveal .pg-root p { margin: 0; }
+/* The slide (mode "deck"): every text at the projection size of plot text (24 px on a normal
+   slide, slides/theme.css), one plot on the left, the main controls on the right, the rest
+   folded under "More settings" (opened over the plot). */
+.pg-deck { position: relative; font-size: var(--plot-text, 24px); line-height: 1.25; gap: 18px; }
+.pg-deck .pg-left { flex: none; }
+.pg-deck .pg-side { flex: 1 1 auto; min-width: 0; display: flex; flex-direction: column; gap: 6px; }
+.pg-deck .pg-toolbar { gap: 6px 8px; margin: 0; }
+.pg-deck .pg-button { padding: 1px 10px; }
+.pg-deck .pg-step { min-width: 0; }
+.pg-deck .pg-controls { flex: none; display: flex; flex-direction: column; gap: 6px; }
+.pg-deck .pg-row { margin: 0; gap: 4px 10px; flex-wrap: nowrap; }
+.pg-deck .pg-opts { display: grid; grid-template-columns: 1fr 1fr; gap: 0 12px; }
+.pg-deck .pg-check { min-width: 0; gap: 6px; white-space: nowrap; }
+.pg-deck .pg-opts .pg-opt { border: 0; padding: 0; }
+.pg-deck input[type="checkbox"] { width: 20px; height: 20px; flex: none; }
+.pg-deck .pg-sample { flex: none; }
+.pg-deck .pg-range { flex: 1 1 auto; min-width: 0; width: auto; }
+.pg-deck .pg-hint, .pg-deck .pg-hyper summary, .pg-deck .pg-readout .pg-note { font-size: 1em; }
+.pg-deck .pg-hover { min-height: 2.5em; margin: 4px 0 0; width: 500px; }
+.pg-deck .pg-readout { display: grid; grid-template-columns: 1fr 1fr; gap: 0 12px; }
+.pg-deck .pg-readout .pg-line { margin: 0; gap: 8px; align-items: center; white-space: nowrap; }
+.pg-deck .pg-readout .pg-note { grid-column: 1 / -1; white-space: normal; }
+.pg-deck .pg-more > summary { display: inline-block; list-style: none; }
+.pg-deck .pg-more > summary::-webkit-details-marker { display: none; }
+/* closed: no box at all (Chromium still lays out a closed <details>' content for scripts) */
+.pg-deck .pg-more:not([open]) > .pg-more-panel { display: none; }
+.pg-deck .pg-more-panel { position: absolute; left: 0; top: 0; z-index: 10; width: 560px; max-height: 590px;
+  overflow-y: auto; box-sizing: border-box; background: #fff; border: 2px solid #888; border-radius: 6px;
+  padding: 6px 10px; box-shadow: 0 4px 16px rgba(0, 0, 0, 0.25); }
+.pg-deck .pg-more-panel .pg-row { flex-wrap: wrap; }
+.pg-deck .pg-more-panel .pg-opt-name { min-width: 6.2em; font-weight: 600; }
+.pg-deck .pg-more-panel .pg-hyper[open] { padding-left: 0; }
 `;
 
 export function install_styles() {

@@ -3,8 +3,20 @@
 
 import {Plot} from "../libs.js";
 import {surface_marks, curve_marks} from "../plots/trajectory.js";
-import {OPTIMIZER_COLORS, OPTIMIZER_LABELS} from "../plots/style.js";
+import {OPTIMIZER_COLORS, OPTIMIZER_DASHES, OPTIMIZER_LABELS, PATH_WIDTH} from "../plots/style.js";
+import {tick_count} from "../plots/axes.js";
 import {format_number} from "../plots/readouts.js";
 import {describe_plot} from "../plots/describe.js";
 
-export {Plot, surface_marks, curve_marks, OPTIMIZER_COLORS, OPTIMIZER_LABELS, format_number, describe_plot};
+export {
+  Plot,
+  surface_marks,
+  curve_marks,
+  OPTIMIZER_COLORS,
+  OPTIMIZER_DASHES,
+  OPTIMIZER_LABELS,
+  PATH_WIDTH,
+  tick_count,
+  format_number,
+  describe_plot,
+};

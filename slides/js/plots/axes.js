@@ -14,6 +14,10 @@ export function axis(label, options = {}) {
 // 35 px on y) were made for 10 px labels and crowd the larger ones into each other.
 export const TICK_SPACING = {x: 110, y: 90};
 
+// Pixels between an x axis' ticks and their labels: Plot's 3 let the first x label touch the
+// lowest y label at the frame's corner at the projection text size.
+export const X_TICK_PADDING = 7;
+
 // How many ticks to ask Plot for along an axis of `pixels` length.
 export function tick_count(pixels, direction = "x") {
   return Math.max(2, Math.round(pixels / TICK_SPACING[direction]));

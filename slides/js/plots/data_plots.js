@@ -5,16 +5,21 @@ import {Plot, d3} from "../libs.js";
 import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {linspace} from "./geometry.js";
 import {awaiting_slide, format_number, message_plot, text_lines} from "./readouts.js";
-import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
+import {MARGIN_LEFT, MARGIN_RIGHT, NEUTRAL_COLORS, OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH} from "./style.js";
 import {describe_plot} from "./describe.js";
+import {legend_plot} from "./legend.js";
 
 // The stages of training, light to dark; the lightest one's readout line is written in the
 // mid grey (its own colour is too pale for text).
+// Each stage also has its own dash pattern, so that the curves can be told apart without colour.
 const STAGE_STYLES = {
-  init: {color: "#b0b0b0", text: NEUTRAL_COLORS.mid},
-  mid: {color: "#6f6f6f", text: NEUTRAL_COLORS.dark},
-  end: {color: "#000000", text: NEUTRAL_COLORS.dark},
+  init: {color: "#b0b0b0", text: NEUTRAL_COLORS.mid, dash: "3,4"},
+  mid: {color: "#6f6f6f", text: NEUTRAL_COLORS.dark, dash: "9,4"},
+  end: {color: "#000000", text: NEUTRAL_COLORS.dark, dash: ""},
 };
+
+// A faded line (a test loss beside its opaque training loss).
+const FADED = 0.45;
 
 // A message figure when the file is missing, corrupt or lacks a column the plot needs; else null.
 function not_loaded(loaded, options, required = []) {
@@ -33,8 +38,33 @@ function optimizer_scale(rows) {
   const seen = new Map();
   for (const row of rows) if (!seen.has(row.label)) seen.set(row.label, row.optimizer);
   const labels = [...seen.keys()];
-  return {domain: labels, range: labels.map((label) => OPTIMIZER_COLORS[seen.get(label)] ?? NEUTRAL_COLORS.dark), legend: true};
+  return {
+    domain: labels,
+    range: labels.map((label) => OPTIMIZER_COLORS[seen.get(label)] ?? NEUTRAL_COLORS.dark),
+    optimizers: labels.map((label) => seen.get(label)),
+  };
 }
+
+// Each run's label -> its optimizer's dash pattern (style.js), for Plot's strokeDasharray channel.
+const optimizer_dash = (d) => OPTIMIZER_DASHES[d.optimizer] ?? "";
+
+// The line legend entries of an optimizer scale: colour and dash pattern of each optimizer's line.
+function optimizer_entries(scale, extra = {}) {
+  return scale.domain.map((label, i) => ({
+    label,
+    color: scale.range[i],
+    dash: OPTIMIZER_DASHES[scale.optimizers[i]] ?? "",
+    optimizer: scale.optimizers[i],
+    width: PATH_WIDTH,
+    ...extra,
+  }));
+}
+
+// Legend entries saying what opaque and faded lines are (the split of a loss), in grey.
+const SPLIT_ENTRIES = [
+  {label: "training (opaque)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH},
+  {label: "test (faded)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, opacity: FADED},
+];
 
 // Train (solid) and test (dashed) loss per epoch, mean over seeds with the seeds' range as a
 // band, one panel per batch size; the caption gives the final losses.
@@ -54,6 +84,7 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   const summary = [...groups.values()].map((rows) => ({
     label: rows[0].label,
     optimizer: rows[0].optimizer,
+    dash: OPTIMIZER_DASHES[rows[0].optimizer] ?? "",
     batch: `batch size ${rows[0].batch_size}`,
     batch_size: rows[0].batch_size,
     epoch: rows[0].epoch,
@@ -83,7 +114,8 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
   const diverged = [
     ...new Set(loaded.rows.filter((r) => r.run_status === "diverged").map((r) => `${r.label} (batch ${r.batch_size}, seed ${r.seed})`)),
   ];
-  return describe_plot(
+  const scale = optimizer_scale(loaded.rows);
+  const plot = describe_plot(
     Plot.plot({
       width,
       height,
@@ -91,19 +123,39 @@ export function training_curves_plot(loaded, {width = 960, height = 400} = {}) {
       fx: {label: null, domain: panels},
       x: axis("Epoch"),
       y: axis("Loss (MSE, eV²), log scale", {type: "log", grid: true, tickFormat: "~g"}),
-      color: optimizer_scale(loaded.rows),
+      color: {domain: scale.domain, range: scale.range},
       caption:
-        `Solid: training, dashed: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: the seeds' range). ` +
+        `Opaque: training, faded: test loss (mean of ${positive[0]?.seeds ?? 0} seeds; band: the seeds' range); each optimizer has its own dash pattern. ` +
         `Train / test loss (eV²) at epoch ${last_epoch}, ${caption}.` +
         (diverged.length ? ` Diverged and stopped early: ${diverged.join(", ")}.` : ""),
       marks: [
         frame_mark(),
         Plot.areaY(positive, {fx: "batch", x: "epoch", y1: "test_lo", y2: "test_hi", z: "label", fill: "label", fillOpacity: 0.15}),
-        Plot.lineY(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: 3}),
-        Plot.lineY(positive, {fx: "batch", x: "epoch", y: "test", z: "label", stroke: "label", strokeWidth: 3, strokeDasharray: "7,4"}),
+        ...optimizer_lines(positive, {fx: "batch", x: "epoch", y: "train", z: "label", stroke: "label", strokeWidth: PATH_WIDTH}),
+        ...optimizer_lines(positive, {
+          fx: "batch",
+          x: "epoch",
+          y: "test",
+          z: "label",
+          stroke: "label",
+          strokeWidth: PATH_WIDTH,
+          strokeOpacity: FADED,
+        }),
       ],
     }),
-    "Training and test loss per epoch of SGD and Adam on the band-gap data, one panel per batch size",
+    "Training (opaque) and test (faded) loss per epoch of each optimizer on the band-gap data, one panel per batch size",
+  );
+  return legend_plot(plot, [...optimizer_entries(scale), ...SPLIT_ENTRIES]);
+}
+
+// One line mark per dash pattern (Plot's strokeDasharray is a constant per mark, not a channel).
+function optimizer_lines(rows, options) {
+  const dashes = [...new Set(rows.map(optimizer_dash))];
+  return dashes.map((dash) =>
+    Plot.lineY(
+      rows.filter((d) => optimizer_dash(d) === dash),
+      {...options, strokeDasharray: dash || null},
+    ),
   );
 }
 
@@ -137,7 +189,8 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
     };
   });
   const domain = stages.map(([stage]) => stage);
-  return describe_plot(
+  const style = (stage) => STAGE_STYLES[stage] ?? {color: NEUTRAL_COLORS.dark, dash: ""};
+  const plot = describe_plot(
     Plot.plot({
       width,
       height,
@@ -146,15 +199,24 @@ export function hessian_spectrum_plot(loaded, {width = 960, height = 380} = {}) 
       // Decades only: symlog's default ticks crowd into one another near the top.
       y: axis("Hessian eigenvalue (symlog)", {type: "symlog", grid: true, ticks: decade_ticks(loaded.rows.map((r) => r.eigenvalue))}),
       caption: `${loaded.rows.length / Math.max(1, stages.length)} eigenvalues per stage. "Negative": below −10⁻⁹ λmax (closer to 0 is rounding); "near 0": |λ| < 1% of λmax, the flat directions.`,
-      color: {domain, range: domain.map((s) => STAGE_STYLES[s]?.color ?? NEUTRAL_COLORS.dark), legend: true},
+      color: {domain, range: domain.map((s) => style(s).color)},
       marks: [
         frame_mark(),
         Plot.ruleY([0], {stroke: NEUTRAL_COLORS.mid}),
-        Plot.lineY(loaded.rows, {x: "rank", y: "eigenvalue", z: "stage", stroke: "stage", strokeWidth: 3}),
+        ...domain.map((stage) =>
+          Plot.lineY(
+            loaded.rows.filter((r) => r.stage === stage),
+            {x: "rank", y: "eigenvalue", stroke: "stage", strokeWidth: PATH_WIDTH, strokeDasharray: style(stage).dash || null},
+          ),
+        ),
         ...text_lines(lines, {anchor: "top-left", frame_width: width - MARGIN_LEFT - MARGIN_RIGHT - 10}),
       ],
     }),
     "Sorted Hessian eigenvalues of the band-gap network at three training stages, symlog scale",
+  );
+  return legend_plot(
+    plot,
+    domain.map((stage) => ({label: stage, color: style(stage).color, dash: style(stage).dash, width: PATH_WIDTH})),
   );
 }
 
@@ -213,20 +275,32 @@ export function curvature_training_plot(loaded, {width = 960, height = 380} = {}
     {epoch: d.epoch, what: "top eigenvalue λmax", value: d.top_eigenvalue},
     {epoch: d.epoch, what: "trace / 10", value: d.trace / 10},
   ]);
-  const curvature = Plot.plot({
-    width: half,
-    height,
-    marginLeft: 70,
-    marginBottom: 48,
-    x: axis("Epoch", {inset: 8}),
-    y: axis("Curvature", {grid: true, inset: 8}),
-    color: {domain: ["top eigenvalue λmax", "trace / 10"], range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid], legend: true},
-    marks: [
-      frame_mark(),
-      Plot.line(long, {x: "epoch", y: "value", stroke: "what", strokeWidth: 3}),
-      Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
-    ],
-  });
+  const series = [
+    {label: "top eigenvalue λmax", color: NEUTRAL_COLORS.dark, dash: ""},
+    {label: "trace / 10", color: NEUTRAL_COLORS.mid, dash: "9,4"},
+  ];
+  const curvature = legend_plot(
+    Plot.plot({
+      width: half,
+      height,
+      marginLeft: 70,
+      marginBottom: 48,
+      x: axis("Epoch", {inset: 8}),
+      y: axis("Curvature", {grid: true, inset: 8}),
+      color: {domain: series.map((d) => d.label), range: series.map((d) => d.color)},
+      marks: [
+        frame_mark(),
+        ...series.map((d) =>
+          Plot.line(
+            long.filter((r) => r.what === d.label),
+            {x: "epoch", y: "value", stroke: "what", strokeWidth: PATH_WIDTH, strokeDasharray: d.dash || null},
+          ),
+        ),
+        Plot.dot(long, {x: "epoch", y: "value", fill: "what", r: 4}),
+      ],
+    }),
+    series.map((d) => ({...d, width: PATH_WIDTH})),
+  );
   return describe_plot(side_by_side([index, curvature], width), (i) =>
     i === 0
       ? "Share of negative Hessian eigenvalues against training loss, by epoch"
@@ -315,13 +389,14 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
   const budgets = [...d3.group(rows, (r) => r.budget).entries()].sort(
     ([, a], [, b]) => a[0].batch_size - b[0].batch_size || a[0].epochs - b[0].epochs,
   );
-  const symbols = ["circle", "square", "triangle", "diamond", "star"];
+  const symbols = ["circle", "square", "triangle", "diamond"];
   const summary = budgets.map(([budget, group]) => {
     const labels = [...new Set(group.map((r) => r.label))];
     const who = labels.length === 1 ? `${labels[0]} only` : "all optimizers";
     return `${budget} (${who}): train ${format_number(d3.mean(group, (r) => r.train_loss))}, test ${format_number(d3.mean(group, (r) => r.test_loss))} eV², λmax ${format_number(d3.mean(group, (r) => r.top_eigenvalue))}`;
   });
-  return describe_plot(
+  const scale = optimizer_scale(rows);
+  const plot = describe_plot(
     Plot.plot({
       width,
       height,
@@ -334,8 +409,8 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
         ...log_axis(rows.map((r) => r.top_eigenvalue)),
       }),
       y: axis("Final test loss (eV²)", {grid: true, inset: 10}),
-      color: optimizer_scale(rows),
-      symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length]), legend: true},
+      color: {domain: scale.domain, range: scale.range},
+      symbol: {domain: budgets.map(([budget]) => budget), range: budgets.map((_, i) => symbols[i % symbols.length])},
       caption: `Means per training budget: ${summary.join("; ")}.`,
       marks: [
         frame_mark(),
@@ -354,6 +429,11 @@ export function batch_sharpness_plot(loaded, {width = 960, height = 380} = {}) {
     }),
     "Test loss against the top Hessian eigenvalue at the end of training, small and large batches, one dot per seed",
   );
+  // Dots, not paths: the optimizers by colour (and in the dots' titles), the budgets by shape.
+  return legend_plot(plot, [
+    ...optimizer_entries(scale, {marker: "circle", dash: ""}),
+    ...budgets.map(([budget], i) => ({label: budget, color: "#ffffff", marker: symbols[i % symbols.length]})),
+  ]);
 }
 
 // The measured band gaps the network experiments use, as a histogram (bins from their index).

@@ -1,7 +1,7 @@
 // The flat vs sharp minimum figure (scenes: flat_sharp_loss, flat_sharp_losses).
 
 import {Plot} from "../libs.js";
-import {axis, frame_mark, slide_margins, tick_count} from "./axes.js";
+import {X_TICK_PADDING, axis, frame_mark, slide_margins, tick_count} from "./axes.js";
 import {describe_plot} from "./describe.js";
 import {line_legend, with_legend} from "./legend.js";
 import {linspace, visible_pieces} from "./geometry.js";
@@ -58,7 +58,7 @@ export function flat_sharp_plot(curve, losses, view, {width = 960, height = 360,
     width,
     height,
     ...margins,
-    x: axis("Parameter Deviation", {domain: view.x, ticks: tick_count(frame_width, "x")}),
+    x: axis("Parameter Deviation", {domain: view.x, ticks: tick_count(frame_width, "x"), tickPadding: X_TICK_PADDING}),
     y: axis("Loss", {domain: view.y, ticks: tick_count(frame_height, "y")}),
     color: {domain: kinds.map((k) => k.label), range: [NEUTRAL_COLORS.dark, NEUTRAL_COLORS.mid]},
     // Under the frame, not on the curves: what the dots are, and any value beyond the view.

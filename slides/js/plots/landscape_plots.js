@@ -5,13 +5,16 @@
 // readouts and the tests use the same arithmetic.
 
 import {Plot, d3} from "../libs.js";
-import {OPTIMIZER_COLORS as COLORS, NEUTRAL_COLORS as GREY} from "./style.js";
+import {OPTIMIZER_COLORS as COLORS, OPTIMIZER_DASHES as DASHES, NEUTRAL_COLORS as GREY, PATH_WIDTH} from "./style.js";
+import {legend_plot} from "./legend.js";
 import {axis, frame_mark, side_by_side, slide_margins} from "./axes.js";
 import {awaiting_slide, message_plot as words_plot} from "./readouts.js";
 import {describe_plot} from "./describe.js";
 
 // The training runs' labels in the data files (SGD, not GD: these are minibatch runs).
 const LABELS = {gd: "SGD", momentum: "SGD + momentum", adam: "Adam"};
+// A test loss is drawn faded beside its opaque training loss (the dash pattern is the optimizer's).
+const FADED = 0.45;
 
 // The faceted loss-along-a-line plots (1-D slices, the sharp/flat interpolation) share their
 // frame and their log loss axis.
@@ -81,33 +84,49 @@ export function landscape_slices_plot(loaded, {width = 960, height = 300} = {}) 
       ["along d2 (a = 0)", r.a === 0, r.b],
     ]) {
       if (!on) continue;
-      long.push({dir, x, loss: r.train_loss, split: "train", who: LABELS[r.optimizer], key: `${r.optimizer} train`});
-      long.push({dir, x, loss: r.test_loss, split: "test", who: LABELS[r.optimizer], key: `${r.optimizer} test`});
+      const who = LABELS[r.optimizer];
+      long.push({dir, x, loss: r.train_loss, split: "train", who, optimizer: r.optimizer, key: `${r.optimizer} train`});
+      long.push({dir, x, loss: r.test_loss, split: "test", who, optimizer: r.optimizer, key: `${r.optimizer} test`});
     }
   }
-  const who = [...new Set(long.map((d) => d.who))];
-  return describe_plot(
+  const optimizers = [...new Set(long.map((d) => d.optimizer))];
+  const who = optimizers.map((o) => LABELS[o]);
+  const color = (o) => (o === "adam" ? COLORS.adam : COLORS.momentum);
+  // One mark per optimizer and split: each optimizer's dash pattern, the test loss faded.
+  const marks = optimizers.flatMap((o) =>
+    ["train", "test"].map((split) =>
+      Plot.line(
+        long.filter((d) => d.optimizer === o && d.split === split),
+        {
+          fx: "dir",
+          x: "x",
+          y: "loss",
+          z: "key",
+          stroke: "who",
+          strokeWidth: PATH_WIDTH,
+          strokeDasharray: DASHES[o] || null,
+          strokeOpacity: split === "test" ? FADED : 1,
+        },
+      ),
+    ),
+  );
+  const plot = describe_plot(
     Plot.plot({
       width,
       height,
       ...FACETED_LOSS_FRAME,
       x: axis("Step along the filter-normalised direction", {domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1]}),
       y: LOG_LOSS_AXIS,
-      color: {domain: who, range: who.map((w) => (w === LABELS.adam ? COLORS.adam : COLORS.momentum)), legend: true},
-      marks: [
-        frame_mark(),
-        Plot.line(
-          long.filter((d) => d.split === "train"),
-          {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3},
-        ),
-        Plot.line(
-          long.filter((d) => d.split === "test"),
-          {fx: "dir", x: "x", y: "loss", z: "key", stroke: "who", strokeWidth: 3, strokeDasharray: "6,4"},
-        ),
-      ],
+      color: {domain: who, range: optimizers.map(color)},
+      marks: [frame_mark(), ...marks],
     }),
-    "Training and test loss along two filter-normalised random directions around the SGD + momentum and the Adam solution",
+    "Training (opaque) and test (faded) loss along two filter-normalised random directions around the SGD + momentum and the Adam solution",
   );
+  return legend_plot(plot, [
+    ...optimizers.map((o) => ({label: LABELS[o], color: color(o), dash: DASHES[o] ?? "", width: PATH_WIDTH, optimizer: o})),
+    {label: "training (opaque)", color: GREY.dark, width: PATH_WIDTH},
+    {label: "test (faded)", color: GREY.dark, width: PATH_WIDTH, opacity: FADED},
+  ]);
 }
 
 // Contour levels even in log(loss) between lo and hi.
@@ -119,7 +138,8 @@ export function log_levels(lo, hi, count = 16) {
   return out;
 }
 
-const CONTOUR_MARGINS = {top: 30, right: 14, bottom: 44, left: 66};
+// The y label sits left of the widest tick label ("−0.5" at 24 px) with a gap.
+const CONTOUR_MARGINS = {top: 30, right: 14, bottom: 44, left: 84};
 
 // One contour panel from grid rows {x, y, loss} on an n x n grid.
 function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, domain, size, path = null, color}) {
@@ -172,7 +192,7 @@ function contour_panel(rows, {x_key, y_key, title, x_label, y_label, levels, dom
     marginTop: CONTOUR_MARGINS.top,
     marginBottom: CONTOUR_MARGINS.bottom,
     x: {domain: x_domain, label: x_label, labelAnchor: "center", labelArrow: "none", ticks: 5},
-    y: {domain: y_domain, label: y_label, labelAnchor: "center", labelArrow: "none", ticks: 5, labelOffset: 52},
+    y: {domain: y_domain, label: y_label, labelAnchor: "center", labelArrow: "none", ticks: 5, labelOffset: 70},
     color: {type: "linear", scheme: "viridis", domain: [levels[0], levels[levels.length - 1]]},
     marks: [...marks, Plot.text([title], {frameAnchor: "top", dy: -22, fontSize: 17, fontWeight: "bold", fill: GREY.dark})],
   });
@@ -423,7 +443,7 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
       .map((p) => `${PATH_STYLES[p].label} ${fmt(b[p].mean)} ± ${fmt(b[p].sd, 2)}`)
       .join("; ") +
     ` eV²; the end points' own loss is ${fmt(b.linear.end_train)} eV².`;
-  return describe_plot(
+  const plot = describe_plot(
     Plot.plot({
       width,
       height,
@@ -435,11 +455,15 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
         domain: [0, 1],
       },
       y: axis("Training loss (eV²)", {grid: true}),
-      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
+      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
       caption: compact ? undefined : caption,
       marks,
     }),
     "Training loss along the paths between two trained networks: straight line, after weight matching, and a trained Bezier curve",
+  );
+  return legend_plot(
+    plot,
+    Object.entries(PATH_STYLES).map(([path, style]) => ({label: name(path), color: style.color, dash: style.dash ?? "", width: 3.5})),
   );
 }
 
@@ -474,7 +498,7 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
     " eV². Bars: means.";
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
   const short = Object.values(PATH_STYLES).map((p) => p.short);
-  return describe_plot(
+  const plot = describe_plot(
     Plot.plot({
       width,
       height,
@@ -482,7 +506,7 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
       fx: {domain: widths, label: null, padding: 0.12},
       x: {domain: short, label: null, padding: 0.3},
       y: axis("Barrier on the training loss (eV²)", {grid: true, domain: [0, Math.max(...points.map((p) => p.barrier)) * 1.05]}),
-      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color), legend: true},
+      color: {domain: labels, range: Object.values(PATH_STYLES).map((p) => p.color)},
       caption,
       marks: [
         frame_mark(),
@@ -500,6 +524,11 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
       ],
     }),
     "Loss barrier between two trained networks for three widths: straight line, after weight matching and along a trained Bezier curve, one dot per seed pair, bars at the means",
+  );
+  // Dots: the path is also the x position (its short name is the tick label).
+  return legend_plot(
+    plot,
+    Object.values(PATH_STYLES).map((p) => ({label: p.label, color: p.color, marker: "circle", opacity: 0.9})),
   );
 }
 

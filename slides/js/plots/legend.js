@@ -6,14 +6,50 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const SAMPLE_WIDTH = 44;
 const SAMPLE_HEIGHT = 14;
 
-// One line sample: [{label, color, dash, width, opacity}] -> <span> with an <svg> and the label.
-function legend_item({label, color, dash = "", width = 3, opacity = 1}) {
+// A marker sample (for dots): circle, square, triangle or diamond, filled with `color`.
+function marker_sample(sample, {marker, color, opacity = 1}) {
+  const c = SAMPLE_HEIGHT / 2;
+  const x = SAMPLE_WIDTH / 2;
+  const r = 6;
+  const shapes = {
+    circle: null,
+    square: `M${x - r},${c - r}h${2 * r}v${2 * r}h${-2 * r}Z`,
+    triangle: `M${x},${c - r - 1}L${x + r + 1},${c + r}L${x - r - 1},${c + r}Z`,
+    diamond: `M${x},${c - r - 1}L${x + r + 1},${c}L${x},${c + r + 1}L${x - r - 1},${c}Z`,
+  };
+  const shape = shapes[marker] ?? null;
+  const node = document.createElementNS(SVG_NS, shape ? "path" : "circle");
+  if (shape) node.setAttribute("d", shape);
+  else {
+    node.setAttribute("cx", String(x));
+    node.setAttribute("cy", String(c));
+    node.setAttribute("r", String(r));
+  }
+  node.setAttribute("fill", color);
+  node.setAttribute("fill-opacity", String(opacity));
+  node.setAttribute("stroke", "#333333");
+  node.setAttribute("stroke-width", "1.5");
+  sample.append(node);
+}
+
+// One sample: {label, color, dash, width, opacity, optimizer, marker} -> <span> with an <svg> and
+// the label. A line in its colour, width and dash pattern; with `marker`, a dot of that shape.
+// `optimizer` (an id of style.js) marks the entry as that optimizer's (tests compare its dash).
+function legend_item({label, color, dash = "", width = 3, opacity = 1, optimizer = null, marker = null}) {
   const item = document.createElement("span");
   item.className = "line-legend-item";
+  if (optimizer) item.dataset.optimizer = optimizer;
   const sample = document.createElementNS(SVG_NS, "svg");
   sample.setAttribute("width", String(SAMPLE_WIDTH));
   sample.setAttribute("height", String(SAMPLE_HEIGHT));
   sample.setAttribute("aria-hidden", "true");
+  const text = document.createElement("span");
+  text.textContent = label;
+  if (marker) {
+    marker_sample(sample, {marker, color, opacity});
+    item.append(sample, text);
+    return item;
+  }
   const line = document.createElementNS(SVG_NS, "line");
   line.setAttribute("x1", "2");
   line.setAttribute("x2", String(SAMPLE_WIDTH - 2));
@@ -24,8 +60,6 @@ function legend_item({label, color, dash = "", width = 3, opacity = 1}) {
   line.setAttribute("stroke-opacity", String(opacity));
   if (dash) line.setAttribute("stroke-dasharray", dash);
   sample.append(line);
-  const text = document.createElement("span");
-  text.textContent = label;
   item.append(sample, text);
   return item;
 }
@@ -44,4 +78,10 @@ export function with_legend(legend, plot) {
   figure.className = "plot-with-legend";
   figure.append(legend, plot);
   return figure;
+}
+
+// A plot with the line legend of `entries` above it: the deck's data plots use it instead of
+// Plot's colour-swatch legends (colour only, and on {.smaller} slides their entries ran together).
+export function legend_plot(plot, entries) {
+  return with_legend(line_legend(entries), plot);
 }

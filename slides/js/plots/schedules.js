@@ -46,7 +46,7 @@ export function schedule_plot(curves, view, {width = 640, height = 480, shown = 
   const label_px = dodge(
     ends.map((v) => ((y1 - v) / (y1 - y0)) * frame_height),
     SCHEDULE_LABEL_GAP,
-    frame_height,
+    frame_height - 8, // the lowest name stays above the frame's bottom edge, clear of the last x tick label
   );
   const labels = drawn.map((c, i) => ({
     x: horizon,

@@ -3,7 +3,7 @@
 
 import {Plot, d3} from "../libs.js";
 import {make_surface} from "../core/surfaces.js";
-import {axis, frame_mark, tick_count} from "./axes.js";
+import {X_TICK_PADDING, axis, frame_mark, tick_count} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
 import {line_legend, with_legend} from "./legend.js";
 import {describe_layers} from "./describe.js";
@@ -229,7 +229,7 @@ export function axes_layer(surface, view, {width, height, x_label, y_label}) {
       width,
       height,
       ...plot_margins(),
-      x: axis(x_label, {domain: view.x, ticks: tick_count(frame_size(width, height).width, "x")}),
+      x: axis(x_label, {domain: view.x, ticks: tick_count(frame_size(width, height).width, "x"), tickPadding: X_TICK_PADDING}),
       y: axis(y_label, {domain: view.y, ticks: tick_count(frame_size(width, height).height, "y")}),
       color: {domain: [SURFACE_CURVE_LABEL], range: [SURFACE_CURVE_COLOR]},
       marks: [frame_mark(), ...(one_dimensional ? curve_marks(surface, view) : [])],
@@ -371,7 +371,13 @@ export function trajectory_description(runs, view, {reference = null, one_dimens
 
 // The legend's entries: each run as its path is drawn, then the loss curve and the reference.
 export function legend_entries(runs, colors, {reference = false} = {}) {
-  const entries = runs.map((run, i) => ({label: run.label, color: colors.range[i], dash: run_dash(run), width: PATH_WIDTH}));
+  const entries = runs.map((run, i) => ({
+    label: run.label,
+    color: colors.range[i],
+    dash: run_dash(run),
+    width: PATH_WIDTH,
+    optimizer: run.optimizer,
+  }));
   for (let i = runs.length; i < colors.domain.length; i++) {
     const is_reference = reference && colors.domain[i] === REFERENCE_LABEL;
     entries.push({
