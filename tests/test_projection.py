@@ -36,6 +36,7 @@ MEASURE = r"""(index) => {
   const describe = (el) => (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
   const texts = [];
   const lines = [];
+  const clipped = [];
   for (const output of slide.querySelectorAll(".cell-output-display")) {
     if (!visible(output)) continue;
     for (const svg of output.querySelectorAll("svg")) {
@@ -43,9 +44,21 @@ MEASURE = r"""(index) => {
       const box = svg.getBoundingClientRect();
       const own = (svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width) || svg.width.baseVal.value || box.width;
       const k = box.width / own;
+      const outermost = !svg.parentElement.closest("svg");
       for (const text of svg.querySelectorAll("text")) {
         if (!visible(text) || !text.textContent.trim()) continue;
         texts.push({what: "SVG text", text: describe(text), px: parseFloat(getComputedStyle(text).fontSize) * k});
+        // An SVG clips what lies outside it: a text that runs over its edge is cut off. Its box is
+        // its advance width by its em box less 0.15 em at the top and the bottom (the font's
+        // internal leading, no ink: as for the overlaps below).
+        const t = text.getBoundingClientRect();
+        // A y label turned by 90 degrees has that leading at its left and right.
+        const lead = 0.15 * parseFloat(getComputedStyle(text).fontSize) * k;
+        const turned = /rotate\(\s*-?90/.test(text.getAttribute("transform") || "");
+        const [lx, ly] = turned ? [lead, 0] : [0, lead];
+        const over = Math.max(box.left - (t.left + lx), t.right - lx - box.right,
+          box.top - (t.top + ly), t.bottom - ly - box.bottom) / scale;
+        if (outermost && over > 1 && getComputedStyle(svg).overflow !== "visible") clipped.push({text: describe(text), px: over});
       }
       // Plot's line marks (paths, curves); contours, grids, rules and frames are other marks.
       for (const path of svg.querySelectorAll('g[aria-label="line"] path')) {
@@ -125,7 +138,8 @@ MEASURE = r"""(index) => {
     });
   });
   const swatches = [...slide.querySelectorAll('.cell-output-display [class*="-swatches"]')].filter(visible).length;
-  return {body, texts, lines, controls, figures, legends, swatches, plots: slide.querySelectorAll(".cell-output-display svg").length};
+  return {body, texts, lines, clipped, controls, figures, legends, swatches,
+    plots: slide.querySelectorAll(".cell-output-display svg").length};
 }"""
 
 
@@ -261,6 +275,12 @@ def test_no_two_texts_of_a_plot_overlap(plot_slides):
                                         f"{b['kind']} {b['text']!r} overlap by {-dx:.1f} x {-dy:.1f} px")
     assert measured >= 300, measured
     assert not problems, "\n".join(problems[:40])
+
+
+def test_no_plot_text_is_cut_off_at_its_plot_edge(plot_slides):
+    problems = [f"slide {slide['number']} '{slide['title']}': {c['text']!r} runs {c['px']:.1f} px past its plot's edge"
+                for slide in plot_slides for c in slide["clipped"]]
+    assert not problems, "\n".join(problems)
 
 
 def test_axis_labels_keep_clear_of_captions(plot_slides):

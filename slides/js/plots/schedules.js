@@ -16,8 +16,9 @@ export const SCHEDULE_STYLES = {
   warmup_cosine: {color: SURFACE_CURVE_COLOR, dash: "2,4", width: 4},
 };
 // Room at the right for the names at the curves' ends, and their least vertical distance, both
-// for 24 px labels (the projection size of plot text, theme.css).
-const SCHEDULE_LABEL_MARGIN = 250;
+// for 24 px labels (the projection size of plot text, theme.css): the longest, "Warm-up + cosine"
+// in semibold, is about 235 px after its 8 px offset (at 250 it was cut off by 5 px).
+const SCHEDULE_LABEL_MARGIN = 268;
 const SCHEDULE_LABEL_GAP = 28;
 
 function schedule_style(curve) {
