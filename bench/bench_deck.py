@@ -123,6 +123,17 @@ def top_functions(profile: dict, count: int = 12) -> list[dict]:
             for name, us in by_function.most_common(count)]
 
 
+def deck_sliders(run: DeckRun):
+    """(slide, slider) for every slider of the deck, its slide shown before its first slider."""
+    for slide in run.deck.slides:
+        controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
+        ranges = [c for c in controls["ranges"] if c["kind"] == "range"]
+        if ranges:
+            run.show(slide.index)
+        for r in ranges:
+            yield slide, r
+
+
 def sweep_sliders(run: DeckRun, samples: int, profile_to: Path | None = None) -> tuple[list[dict], dict | None]:
     sliders = []
     cdp = None
@@ -131,35 +142,29 @@ def sweep_sliders(run: DeckRun, samples: int, profile_to: Path | None = None) ->
         cdp.send("Profiler.enable")
         cdp.send("Profiler.setSamplingInterval", {"interval": 200})
         cdp.send("Profiler.start")
-    for slide in run.deck.slides:
-        controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
-        ranges = [c for c in controls["ranges"] if c["kind"] == "range"]
-        if not ranges:
-            continue
-        run.show(slide.index)
-        for r in ranges:
-            latency, compute, after_frame, dependent = [], [], [], set()
-            for value in slider_values(r, samples):
-                result = run.page.evaluate(JS_LATENCY, {"id": r["id"], "value": value})
-                if result["latency"] is not None:
-                    latency.append(result["latency"])
-                    compute.append(result["compute"])
-                    if result["frame_wait"] is not None:
-                        after_frame.append(result["compute"] - result["frame_wait"])
-                    dependent.add(result["chunk"])
-            run.page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
-            run.settle()
-            sliders.append({
-                "slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"],
-                "samples": len(latency),
-                "latency_ms": latency,
-                "compute_ms": compute,
-                "latency_median_ms": round(statistics.median(latency), 2) if latency else None,
-                "latency_p95_ms": round(percentile(latency, 0.95), 2) if latency else None,
-                "compute_median_ms": round(statistics.median(compute), 2) if compute else None,
-                "compute_after_frame_median_ms": round(statistics.median(after_frame), 2) if after_frame else None,
-                "dependent_cells": sorted(c for c in dependent if c is not None),
-            })
+    for slide, r in deck_sliders(run):
+        latency, compute, after_frame, dependent = [], [], [], set()
+        for value in slider_values(r, samples):
+            result = run.page.evaluate(JS_LATENCY, {"id": r["id"], "value": value})
+            if result["latency"] is not None:
+                latency.append(result["latency"])
+                compute.append(result["compute"])
+                if result["frame_wait"] is not None:
+                    after_frame.append(result["compute"] - result["frame_wait"])
+                dependent.add(result["chunk"])
+        run.page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
+        run.settle()
+        sliders.append({
+            "slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"],
+            "samples": len(latency),
+            "latency_ms": latency,
+            "compute_ms": compute,
+            "latency_median_ms": round(statistics.median(latency), 2) if latency else None,
+            "latency_p95_ms": round(percentile(latency, 0.95), 2) if latency else None,
+            "compute_median_ms": round(statistics.median(compute), 2) if compute else None,
+            "compute_after_frame_median_ms": round(statistics.median(after_frame), 2) if after_frame else None,
+            "dependent_cells": sorted(c for c in dependent if c is not None),
+        })
     hot = None
     if cdp is not None:
         profile = cdp.send("Profiler.stop")["profile"]
@@ -302,17 +307,11 @@ REAL_METHODS = ("mouse", "keyboard")
 def sweep_sliders_real(run: DeckRun, samples: int) -> dict[str, list[dict]]:
     """Every slider of the deck moved with real input, per method (see real_input_sweep)."""
     out = {method: [] for method in REAL_METHODS}
-    for slide in run.deck.slides:
-        controls = run.page.evaluate(JS_FIND_CONTROLS, slide.index)
-        ranges = [c for c in controls["ranges"] if c["kind"] == "range"]
-        if not ranges:
-            continue
-        run.show(slide.index)
-        for r in ranges:
-            for method in REAL_METHODS:
-                sweep = real_input_sweep(run, r, samples, method)
-                sweep.update({"slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"]})
-                out[method].append(sweep)
+    for slide, r in deck_sliders(run):
+        for method in REAL_METHODS:
+            sweep = real_input_sweep(run, r, samples, method)
+            sweep.update({"slide": slide.index, "slide_title": slide.title, "cell": r["chunk"], "label": r["label"]})
+            out[method].append(sweep)
     return out
 
 

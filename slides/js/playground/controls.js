@@ -20,6 +20,7 @@ import {
   with_surface,
 } from "./state.js";
 import {label_of} from "./readout.js";
+import {line_sample} from "../plots/legend.js";
 
 const SAFE = /^[A-Za-z0-9_.,+-]*$/;
 
@@ -163,7 +164,7 @@ export function make_controls(app, mode) {
     // The slide: the tick boxes in two columns, each with its path's colour and dash pattern as
     // the plot's legend; learning rates and hyperparameters folded under "More settings".
     optimizer_rows = parts.map(({name, check}) =>
-      el("label", {class: "pg-check pg-opt", "data-optimizer": name}, [check, line_sample(name), el("span", {text: label_of(name)})]),
+      el("label", {class: "pg-check pg-opt", "data-optimizer": name}, [check, optimizer_sample(name), el("span", {text: label_of(name)})]),
     );
     const grid = el("div", {class: "pg-opts", role: "group", "aria-label": "optimizers"}, optimizer_rows);
     root.prepend(el("label", {class: "pg-row"}, [el("span", {class: "pg-name", text: "surface"}), surface_select]));
@@ -309,17 +310,7 @@ export function make_controls(app, mode) {
 
 // A short sample of an optimizer's path as the slide's plot draws it: its colour, width and
 // dash pattern (the legend of the slide's plot).
-function line_sample(name) {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", "40");
-  svg.setAttribute("height", "14");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("class", "pg-sample");
-  const line = document.createElementNS(ns, "line");
-  for (const [key, value] of Object.entries({x1: 2, x2: 38, y1: 7, y2: 7, stroke: OPTIMIZER_COLORS[name], "stroke-width": PATH_WIDTH}))
-    line.setAttribute(key, String(value));
-  if (OPTIMIZER_DASHES[name]) line.setAttribute("stroke-dasharray", OPTIMIZER_DASHES[name]);
-  svg.append(line);
-  return svg;
+function optimizer_sample(name) {
+  const style = {color: OPTIMIZER_COLORS[name], dash: OPTIMIZER_DASHES[name], width: PATH_WIDTH};
+  return line_sample(style, {length: 40, className: "pg-sample"});
 }

@@ -6,8 +6,36 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const SAMPLE_WIDTH = 44;
 const SAMPLE_HEIGHT = 14;
 
+// An empty sample <svg>, hidden from screen readers (the entry's text names it).
+function sample_svg({length = SAMPLE_WIDTH, height = SAMPLE_HEIGHT, className = null} = {}) {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("width", String(length));
+  svg.setAttribute("height", String(height));
+  svg.setAttribute("aria-hidden", "true");
+  if (className) svg.setAttribute("class", className);
+  return svg;
+}
+
+// A short line in a path's colour, width and dash pattern, `inset` px in from both ends: the
+// sample of a legend entry, of a readout row or of the playground's optimizer boxes.
+export function line_sample({color, dash = "", width = 3, opacity = 1}, {length, height = SAMPLE_HEIGHT, inset = 2, className} = {}) {
+  const sample = sample_svg({length, height, className});
+  const line = document.createElementNS(SVG_NS, "line");
+  line.setAttribute("x1", String(inset));
+  line.setAttribute("x2", String((length ?? SAMPLE_WIDTH) - inset));
+  line.setAttribute("y1", String(height / 2));
+  line.setAttribute("y2", String(height / 2));
+  line.setAttribute("stroke", color);
+  line.setAttribute("stroke-width", String(width));
+  line.setAttribute("stroke-opacity", String(opacity));
+  if (dash) line.setAttribute("stroke-dasharray", dash);
+  sample.append(line);
+  return sample;
+}
+
 // A marker sample (for dots): circle, square, triangle or diamond, filled with `color`.
-function marker_sample(sample, {marker, color, opacity = 1}) {
+function marker_sample({marker, color, opacity = 1}) {
+  const sample = sample_svg();
   const c = SAMPLE_HEIGHT / 2;
   const x = SAMPLE_WIDTH / 2;
   const r = 6;
@@ -30,6 +58,7 @@ function marker_sample(sample, {marker, color, opacity = 1}) {
   node.setAttribute("stroke", "#333333");
   node.setAttribute("stroke-width", "1.5");
   sample.append(node);
+  return sample;
 }
 
 // One sample: {label, color, dash, width, opacity, optimizer, marker} -> <span> with an <svg> and
@@ -39,28 +68,9 @@ function legend_item({label, color, dash = "", width = 3, opacity = 1, optimizer
   const item = document.createElement("span");
   item.className = "line-legend-item";
   if (optimizer) item.dataset.optimizer = optimizer;
-  const sample = document.createElementNS(SVG_NS, "svg");
-  sample.setAttribute("width", String(SAMPLE_WIDTH));
-  sample.setAttribute("height", String(SAMPLE_HEIGHT));
-  sample.setAttribute("aria-hidden", "true");
   const text = document.createElement("span");
   text.textContent = label;
-  if (marker) {
-    marker_sample(sample, {marker, color, opacity});
-    item.append(sample, text);
-    return item;
-  }
-  const line = document.createElementNS(SVG_NS, "line");
-  line.setAttribute("x1", "2");
-  line.setAttribute("x2", String(SAMPLE_WIDTH - 2));
-  line.setAttribute("y1", String(SAMPLE_HEIGHT / 2));
-  line.setAttribute("y2", String(SAMPLE_HEIGHT / 2));
-  line.setAttribute("stroke", color);
-  line.setAttribute("stroke-width", String(width));
-  line.setAttribute("stroke-opacity", String(opacity));
-  if (dash) line.setAttribute("stroke-dasharray", dash);
-  sample.append(line);
-  item.append(sample, text);
+  item.append(marker ? marker_sample({marker, color, opacity}) : line_sample({color, dash, width, opacity}), text);
   return item;
 }
 

@@ -5,6 +5,7 @@ import {Plot} from "../libs.js";
 import {axis, frame_mark, tick_count} from "./axes.js";
 import {dodge} from "./geometry.js";
 import {describe_plot} from "./describe.js";
+import {line_sample} from "./legend.js";
 import {awaiting_slide, format_number} from "./readouts.js";
 import {NEUTRAL_COLORS, SURFACE_CURVE_COLOR} from "./style.js";
 
@@ -101,19 +102,7 @@ export function schedule_plot(curves, view, {width = 640, height = 480, shown = 
 
 // A short sample of a schedule's line (colour, width, dash) for the readout.
 function schedule_swatch(curve) {
-  const style = schedule_style(curve);
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", "34");
-  svg.setAttribute("height", "12");
-  svg.setAttribute("class", "readout-swatch-line");
-  svg.setAttribute("aria-hidden", "true");
-  const line = document.createElementNS(ns, "line");
-  for (const [k, v] of Object.entries({x1: 1, y1: 6, x2: 33, y2: 6, stroke: style.color, "stroke-width": style.width}))
-    line.setAttribute(k, v);
-  if (style.dash) line.setAttribute("stroke-dasharray", style.dash);
-  svg.append(line);
-  return svg;
+  return line_sample(schedule_style(curve), {length: 34, height: 12, inset: 1, className: "readout-swatch-line"});
 }
 
 // The readout's rows: each schedule's eta at t = T/2 and t = T, or why it is not drawn.
