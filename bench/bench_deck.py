@@ -18,9 +18,10 @@ Per deck:
   per slider   --samples moves sweeping its range; compute = input event to the last DOM change
                in another cell; latency = that plus two animation frames painted after every
                output settled (the harness's figure). Medians and p95 per slider, and pooled.
-               Also compute after the frame wait: the Observable runtime starts recomputing in the
+               Also compute after the frame wait: Observable's runtime starts recomputing in the
                next animation frame (up to 16.7 ms after the input), so compute minus that wait
-               is the work itself.
+               is the work itself; 0 where the work ended before that frame (our deck recomputes
+               in the input's own task: slides/js/deck_runtime.js; the peer as written does not).
   real input   the same sweep again with real input events (Chromium's input pipeline through
                Playwright, not an event dispatched from the page): `mouse` drags the slider's
                thumb (mouse down on it, one mouse move per sample to the same values as above,
@@ -150,7 +151,7 @@ def sweep_sliders(run: DeckRun, samples: int, profile_to: Path | None = None) ->
                 latency.append(result["latency"])
                 compute.append(result["compute"])
                 if result["frame_wait"] is not None:
-                    after_frame.append(result["compute"] - result["frame_wait"])
+                    after_frame.append(max(0.0, result["compute"] - result["frame_wait"]))
                 dependent.add(result["chunk"])
         run.page.evaluate(JS_SET_RANGES, [(r["id"], r["value"])])
         run.settle()
@@ -273,7 +274,7 @@ def real_input_sweep(run: DeckRun, r: dict, samples: int, method: str) -> dict:
             from_dispatch.append(result["compute"] - result["input_delay"])
             if result["frame_wait"] is not None:
                 frame_wait.append(result["frame_wait"])
-                after_frame.append(result["compute"] - result["frame_wait"])
+                after_frame.append(max(0.0, result["compute"] - result["frame_wait"]))
     if method == "mouse":
         page.mouse.up()
     page.evaluate("(s) => document.querySelector(s).blur()", selector)

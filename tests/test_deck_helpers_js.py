@@ -25,7 +25,7 @@ def node(script: str):
 
 
 # The plot helpers' modules (slides/js/plots/), merged into one namespace P for the scripts.
-PLOT_MODULES = ["style", "geometry", "readouts", "trajectory", "hessian", "schedules", "data_plots"]
+PLOT_MODULES = ["style", "geometry", "contours", "readouts", "trajectory", "hessian", "schedules", "data_plots"]
 PLOTS = ("".join(f'import * as P_{m} from "./slides/js/plots/{m}.js";' for m in PLOT_MODULES)
          + "const P = {" + ", ".join(f"...P_{m}" for m in PLOT_MODULES) + "};")
 
@@ -399,3 +399,50 @@ def test_no_genealogy_edge_runs_through_a_box_it_does_not_join():
       }
       console.log(JSON.stringify(out));""")
     assert crossings == []
+
+
+def test_isoline_segments_lie_on_the_level_set_and_close_around_it():
+    # f = x^2 + y^2 on [-2, 2]^2 at 40 x 40 samples: the level 1 is the unit circle. Linear
+    # interpolation along a cell's edge puts each end within the edge's error of the circle, and
+    # every end is shared by exactly two segments (a closed curve, no loose ends).
+    result = node(PLOTS + """
+      const grid = P.surface_grid(([x, y]) => x * x + y * y, {x: [-2, 2], y: [-2, 2]}, 40, 40);
+      const s = P.isoline_segments(grid, 1);
+      const ends = [];
+      for (let k = 0; k < s.length; k += 4) ends.push([s[k], s[k + 1]], [s[k + 2], s[k + 3]]);
+      console.log(JSON.stringify({count: s.length / 4, ends}));""")
+    assert result["count"] > 40
+    cell = 4 / 40
+    keys = {}
+    for gx, gy in result["ends"]:
+        x, y = -2 + gx * cell, -2 + gy * cell
+        assert abs((x * x + y * y) ** 0.5 - 1) < cell / 2
+        key = (round(gx, 9), round(gy, 9))
+        keys[key] = keys.get(key, 0) + 1
+    assert set(keys.values()) == {2}
+
+
+def test_isoline_segments_split_a_saddle_cell_by_its_centre_and_skip_non_finite_samples():
+    # One cell, corners (lower left, lower right, upper right, upper left) = (1, 0, 1, 0): the
+    # diagonals disagree; a centre of 0.5 >= 0.5 joins the high corners, 0.6 cuts them off.
+    result = node(PLOTS + """
+      const cell = (values) => ({values: Float64Array.from(values), width: 2, height: 2});
+      console.log(JSON.stringify({
+        joined: P.isoline_segments(cell([1, 0, 0, 1]), 0.5),
+        cut: P.isoline_segments(cell([1, 0, 0, 1]), 0.6),
+        nan: P.isoline_segments(cell([1, NaN, 0, 1]), 0.5),
+        flat: P.isoline_segments(cell([1, 1, 1, 1]), 0.5),
+        reached: Array.from(P.levels_reached([-1, 0.5, 2, NaN, Infinity], [0, 1, 2])),
+      }));""")
+    # Grid row 0 is [1, 0] (lower left, lower right), row 1 is [0, 1] (upper left, upper right).
+    def pairs(flat):
+        return sorted(tuple(round(v, 12) for v in flat[k:k + 4]) for k in range(0, len(flat), 4))
+    # (bottom, right) and (top, left): the lower right and upper left corners cut off
+    assert pairs(result["joined"]) == sorted([(1.0, 0.5, 1.5, 1.0), (1.0, 1.5, 0.5, 1.0)])
+    # (bottom, left) and (right, top): the high corners cut off
+    assert pairs(result["cut"]) == sorted([(0.9, 0.5, 0.5, 0.9), (1.5, 1.1, 1.1, 1.5)])
+    # NaN in the lower right: both segments (the high corners cut off, as the centre is NaN) cross
+    # an edge of the NaN sample, where there is no crossing position: none is drawn.
+    assert result["nan"] == []
+    assert result["flat"] == []
+    assert result["reached"] == [0, 1, 3, 0, 3]

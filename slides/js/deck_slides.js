@@ -15,14 +15,12 @@
 // Reached by a direct link (#/12), in the speaker view's frames or by the arrow keys, a slide
 // is "shown" by reveal.js's `ready` and `slidechanged` events.
 
+import {printing} from "./print_mode.js";
+
 const shown_ids = new Set();
 let everything_shown = false;
 let listening = false;
 const waiting = new Set(); // {ids, resolve}
-
-function printing() {
-  return /print-pdf/i.test(globalThis.location?.search ?? "");
-}
 
 function seen(ids) {
   return everything_shown || ids.some((id) => shown_ids.has(id));

@@ -166,3 +166,74 @@ export function dodge(positions, gap, extent) {
   order.forEach(([, i], k) => (out[i] = placed[k]));
   return out;
 }
+
+// The level set {f = threshold} of a grid from surface_grid, by marching squares: one segment per
+// cell it crosses, x0, y0, x1, y1 one after the other in one flat array, in grid coordinates (sample i at i + 0.5, 0 at the view's
+// lower left, as d3.contours places them), the crossing interpolated linearly along the cell's
+// edge. The segments are not stitched into rings: a stroke needs no rings, and stitching
+// (d3.contours) grows faster than the number of cells. A cell whose two diagonals disagree is
+// split as its centre value says. NaN samples count as below the threshold and give no crossing
+// position, so the segments through their edges are left out.
+export function isoline_segments(grid, threshold) {
+  const {values, width: nx, height: ny} = grid;
+  const segments = [];
+  const cross = (v0, v1, x0, y0, x1, y1) => {
+    const t = Math.min(1, Math.max(0, (threshold - v0) / (v1 - v0)));
+    if (!Number.isFinite(t)) return null;
+    return [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t];
+  };
+  for (let j = 0; j + 1 < ny; j++) {
+    for (let i = 0; i + 1 < nx; i++) {
+      const a = values[j * nx + i]; // lower left
+      const b = values[j * nx + i + 1]; // lower right
+      const c = values[(j + 1) * nx + i + 1]; // upper right
+      const d = values[(j + 1) * nx + i]; // upper left
+      const code = (a >= threshold) | ((b >= threshold) << 1) | ((c >= threshold) << 2) | ((d >= threshold) << 3);
+      if (code === 0 || code === 15) continue;
+      const x0 = i + 0.5;
+      const y0 = j + 0.5;
+      const edge = {
+        bottom: (code & 1) !== (code & 2) >> 1 ? cross(a, b, x0, y0, x0 + 1, y0) : null,
+        right: (code & 2) >> 1 !== (code & 4) >> 2 ? cross(b, c, x0 + 1, y0, x0 + 1, y0 + 1) : null,
+        top: (code & 8) >> 3 !== (code & 4) >> 2 ? cross(d, c, x0, y0 + 1, x0 + 1, y0 + 1) : null,
+        left: (code & 1) !== (code & 8) >> 3 ? cross(a, d, x0, y0, x0, y0 + 1) : null,
+      };
+      let pairs;
+      if (code === 5 || code === 10) {
+        const centre_above = (a + b + c + d) / 4 >= threshold;
+        // The corners on the centre's side connect; each corner of the other side is cut off.
+        const cut_lower_left_and_upper_right = (code === 5) !== centre_above;
+        pairs = cut_lower_left_and_upper_right
+          ? [
+              ["bottom", "left"],
+              ["right", "top"],
+            ]
+          : [
+              ["bottom", "right"],
+              ["top", "left"],
+            ];
+      } else {
+        pairs = [Object.keys(edge).filter((side) => edge[side] !== null)];
+      }
+      for (const [from, to] of pairs) {
+        const p = edge[from];
+        const q = edge[to];
+        if (p && q && Number.isFinite(p[0] + p[1] + q[0] + q[1])) segments.push(p[0], p[1], q[0], q[1]);
+      }
+    }
+  }
+  return segments;
+}
+
+// How many of the ascending thresholds each grid value reaches (0 for a non-finite value): the
+// number of nested filled level sets {f >= threshold} over that sample.
+export function levels_reached(values, thresholds) {
+  const counts = new Uint8Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    let n = 0;
+    while (n < thresholds.length && v >= thresholds[n]) n++;
+    counts[k] = n;
+  }
+  return counts;
+}

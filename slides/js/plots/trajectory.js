@@ -7,6 +7,7 @@ import {X_TICK_PADDING, axis, frame_mark, tick_count} from "./axes.js";
 import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visible_pieces} from "./geometry.js";
 import {line_legend, with_legend} from "./legend.js";
 import {describe_layers} from "./describe.js";
+import {contour_layer} from "./contours.js";
 import {awaiting_slide, format_number, legend_scale, readout_lines} from "./readouts.js";
 import {
   OPTIMIZER_DASHES,
@@ -237,67 +238,6 @@ export function axes_layer(surface, view, {width, height, x_label, y_label}) {
   );
 }
 
-let contour_clip_count = 0;
-
-// Grid cells of about this many pixels: the level sets of the deck's smooth surfaces are then
-// smooth to the eye, and d3.contours' time grows with the number of cells.
-const CONTOUR_CELL_PX = 5;
-
-// The filled contours of a 2D surface as their own SVG, the same drawing as surface_marks
-// (levels, shades, the frame as clip) made with d3.contours directly, on a grid sized to the
-// plot: a new surface costs a few milliseconds instead of Plot's contour pipeline on a fixed
-// 160 x 100 grid (most of a redraw, measured).
-export function contour_layer(surface, view, {width, height, levels = 14}) {
-  const key = JSON.stringify(["contours", surface.name, surface.params, view, width, height, levels]);
-  return kept(key, () => {
-    const m = TRAJECTORY_MARGINS;
-    const frame = {width: width - m.left - m.right, height: height - m.top - m.bottom};
-    const nx = Math.max(8, Math.ceil(frame.width / CONTOUR_CELL_PX));
-    const ny = Math.max(8, Math.ceil(frame.height / CONTOUR_CELL_PX));
-    const grid = surface_grid(surface.f, view, nx, ny);
-    const thresholds = contour_levels(grid.values, levels);
-    // Grid coordinates (0..nx, 0..ny from the view's lower left) to pixels, as Plot maps them.
-    const to_pixels = d3.geoTransform({
-      point(gx, gy) {
-        this.stream.point(m.left + (gx / nx) * frame.width, m.top + frame.height - (gy / ny) * frame.height);
-      },
-    });
-    const path = d3.geoPath(to_pixels);
-    const finite = Float64Array.from(grid.values, (v) => (Number.isFinite(v) ? v : NaN));
-    const contours = d3.contours().size([nx, ny]).thresholds(thresholds)(finite);
-    const clip_id = `trajectory-contour-clip-${++contour_clip_count}`;
-    const svg = d3
-      .create("svg")
-      .attr("class", "trajectory-contours")
-      .attr("width", width)
-      .attr("height", height)
-      .attr("viewBox", `0 0 ${width} ${height}`);
-    svg
-      .append("clipPath")
-      .attr("id", clip_id)
-      .append("rect")
-      .attr("x", m.left)
-      .attr("y", m.top)
-      .attr("width", frame.width)
-      .attr("height", frame.height);
-    svg
-      .append("g")
-      .attr("aria-label", "contour")
-      .attr("clip-path", `url(#${clip_id})`)
-      .attr("fill", SURFACE_SHADE)
-      .attr("fill-opacity", 0.05)
-      .attr("stroke", SURFACE_SHADE)
-      .attr("stroke-opacity", 0.35)
-      .attr("stroke-width", 0.8)
-      .attr("stroke-miterlimit", 1)
-      .selectAll("path")
-      .data(contours.filter((c) => c.coordinates.length))
-      .join("path")
-      .attr("d", path);
-    return svg.node();
-  });
-}
-
 function stacked(svg) {
   svg.style.position = "absolute";
   svg.style.left = "0";
@@ -338,7 +278,10 @@ export function trajectory_plot(
   layers.style.position = "relative";
   const axes = axes_layer(surface, view, {width, height, x_label, y_label});
   layers.append(axes);
-  if (!one_dimensional) layers.append(stacked(contour_layer(surface, view, {width, height})));
+  if (!one_dimensional) {
+    const key = JSON.stringify(["contours", surface.name, surface.params, view, width, height]);
+    layers.append(stacked(kept(key, () => contour_layer(surface, view, {width, height}))));
+  }
   layers.append(stacked(paths));
   describe_layers(layers, axes, trajectory_description(runs, view, {reference, one_dimensional}));
   return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), layers);

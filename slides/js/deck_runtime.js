@@ -1,0 +1,50 @@
+// A slider's plots are redrawn in the task of its input event, before the browser paints the
+// moved thumb (issue 10: "a slider answers within a frame").
+//
+// Observable's runtime recomputes the cells downstream of a changed value in the next animation
+// frame (runtime_computeSoon: `new Promise(requestAnimationFrame)`), so a slider's plots were
+// drawn up to 16.7 ms after its input event and painted a frame after that. The frame wait is
+// there to batch changes and to pace generators that yield once per frame. An input event is
+// already one change, and the browser dispatches pointer and key input once per frame, so the
+// computation it starts can run at once: the first recompute after an input event runs in a
+// microtask instead of the next frame. Only that one: the runtime's follow-up computations (it
+// pulls every generator's next value after a compute) wait for the frame as before, so a
+// generator yielding every frame is still paced by frames and cannot starve the page.
+//
+// The runtime is Quarto's (window._ojs.ojsConnector.runtime, @observablehq/runtime 5). It is
+// patched through `_computeSoon`, a method the runtime defines writable for this kind of
+// scheduling; tests/test_deck_runtime.py shows that a slider's plot changes before the next
+// animation frame, and fails if Quarto's runtime no longer has the method.
+
+const PATCHED = Symbol("recompute_on_input");
+
+export function quarto_runtime() {
+  return globalThis._ojs?.ojsConnector?.runtime ?? null;
+}
+
+// Installs the scheduling on `runtime` (Quarto's by default) for input events dispatched in
+// `target`'s tree; true when installed now or before, false where there is no such runtime.
+export function recompute_on_input(runtime = quarto_runtime(), target = globalThis.document) {
+  if (!runtime || typeof runtime._computeSoon !== "function" || !target) return false;
+  if (runtime[PATCHED]) return true;
+  const by_frame = runtime._computeSoon;
+  let input_pending = false;
+  target.addEventListener(
+    "input",
+    () => {
+      input_pending = true;
+      // Cleared with the input's task, if no computation took it (an input nothing depends on).
+      setTimeout(() => {
+        input_pending = false;
+      }, 0);
+    },
+    true,
+  );
+  runtime._computeSoon = function () {
+    if (!input_pending) return by_frame.call(this);
+    input_pending = false;
+    return Promise.resolve().then(() => (this._disposed ? undefined : this._computeNow()));
+  };
+  runtime[PATCHED] = true;
+  return true;
+}

@@ -1,0 +1,99 @@
+"""A slider answers within its own frame (issue 10): slides/js/deck_runtime.js makes Quarto's
+Observable runtime recompute the cells after an input event in that event's task, not in the next
+animation frame. In Node against a stand-in runtime: the scheduling rule (one computation per
+input, the rest by frame). In the deck: a slider's plot changes before the next frame."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from test_deck_helpers_js import node
+
+DECK = "slides/unit6.html"
+SADDLE = "try-it-escaping-a-saddle"
+
+# A runtime with the method the patch replaces: it records which computations ran by frame.
+STAND_IN = """
+import {recompute_on_input} from "./slides/js/deck_runtime.js";
+const frames = [];
+globalThis.requestAnimationFrame = (callback) => frames.push(callback);
+const target = new EventTarget();
+const runtime = {
+  computed: [],
+  _computeSoon() { return new Promise((resolve) => requestAnimationFrame(resolve)).then(() => this._computeNow()); },
+  _computeNow() { this.computed.push(this.label); },
+};
+const log = {};
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+log.installed = recompute_on_input(runtime, target);
+log.again = recompute_on_input(runtime, target);
+log.no_runtime = recompute_on_input(null, target);
+runtime.label = "idle"; runtime._computeSoon(); await settle();
+log.idle = {computed: [...runtime.computed], frames: frames.length};
+target.dispatchEvent(new Event("input"));
+runtime.label = "after input"; runtime._computeSoon();
+await Promise.resolve(); await Promise.resolve();  // microtasks only: no frame, no timer
+log.after_input = {computed: [...runtime.computed], frames: frames.length};
+runtime.label = "follow-up"; runtime._computeSoon(); await settle();
+log.follow_up = {computed: [...runtime.computed], frames: frames.length};
+target.dispatchEvent(new Event("input"));
+await settle();  // nothing computed in the input's task: the next computation waits for a frame
+runtime.label = "later"; runtime._computeSoon(); await settle();
+log.later = {computed: [...runtime.computed], frames: frames.length};
+console.log(JSON.stringify(log));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_one_computation_per_input_event_skips_the_frame_wait():
+    log = node(STAND_IN)
+    assert log["installed"] is True and log["again"] is True and log["no_runtime"] is False
+    # Without an input event the runtime waits for a frame, as Observable's does.
+    assert log["idle"] == {"computed": [], "frames": 1}
+    # After one: the first computation runs at once, the follow-up waits for a frame.
+    assert log["after_input"] == {"computed": ["after input"], "frames": 1}
+    assert log["follow_up"] == {"computed": ["after input"], "frames": 2}
+    # An input event that started no computation does not make a later one immediate.
+    assert log["later"] == {"computed": ["after input"], "frames": 3}
+
+
+JS_MOVE_AND_WATCH = """async (slide_id) => {
+  const slide = document.getElementById(slide_id);
+  const slider = slide.querySelector('input[type=range]');
+  const plot = slide.querySelector('.trajectory-layers').closest('.cell-output-display, .observablehq');
+  const before = slide.querySelector('.trajectory-layers');
+  // When the plot is replaced by the new one (other nodes of the slide change on input too).
+  const seen = {mutation: null, frame: null};
+  const observer = new MutationObserver(() => {
+    if (seen.mutation === null && slide.querySelector('.trajectory-layers') !== before) seen.mutation = performance.now();
+  });
+  observer.observe(slide, {subtree: true, childList: true});
+  requestAnimationFrame(() => { seen.frame = performance.now(); });
+  slider.value = String(Number(slider.value) + Number(slider.step || 1));
+  slider.dispatchEvent(new Event('input', {bubbles: true}));
+  await new Promise(requestAnimationFrame);
+  await new Promise(requestAnimationFrame);
+  observer.disconnect();
+  const after = slide.querySelector('.trajectory-layers');
+  return {replaced: before !== after && after !== null, plot: Boolean(plot),
+          before_frame: seen.mutation !== null && seen.frame !== null && seen.mutation < seen.frame,
+          patched: Boolean(window._ojs.ojsConnector.runtime._computeSoon.toString().includes("input_pending"))};
+}"""
+
+
+def test_a_slider_redraws_its_plot_before_the_next_frame(harness_session, site):
+    harness_session.server.serve(site)
+    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
+    try:
+        slide = next(s for s in run.deck.slides if s.title == "Try it: escaping a saddle")
+        run.show(slide.index)
+        result = run.page.evaluate(JS_MOVE_AND_WATCH, SADDLE)
+        assert result["patched"], "Quarto's runtime is not patched: is deck_runtime.js imported by the deck?"
+        assert result["plot"] and result["replaced"], result
+        assert result["before_frame"], f"the plot changed after the next animation frame: {result}"
+        run.collect("after the slider move", run.settle(), slide=slide.index)
+        assert not run.report.failures, run.report.failures
+    finally:
+        run.close()
