@@ -25,6 +25,33 @@ const LOG_LOSS_AXIS = axis("Loss (eV², log)", {type: "log", grid: true, tickFor
 // connectivity_predictions.arrow (pygen/experiments/connectivity.py N_T), 0, 0.05, ..., 1.
 export const CONNECTIVITY_T_CONTROL = {value: 0.5, min: 0, max: 1, step: 0.05, label: "t"};
 
+// The walk's two plots are redrawn on every move of t (issue 10). What does not depend on t (the
+// curves, the axes, the diagonal) is drawn once per table and size and kept; a move of t redraws
+// only what does (the rule at t, the predictions' dots), inside the kept figure's moving layer.
+const WALK_FIGURES = new WeakMap(); // loaded table -> Map(key -> {figure, moving})
+
+function kept_walk_figure(table, key, build) {
+  let figures = WALK_FIGURES.get(table);
+  if (!figures) WALK_FIGURES.set(table, (figures = new Map()));
+  if (!figures.has(key)) figures.set(key, build());
+  return figures.get(key);
+}
+
+// A Plot mark drawing an empty group, where the caller draws later with the plot's own scales
+// and frame: {layer, x, y, frame: {left, right, top, bottom}}, filled in when Plot renders.
+function moving_mark(moving) {
+  return (index, scales, values, dimensions) => {
+    const {width, height, marginLeft, marginRight, marginTop, marginBottom} = dimensions;
+    Object.assign(moving, {
+      x: scales.x,
+      y: scales.y,
+      frame: {left: marginLeft, right: width - marginRight, top: marginTop, bottom: height - marginBottom},
+      layer: d3.create("svg:g").node(),
+    });
+    return moving.layer;
+  };
+}
+
 // The three paths between two networks: shades and dashes, not optimizer colours.
 export const PATH_STYLES = {
   linear: {label: "straight line", short: "straight", color: "#000000", dash: "6,4"},
@@ -408,11 +435,33 @@ export function barrier_summary(loaded) {
 export function connectivity_curves_plot(loaded, {width = 960, height = 300, hidden = 16, t = null, compact = false} = {}) {
   const missing = not_loaded(loaded, {width, height}, ["width", "seed_a", "seed_b", "path", "t", "train_loss", "test_loss"]);
   if (missing) return missing;
+  if (!loaded.rows.some((r) => r.width === hidden)) return message_plot(`The file has no networks of width ${hidden}.`, {width, height});
+  const {figure, moving} = kept_walk_figure(loaded, JSON.stringify(["curves", width, height, hidden, compact]), () =>
+    connectivity_curves_figure(loaded, {width, height, hidden, compact}),
+  );
+  const rule =
+    t === null
+      ? []
+      : [
+          d3
+            .create("svg:line")
+            .attr("x1", moving.x(t))
+            .attr("x2", moving.x(t))
+            .attr("y1", moving.frame.top)
+            .attr("y2", moving.frame.bottom)
+            .attr("stroke", GREY.dark)
+            .attr("stroke-width", 1.5)
+            .node(),
+        ];
+  moving.layer.replaceChildren(...rule);
+  return figure;
+}
+
+function connectivity_curves_figure(loaded, {width, height, hidden, compact}) {
   const name = (path) => (compact ? PATH_STYLES[path].short : PATH_STYLES[path].label);
   const rows = loaded.rows
     .filter((r) => r.width === hidden)
     .map((r) => ({...r, pair: `${r.path} ${r.seed_a}-${r.seed_b}`, label: name(r.path)}));
-  if (!rows.length) return message_plot(`The file has no networks of width ${hidden}.`, {width, height});
   const means = [...d3.group(rows, (r) => `${r.path}|${r.t}`).values()].map((g) => ({
     path: g[0].path,
     label: g[0].label,
@@ -436,7 +485,8 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
       ),
     );
   }
-  if (t !== null) marks.push(Plot.ruleX([t], {stroke: GREY.dark, strokeWidth: 1.5}));
+  const moving = {};
+  marks.push(moving_mark(moving)); // the rule at t
   const caption =
     `Width ${hidden}, ${b.linear.n} seed pairs (thin) and their mean (thick). Barrier (max − mean of the ends), train: ` +
     Object.keys(PATH_STYLES)
@@ -461,10 +511,11 @@ export function connectivity_curves_plot(loaded, {width = 960, height = 300, hid
     }),
     "Training loss along the paths between two trained networks: straight line, after weight matching, and a trained Bezier curve",
   );
-  return legend_plot(
+  const figure = legend_plot(
     plot,
     Object.entries(PATH_STYLES).map(([path, style]) => ({label: name(path), color: style.color, dash: style.dash ?? "", width: 3.5})),
   );
+  return {figure, moving};
 }
 
 // The barrier after alignment (and before, and along the Bezier curve) against the width.
@@ -536,12 +587,38 @@ export function barrier_width_plot(loaded, {width = 960, height = 300} = {}) {
 export function connectivity_predictions_plot(predictions, t, {width = 960, height = 330} = {}) {
   const missing = not_loaded(predictions, {width, height}, ["path", "t", "compound", "measured_ev", "predicted_ev"]);
   if (missing) return missing;
-  const rows = predictions.rows.filter((r) => Math.abs(r.t - t) < 1e-6).map((r) => ({...r, label: PATH_STYLES[r.path].label}));
+  const rows = predictions.rows.filter((r) => Math.abs(r.t - t) < 1e-6);
   if (!rows.length) return message_plot(`No predictions stored at t = ${t}.`, {width, height});
+  const {figure, moving} = kept_walk_figure(predictions, JSON.stringify(["predictions", width, height]), () =>
+    connectivity_predictions_figure(predictions, {width, height}),
+  );
+  // Plot.dot's drawing of these rows (fill by path, a thin dark outline), in the kept scales.
+  // Hidden from assistive technology like Plot's own marks: the figure's description speaks for it.
+  const dots = d3
+    .create("svg:g")
+    .attr("aria-label", "dot")
+    .attr("aria-hidden", "true")
+    .attr("fill-opacity", 0.85)
+    .attr("stroke", GREY.dark)
+    .attr("stroke-width", 0.5);
+  dots
+    .selectAll("circle")
+    .data(rows)
+    .join("circle")
+    .attr("cx", (r) => moving.x(r.measured_ev))
+    .attr("cy", (r) => moving.y(r.predicted_ev))
+    .attr("r", 4)
+    .attr("fill", (r) => PATH_STYLES[r.path].color);
+  moving.layer.replaceChildren(dots.node());
+  return figure;
+}
+
+function connectivity_predictions_figure(predictions, {width, height}) {
   const lo = Math.min(0, ...predictions.rows.map((r) => Math.min(r.measured_ev, r.predicted_ev)));
   const hi = Math.max(...predictions.rows.map((r) => Math.max(r.measured_ev, r.predicted_ev)));
   const labels = Object.values(PATH_STYLES).map((p) => p.label);
-  return describe_plot(
+  const moving = {};
+  const figure = describe_plot(
     Plot.plot({
       width,
       height,
@@ -558,11 +635,12 @@ export function connectivity_predictions_plot(predictions, t, {width = 960, heig
           ],
           {stroke: GREY.mid, strokeWidth: 3, strokeDasharray: "6,6"},
         ),
-        Plot.dot(rows, {x: "measured_ev", y: "predicted_ev", fill: "label", stroke: GREY.dark, strokeWidth: 0.5, r: 4, fillOpacity: 0.85}),
+        moving_mark(moving), // the dots at t
       ],
     }),
     "Predicted against measured band gap of the network at the chosen point of the path, with the diagonal of perfect predictions",
   );
+  return {figure, moving};
 }
 
 // The readout beside the slider: each path's loss at t (the pair of the predictions file) and the
