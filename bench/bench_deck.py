@@ -37,7 +37,9 @@ Per deck:
                animation frame after the input event).
 Ratios are ours / peer. Prints JSON, then a table (unless --json-only).
 --profile DIR writes a Chromium CPU profile (.cpuprofile, open it in DevTools) of each deck's
-slider sweep and adds the functions with the most self time to the JSON.
+slider sweep and of one more cold load (<deck>-cold-load.cpuprofile, from before navigation until
+every cell settled), and adds the functions with the most self time (and, for the cold load, the
+self time by script) to the JSON.
 """
 
 from __future__ import annotations
@@ -105,6 +107,38 @@ def cold_open(session: HarnessSession, site: Path, deck: str) -> tuple[DeckRun, 
     for path, _status, size in session.server.log:
         by_kind[kind_of(path)] += size
     return run, load_ms, session.server.bytes_served, dict(by_kind)
+
+
+def profiled_cold_load(session: HarnessSession, site: Path, deck: str, profile_to: Path) -> dict:
+    """One more cold load under Chromium's CPU profiler, from before navigation until every cell
+    has settled: writes the profile and gives the self time by script and the hottest functions
+    (what a cold load spends, e.g. reveal.js's layout, the OJS runtime, the cells' libraries)."""
+    from harness.runner import DeckReport
+
+    session.server.serve(site)
+    run = DeckRun(session, DeckReport(deck=None, path=deck), session.server.url(deck), 1050, 700)
+    try:
+        cdp = run.context.new_cdp_session(run.page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp.send("Profiler.start")
+        run.page.goto(run.url, wait_until="load")
+        run.page.wait_for_function("() => !document.querySelector('.reveal') || (window.Reveal && window.Reveal.isReady())",
+                                   timeout=60000)
+        run.page.add_script_tag(content=session.shim)
+        settled = run.settle()
+        profile = cdp.send("Profiler.stop")["profile"]
+    finally:
+        run.close()
+    profile_to.write_text(json.dumps(profile), encoding="utf-8")
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    by_script = Counter()
+    for sample, delta in zip(profile.get("samples", [])[1:], profile.get("timeDeltas", [])[1:]):
+        frame = nodes[sample]["callFrame"]
+        by_script[frame["url"].rsplit("/", 1)[-1] or frame["functionName"] or "(native)"] += delta
+    return {"settled_ms": round(settled["at"], 1) if settled.get("ok") else None,
+            "self_ms_by_script": {k: round(v / 1000, 1) for k, v in by_script.most_common(16)},
+            "top_functions": top_functions(profile)}
 
 
 def top_functions(profile: dict, count: int = 12) -> list[dict]:
@@ -450,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=15, help="moves per slider (default 15)")
     parser.add_argument("--loads", type=int, default=5, help="cold loads per deck (default 5)")
     parser.add_argument("--no-peer", action="store_true", help="measure our deck only")
-    parser.add_argument("--profile", type=Path, help="write CPU profiles of the slider sweeps into this folder")
+    parser.add_argument("--profile", type=Path, help="write CPU profiles of the slider sweeps and of a cold load into this folder")
     parser.add_argument("--json-only", action="store_true", help="print the JSON only")
     parser.add_argument("--no-real-input", action="store_true",
                         help="skip the sweeps with real mouse drags and key presses")
@@ -482,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     run.close()
                 results[name] = summarise(name, deck, loads[name], sliders, hot)
+                if args.profile:
+                    results[name]["cold_load_profile"] = profiled_cold_load(
+                        session, site, deck, args.profile / f"{name}-cold-load.cpuprofile")
                 if real is not None:
                     results[name]["real_input"] = {method: summarise_real(sweeps) for method, sweeps in real.items()}
     out = {

@@ -18,7 +18,7 @@ import {awaiting_slide} from "../plots/readouts.js";
 
 // On a slide: one large surface plot (the loss panel is the page's; the readout gives the losses)
 // beside a column of the main controls, all text at the projection size (slides/theme.css).
-const DECK_SIZES = {plot: {width: 500, height: 500}};
+const DECK_SIZES = {plot: {width: 500, height: 500}}; // deck.js keeps the height for the empty box
 
 // On the page the two plots share the width beside the controls (stacked when it is narrow).
 function page_sizes() {

@@ -4,6 +4,7 @@
 
 import {d3} from "../libs.js";
 import {NEUTRAL_COLORS, OPTIMIZER_COLORS} from "./style.js";
+import {awaiting_slide} from "./readouts.js";
 
 // The professor's graph (graph TD): node id -> label, and the edges "from --> to".
 // `row` is the layer from the top, `column` the centre's fraction of the width: a fixed layout,
@@ -67,7 +68,9 @@ function box_exit(a, p) {
 
 // The diagram as an SVG element: boxes edged in each optimizer's colour, arrows from parent to
 // child ending at the child's box.
-export function genealogy_plot({width = 960, height = 500} = {}) {
+export function genealogy_plot({width = 960, height = 500, shown = true} = {}) {
+  // Until its slide is first shown (first_shown in deck_slides.js): an empty box of its size (issue 10).
+  if (!shown) return awaiting_slide({width, height});
   const nodes = genealogy_layout(width, height);
   const svg = d3
     .create("svg")
