@@ -5,8 +5,9 @@ Every Math element of an HTML document (a page or a reveal.js deck) is rendered 
 process, scripts/katex_render.mjs (the katex package of node_modules, the version package-lock.json
 pins), and replaced by the HTML KaTeX makes, wrapped as Pandoc's KaTeX output wraps it
 (<span class="math inline|display">), so the CSS sees the same tree the browser's KaTeX made.
-Pandoc then sees no math and Quarto includes no KaTeX script: no page runs KaTeX at load. The
-pages include vendor/katex/katex.min.css themselves (`css:`), which names the fonts.
+Pandoc then sees no math and Quarto includes no KaTeX script: no page runs KaTeX at load. A page
+with math gets a <link> to vendor/katex/katex.min.css in its <head> (which names the fonts; Quarto
+copies the CSS and the fonts into _site); a page without math loads nothing of KaTeX.
 
 Options as the browser used them (Pandoc's KaTeX snippet): displayMode for display math,
 throwOnError false, no macros, output htmlAndMathml (MathML for screen readers). A malformed
@@ -15,6 +16,9 @@ the katex package is missing the render fails and says so, rather than shipping 
 
 Registered for every document in _quarto.yml (`filters:`). Formats other than HTML keep their math.
 ]]
+
+-- KaTeX's stylesheet, relative to the project's root (vendor/katex/, scripts/build_vendor.mjs).
+local KATEX_CSS = "vendor/katex/katex.min.css"
 
 local function script_path()
   if quarto and quarto.utils and quarto.utils.resolve_path then
@@ -82,6 +86,13 @@ function Pandoc(doc)
       title = title:gsub("&#x27;", "'"):gsub("&quot;", '"'):gsub("&lt;", "<"):gsub("&gt;", ">"):gsub("&amp;", "&")
       warn("KaTeX could not render $" .. formulas[i].tex .. "$ (it is shown as an error on the page): " .. title)
     end
+  end
+
+  -- KaTeX's stylesheet (which names the fonts), on the pages with math only, where the
+  -- browser's KaTeX had it: after the page's own css.
+  if quarto and quarto.doc and quarto.doc.include_text then
+    local offset = (quarto.project and quarto.project.offset) or "."
+    quarto.doc.include_text("in-header", '<link rel="stylesheet" href="' .. offset .. "/" .. KATEX_CSS .. '">')
   end
 
   return doc:walk({
