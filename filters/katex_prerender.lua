@@ -20,6 +20,12 @@ Registered for every document in _quarto.yml (`filters:`). Formats other than HT
 -- KaTeX's stylesheet, relative to the project's root (vendor/katex/, scripts/build_vendor.mjs).
 local KATEX_CSS = "vendor/katex/katex.min.css"
 
+-- Quarto replaces the global `error` with a function that only logs the message, and the render
+-- went on; `assert` raises a real Lua error, which stops the render.
+local function fail(message)
+  assert(false, message)
+end
+
 local function script_path()
   if quarto and quarto.utils and quarto.utils.resolve_path then
     return quarto.utils.resolve_path("../scripts/katex_render.mjs")
@@ -69,7 +75,7 @@ function Pandoc(doc)
   local script = script_path()
   local ok, output = pcall(pandoc.pipe, "node", { script }, pandoc.json.encode(formulas))
   if not ok then
-    error(
+    fail(
       "katex_prerender.lua: could not render the math with `node "
         .. script
         .. "` (is Node.js on PATH and are the npm packages installed? run `npm ci` in the project): "
@@ -78,7 +84,7 @@ function Pandoc(doc)
   end
   local decoded_ok, rendered = pcall(pandoc.json.decode, output, false)
   if not decoded_ok or type(rendered) ~= "table" or #rendered ~= #formulas then
-    error("katex_prerender.lua: scripts/katex_render.mjs returned " .. tostring(output):sub(1, 200))
+    fail("katex_prerender.lua: scripts/katex_render.mjs returned " .. tostring(output):sub(1, 200))
   end
   for i, html in ipairs(rendered) do
     if html:find('class="katex-error"', 1, true) then

@@ -64,6 +64,7 @@ def test_render_without_the_katex_package_fails_and_says_why(tmp_path):
     done = render(page, tmp_path / "filters" / FILTER.name)
     assert done.returncode != 0, "rendered without KaTeX"
     assert "could not render the math" in done.stderr and "npm ci" in done.stderr, done.stderr[-2000:]
+    assert "attempt to" not in done.stderr, "the filter went on after the error"
     assert not (page / "page.html").exists()
 
 
@@ -85,4 +86,5 @@ def test_render_without_node_fails_and_says_why(tmp_path):
     done = render(page, FILTER, env)
     assert done.returncode != 0, "rendered without node"
     assert "could not render the math" in done.stderr and "Node.js" in done.stderr, done.stderr[-2000:]
+    assert "attempt to" not in done.stderr, "the filter went on after the error"
     assert not (page / "page.html").exists()
