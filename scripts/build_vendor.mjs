@@ -25,8 +25,10 @@ const BUNDLES = [
   {file: "arrow.js", pkg: "apache-arrow", entry: `export * from "apache-arrow";`},
   {file: "marked.js", pkg: "marked", entry: `export { marked } from "marked";`},
   {file: "htl.js", pkg: "htl", entry: `export * from "htl";`},
-  // No KaTeX module: `tex` in cells (libs.js) uses the KaTeX that Quarto's math already loads
-  // from vendor/katex/ on every page (a second copy was 262 kB on every load).
+  // KaTeX as a module for `tex` in cells (libs.js imports it dynamically, the first time a
+  // formula is rendered in the browser). The pages' own math is rendered at build time
+  // (filters/katex_prerender.lua), so no page loads KaTeX at startup.
+  {file: "katex.js", pkg: "katex", entry: `export { default as katex } from "katex";`},
   // Observable's own template helper (the one its `md` builtin is made of); the package's
   // "exports" map hides src/, so it is addressed by path.
   {
@@ -39,8 +41,10 @@ const BUNDLES = [
 // Plain files copied as they are: [package, path inside the package, output name].
 const COPIES = [["@observablehq/inputs", "dist/index.css", "inputs.css"]];
 
-// KaTeX: Quarto's `html-math-method: {method: katex, url: ...}` loads katex.min.js and
-// katex.min.css from the url; the CSS lists woff2 first, which every current browser uses.
+// KaTeX's dist: the pages include katex.min.css (and through it the fonts; the CSS lists woff2
+// first, which every current browser uses) for the math rendered at build time. katex.min.js is
+// what Quarto's `html-math-method: {method: katex, url: ...}` would load for a formula that
+// reached Pandoc unrendered (none does; the fixture decks of tests/ still use it).
 const KATEX_FILES = ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js"];
 
 function parseArgs(argv) {

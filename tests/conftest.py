@@ -19,7 +19,9 @@ from harness.fixtures import (  # noqa: E402,F401
 # gets them wherever it lives. The fast subset: python3 -m pytest -m "not browser and not quarto and not slow"
 BROWSER_FIXTURES = {"harness_session", "browser", "session"}  # Chromium through Playwright
 QUARTO_FIXTURES = {"rendered_site", "site", "fixture_render", "fixture_site"}  # real `quarto render`
-QUARTO_TESTS = {"test_render_error_is_caught", "test_quarto_preview_serves_the_deck"}
+QUARTO_TESTS = {"test_render_error_is_caught", "test_quarto_preview_serves_the_deck",
+                "test_malformed_formula_is_a_visible_error_and_the_render_goes_on",
+                "test_render_without_the_katex_package_fails_and_says_why", "test_render_without_node_fails_and_says_why"}
 SLOW_FILES = {"test_parity.py"}
 SLOW_TESTS = {
     "test_full_check_passes_on_the_committed_data",  # python -m pygen --check: retrains the networks

@@ -78,6 +78,33 @@ def test_cold_load_of_the_first_slide_fetches_no_data(open_deck):
     assert not outside and not errors
 
 
+def test_a_cold_load_runs_no_katex_and_shows_every_formula_rendered(open_deck):
+    """The deck's math is rendered at build time (filters/katex_prerender.lua): a cold load fetches
+    KaTeX's stylesheet and fonts but no KaTeX script, and every formula, on every slide and in the
+    notes, is KaTeX's output (HTML and MathML) without a KaTeX call in the page."""
+    page, requests, outside, errors = open_deck()
+    scripts = [p for p in requests if re.search(r"katex[^/]*\.m?js$", p.rsplit("/", 1)[-1])]
+    assert scripts == [], f"a cold load fetched KaTeX's script: {scripts}"
+    assert any(p.endswith("/vendor/katex/katex.min.css") for p in requests)
+    state = page.evaluate("""() => {
+      const maths = [...document.querySelectorAll(".reveal .slides span.math")];
+      return {
+        katex_global: typeof window.katex,
+        formulas: maths.length,
+        unrendered: maths.filter((m) => !m.querySelector(":scope > .katex, :scope > .katex-display > .katex"))
+          .map((m) => m.textContent.slice(0, 60)),
+        mathml: maths.filter((m) => m.querySelector("math annotation[encoding='application/x-tex']")).length,
+        errors: document.querySelectorAll(".katex-error").length,
+        font: getComputedStyle(document.querySelector(".reveal .slides .katex")).fontFamily,
+      };
+    }""")
+    assert state["katex_global"] == "undefined", "KaTeX's script ran on the page"
+    assert state["formulas"] >= 50 and state["unrendered"] == [], state
+    assert state["mathml"] == state["formulas"] and state["errors"] == 0, state
+    assert "KaTeX_Main" in state["font"], "KaTeX's stylesheet does not apply"
+    assert not outside and not errors
+
+
 def test_a_cold_load_fetches_each_module_once_and_exactly_the_preloaded_ones(open_deck, site):
     """The deck's <head> preloads the modules its cells import (slides/unit6-preload.html, from
     scripts/module_preload.py), so they arrive at once instead of one level of imports at a time:

@@ -3,6 +3,7 @@
 The `rendered_site` fixture (tests/harness/fixtures.py) runs the real `quarto render` at the
 project root, as the professor does."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def expected_site() -> set[str]:
     vendor = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "vendor").iterdir()
               if p.suffix in (".js", ".css")}
     styles = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides").glob("*.css")}
-    katex = {"vendor/katex/katex.min.js", "vendor/katex/katex.min.css"} | {
+    # KaTeX's CSS and fonts (the math is rendered at build time: no page loads katex.min.js).
+    katex = {"vendor/katex/katex.min.css"} | {
         p.relative_to(ROOT).as_posix() for p in (ROOT / "vendor" / "katex" / "fonts").glob("*.woff2")}
     data = {p for p in tracked("data") if not p.endswith(".gitignore")}
     return set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb"} | js | vendor | styles | katex | data
@@ -57,3 +59,34 @@ def test_no_page_names_an_outside_script_or_stylesheet(site):
     for page in PAGES:
         html = (site / page).read_text(encoding="utf-8")
         assert not outside.findall(html), f"{page}: {[m.group(0) for m in outside.finditer(html)]}"
+
+
+def source_formulas(qmd: Path) -> int:
+    """How many formulas ($...$, $$...$$) Pandoc reads in a page's source."""
+    import json
+
+    done = subprocess.run(["quarto", "pandoc", str(qmd), "-f", "markdown", "-t", "json"],
+                          cwd=ROOT, check=True, capture_output=True, text=True)
+    return len(re.findall(r'"t":\s*"Math"', json.dumps(json.loads(done.stdout))))
+
+
+def test_math_is_rendered_at_build_time(site):
+    """Issue 10: every formula of every page is KaTeX's HTML (and MathML) in the page as served:
+    no page loads or runs KaTeX's script for it, none is left as TeX, none is a KaTeX error, and
+    a page with math includes KaTeX's stylesheet (filters/katex_prerender.lua)."""
+    span = re.compile(r'<span class="math (inline|display)">(.{0,40})', re.S)
+    for page in PAGES:
+        html = (site / page).read_text(encoding="utf-8")
+        assert not re.search(r'<script[^>]+src="[^"]*katex[^"]*"', html), f"{page} loads a KaTeX script"
+        assert "katex.render(" not in html and "auto-render" not in html, f"{page} renders math in the browser"
+        formulas = span.findall(html)
+        unrendered = [rest for kind, rest in formulas
+                      if not rest.startswith('<span class="katex' if kind == "inline" else '<span class="katex-display">')]
+        assert not unrendered, f"{page}: formulas left as TeX: {unrendered[:3]}"
+        assert "katex-error" not in html, f"{page}: a formula is a KaTeX error"
+        qmd = ROOT / Path(page).with_suffix(".qmd")
+        assert len(formulas) == source_formulas(qmd), f"{page}: {len(formulas)} rendered formulas, its source has another number"
+        stylesheet = re.search(r'<link rel="stylesheet" href="(\.\./|\./)vendor/katex/katex\.min\.css">', html)
+        assert bool(stylesheet) == bool(formulas), f"{page}: KaTeX's stylesheet {'missing' if formulas else 'included without math'}"
+    deck = (site / "slides" / "unit6.html").read_text(encoding="utf-8")
+    assert len(span.findall(deck)) >= 50 and deck.count('<annotation encoding="application/x-tex">') >= 50, "the deck's MathML"

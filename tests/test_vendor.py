@@ -88,20 +88,22 @@ def test_katex_dist_is_what_quarto_loads():
 
 def test_libs_imports_are_static_vendor_imports():
     """Quarto copies what a static `import ... from "<relative path>"` names, and nothing
-    reached through `export * as` or a dynamic import(): the one dynamic import (apache-arrow,
-    fetched when a data slide is first shown, issue 10) is a vendored file that the project's
-    _quarto.yml and the harness fixtures' list under `resources:`, which Quarto does copy."""
+    reached through `export * as` or a dynamic import(): the two dynamic imports (apache-arrow,
+    fetched when a data slide is first shown, and KaTeX, fetched when `tex` first renders; issue
+    10) are vendored files that the project's _quarto.yml and the harness fixtures' list under
+    `resources:`, which Quarto does copy."""
     source = LIBS.read_text()
     code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
     assert "export * as" not in code
     dynamic = re.findall(r'\bimport\(([^)]*)\)', code)
-    assert dynamic == ['"../vendor/arrow.js"'], f"libs.js imports dynamically: {dynamic}"
+    assert sorted(dynamic) == ['"../vendor/arrow.js"', '"../vendor/katex.js"'], f"libs.js imports dynamically: {dynamic}"
     for config in [ROOT / "_quarto.yml", ROOT / "tests" / "fixtures" / "decks" / "_quarto.yml"]:
         resources = yaml.safe_load(config.read_text(encoding="utf-8"))["project"]["resources"]
-        assert "/slides/vendor/arrow.js" in resources, f"{config}: arrow.js is not under resources:"
+        for name in ["arrow.js", "katex.js"]:
+            assert f"/slides/vendor/{name}" in resources, f"{config}: {name} is not under resources:"
     targets = re.findall(r'^import\s+[^;]*?from\s+"([^"]+)";', code, flags=re.M)
     assert targets, "libs.js imports nothing"
-    for target in targets + ["../vendor/arrow.js"]:
+    for target in targets + ["../vendor/arrow.js", "../vendor/katex.js"]:
         assert target.startswith("../vendor/"), target
         assert (LIBS.parent / target).resolve().is_file(), f"{target} does not exist"
 
@@ -171,12 +173,22 @@ def test_libs_work_in_chromium(browser, served_root, tmp_path):
         writer.write_table(table)
     arrow_bytes = list(sink.getvalue().to_pybytes())
 
-    # `tex` renders with the page's KaTeX, which Quarto loads on every page of the site
-    # (html-math-method: katex, url vendor/katex/), as here.
-    page, outside, errors = open_page(browser, served_root, """<!doctype html><body>
-<script src="/vendor/katex/katex.min.js"></script>
+    # No page loads KaTeX (its math is rendered at build time): `tex` imports the vendored module
+    # the first time it renders; until then it returns a span that KaTeX fills in.
+    page, outside, errors = open_page(browser, served_root, """<!doctype html><head></head><body>
 <script type="module">
-import {Plot, Inputs, d3, arrow, load_arrow, md, html, tex} from "/slides/js/libs.js";
+import {Plot, Inputs, d3, arrow, load_arrow, md, html, tex, load_katex} from "/slides/js/libs.js";
+const fetched = (name) => performance.getEntriesByType("resource").some((e) => e.name.endsWith(name));
+const katex_fetched_before = fetched("/katex.js") || fetched("katex.min.js") || fetched("katex.min.css");
+const early = tex`\\eta \\lambda_{\\max}`;
+const early_block = tex.block`\\sqrt{2}`;
+const early_bad = tex`\\frac{`;
+const early_pending = early.querySelector(".katex") === null;
+await load_katex();
+const early_katex = early.querySelector(".katex .katex-html") !== null && !early.querySelector(".katex-html").textContent.includes("\\\\");
+const early_bad_error = early_bad.querySelector(".katex-error") !== null;
+const early_block_display = early_block.querySelector(".katex-display") !== null;
+const katex_css = document.querySelectorAll('link[rel="stylesheet"][href$="/vendor/katex/katex.min.css"]').length;
 // apache-arrow is fetched by load_arrow(), not with libs.js; `arrow` holds its exports from then on.
 const arrow_before = Object.keys(arrow).length;
 const arrow_fetched_before = performance.getEntriesByType("resource").some((e) => e.name.endsWith("/arrow.js"));
@@ -200,6 +212,7 @@ window.RESULT = {
   d3_extent: d3.extent([3, 1, 2]), katex_html: formula.matches(".katex") && formula.querySelector(".katex-html") !== null,
   katex_block: block.matches(".katex-display"),
   katex_error: bad.classList.contains("katex-error") || bad.querySelector(".katex-error") !== null,
+  katex_fetched_before, early_pending, early_katex, early_block_display, early_bad_error, katex_css,
   html_text: link.textContent,
 };
 </script></body>""".replace("window.ARROW_BYTES", json.dumps(arrow_bytes)))
@@ -218,6 +231,11 @@ window.RESULT = {
     assert result["d3_extent"] == [1, 3]
     assert result["katex_html"] is True and result["katex_block"] is True
     assert result["katex_error"], "a malformed formula is shown as a KaTeX error, not thrown"
+    assert result["katex_fetched_before"] is False, "KaTeX came with libs.js"
+    assert result["early_pending"], "before KaTeX has loaded, tex returns a placeholder"
+    assert result["early_katex"] and result["early_block_display"], "the placeholder is rendered once KaTeX has loaded"
+    assert result["early_bad_error"], "a malformed formula rendered once KaTeX has loaded is shown as a KaTeX error"
+    assert result["katex_css"] == 1, "tex adds KaTeX's stylesheet once"
     assert result["html_text"] == "a&b"
 
 

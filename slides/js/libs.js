@@ -16,8 +16,9 @@
 //
 // Every import below is a static `import ... from` of a file in ../vendor/ (built by
 // scripts/build_vendor.mjs from package-lock.json): Quarto's resource scanner follows exactly
-// that form, and not `export * as X from`, when it copies files into _site. The one exception is
-// apache-arrow (below): it is imported dynamically, and _quarto.yml lists it under `resources:`.
+// that form, and not `export * as X from`, when it copies files into _site. The exceptions are
+// apache-arrow and KaTeX (below): they are imported dynamically, and _quarto.yml lists them under
+// `resources:`.
 
 import * as d3 from "../vendor/d3.js";
 import * as Plot from "../vendor/plot.js";
@@ -39,23 +40,63 @@ const md = template(
 
 // Observable's `tex`: tex`x^2` renders inline, tex.block`...` as display math. A malformed
 // formula shows KaTeX's red source text instead of throwing, so a cell never goes blank.
-// KaTeX is the page's own: every page of the site loads vendor/katex/katex.min.js for its math
-// (html-math-method), so importing the ES build as well fetched the same library twice
-// (262 kB of the deck's bytes on load, issue 10). Without it the formula is shown as source.
+// No page loads KaTeX at startup: the pages' math is rendered at build time
+// (filters/katex_prerender.lua, issue 10). `tex` imports the vendored KaTeX module, once, the
+// first time it renders a formula (`load_katex()`, which a cell may also await beforehand), and
+// adds KaTeX's stylesheet if the page has none. Until the module has arrived `tex` returns a
+// <span class="math inline|display"> holding the source, which KaTeX's output replaces (as
+// Pandoc's markup did when the browser rendered the math); once it is there, KaTeX's own element.
+// If it cannot load, the span keeps the source and becomes a `katex-error` that says why.
+// Quarto's resource scanner does not follow the dynamic import(): _quarto.yml lists
+// /slides/vendor/katex.js under `resources:`.
+let katex = null;
+let katex_loading = null;
+function add_katex_css() {
+  if (typeof document === "undefined" || document.querySelector('link[rel="stylesheet"][href$="katex.min.css"]')) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = new URL("../../vendor/katex/katex.min.css", import.meta.url).href;
+  document.head.appendChild(link);
+}
+function load_katex() {
+  if (!katex_loading) {
+    katex_loading = import("../vendor/katex.js").then(
+      (module) => {
+        katex = module.katex;
+        add_katex_css();
+        return katex;
+      },
+      (error) => {
+        katex_loading = null; // a later call tries again
+        throw error;
+      },
+    );
+  }
+  return katex_loading;
+}
 function tex_renderer(options) {
+  const settings = {throwOnError: false, ...options};
   return function (strings, ...values) {
     const source = String.raw(strings, ...values);
-    const root = document.createElement("div");
-    const katex = globalThis.katex;
-    if (!katex || typeof katex.render !== "function") {
-      const code = document.createElement("code");
-      code.className = "katex-error";
-      code.title = "KaTeX is not loaded on this page (html-math-method: katex)";
-      code.textContent = source;
-      return code;
+    if (katex) {
+      const root = document.createElement("div");
+      katex.render(source, root, settings);
+      return root.removeChild(root.firstChild);
     }
-    katex.render(source, root, {throwOnError: false, ...options});
-    return root.removeChild(root.firstChild);
+    const span = document.createElement("span");
+    span.className = settings.displayMode ? "math display" : "math inline";
+    span.textContent = source;
+    load_katex().then(
+      (loaded) => {
+        span.textContent = "";
+        loaded.render(source, span, settings);
+      },
+      (error) => {
+        span.classList.add("katex-error");
+        span.title = `KaTeX could not be loaded: ${error && error.message ? error.message : error}`;
+      },
+    );
+    return span;
   };
 }
 const tex = tex_renderer({});
@@ -92,4 +133,4 @@ function load_arrow() {
   return arrow_loading;
 }
 
-export {d3, Plot, Inputs, arrow, Arrow, load_arrow, htl, html, svg, md, tex, marked};
+export {d3, Plot, Inputs, arrow, Arrow, load_arrow, htl, html, svg, md, tex, load_katex, marked};

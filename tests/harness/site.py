@@ -68,6 +68,11 @@ def copy_project(source: Path, target: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, symlinks=False, ignore=NOT_COPIED)
+    # node_modules/ is not copied but linked: rendering runs the katex package
+    # (filters/katex_prerender.lua renders the math at build time).
+    modules = Path(source) / "node_modules"
+    if modules.is_dir():
+        (target / "node_modules").symlink_to(modules.resolve(), target_is_directory=True)
     return target
 
 
