@@ -131,28 +131,26 @@ def profiled_cold_load(session: HarnessSession, site: Path, deck: str, profile_t
     finally:
         run.close()
     profile_to.write_text(json.dumps(profile), encoding="utf-8")
-    nodes = {n["id"]: n for n in profile["nodes"]}
-    by_script = Counter()
-    for sample, delta in zip(profile.get("samples", [])[1:], profile.get("timeDeltas", [])[1:]):
-        frame = nodes[sample]["callFrame"]
-        by_script[frame["url"].rsplit("/", 1)[-1] or frame["functionName"] or "(native)"] += delta
+    by_script = self_time_by(profile, lambda frame: frame["url"].rsplit("/", 1)[-1] or frame["functionName"] or "(native)")
     return {"settled_ms": round(settled["at"], 1) if settled.get("ok") else None,
             "self_ms_by_script": {k: round(v / 1000, 1) for k, v in by_script.most_common(16)},
             "top_functions": top_functions(profile)}
 
 
+def self_time_by(profile: dict, key) -> Counter:
+    """Self time (microseconds) of a CDP CPU profile's samples, summed by key(call frame)."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    by_key = Counter()
+    for sample, delta in zip(profile.get("samples", [])[1:], profile.get("timeDeltas", [])[1:]):
+        by_key[key(nodes[sample]["callFrame"])] += delta
+    return by_key
+
+
 def top_functions(profile: dict, count: int = 12) -> list[dict]:
     """The functions with the most self time in a CDP CPU profile, with their script."""
-    nodes = {n["id"]: n for n in profile["nodes"]}
-    self_us = Counter()
-    deltas = profile.get("timeDeltas", [])
-    for sample, delta in zip(profile.get("samples", [])[1:], deltas[1:]):
-        self_us[sample] += delta
-    by_function = Counter()
-    for node_id, us in self_us.items():
-        frame = nodes[node_id]["callFrame"]
-        script = frame["url"].rsplit("/", 1)[-1] or "(native)"
-        by_function[f"{frame['functionName'] or '(anonymous)'} [{script}]"] += us
+    by_function = self_time_by(
+        profile,
+        lambda frame: f"{frame['functionName'] or '(anonymous)'} [{frame['url'].rsplit('/', 1)[-1] or '(native)'}]")
     total = sum(by_function.values()) or 1
     return [{"function": name, "self_ms": round(us / 1000, 1), "share": round(us / total, 3)}
             for name, us in by_function.most_common(count)]

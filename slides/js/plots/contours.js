@@ -5,8 +5,9 @@
 // A slider that changes the surface (a condition number, an eigenvalue) redraws this layer, so
 // it is made to fit in that slider's frame (issue 10): the level lines are marching-squares
 // segments (geometry.js isoline_segments) and the shading a raster of how many levels each grid
-// sample reaches, one pixel per sample, scaled smoothly by the browser under the lines. d3.contours drew the same picture as
-// stitched polygons in 16 ms per surface in Chromium on the deck's 5 px grid; this takes a few.
+// sample reaches, one pixel per sample, scaled smoothly by the browser under the lines.
+// d3.contours drew the same picture as stitched polygons in 16 ms per surface in Chromium on the
+// deck's 5 px grid; this takes a few.
 
 import {d3} from "../libs.js";
 import {contour_levels, isoline_segments, levels_reached, surface_grid} from "./geometry.js";
@@ -22,6 +23,15 @@ const LINE_OPACITY = 0.35;
 const LINE_WIDTH = 0.8;
 
 let clip_count = 0;
+
+// Grid coordinates (0..nx, 0..ny from the view's lower left) to pixels, as Plot maps them.
+function grid_to_pixels(grid, frame) {
+  const m = TRAJECTORY_MARGINS;
+  return {
+    x: (gx) => m.left + (gx / grid.width) * frame.width,
+    y: (gy) => m.top + frame.height - (gy / grid.height) * frame.height,
+  };
+}
 
 // The shading as a PNG data URL, one pixel per grid sample, the top row the view's upper edge.
 function shade_image(grid, thresholds) {
@@ -51,11 +61,11 @@ function shade_image(grid, thresholds) {
 // The shading for paper: the nested level sets as translucent polygons (d3.contours), so that a
 // printed plot stays a vector drawing. Slower than the raster, which does not matter in print.
 function vector_shading(grid, thresholds, frame) {
-  const m = TRAJECTORY_MARGINS;
   const {width: nx, height: ny} = grid;
+  const to = grid_to_pixels(grid, frame);
   const to_pixels = d3.geoTransform({
     point(gx, gy) {
-      this.stream.point(m.left + (gx / nx) * frame.width, m.top + frame.height - (gy / ny) * frame.height);
+      this.stream.point(to.x(gx), to.y(gy));
     },
   });
   const finite = Float64Array.from(grid.values, (v) => (Number.isFinite(v) ? v : NaN));
@@ -81,9 +91,9 @@ export function contour_layer(surface, view, {width, height, levels = 14}) {
   const ny = Math.max(8, Math.ceil(frame.height / LINE_CELL_PX));
   const grid = surface_grid(surface.f, view, nx, ny);
   const thresholds = contour_levels(grid.values, levels);
-  // Grid coordinates (0..nx, 0..ny from the view's lower left) to pixels, as Plot maps them.
-  const px = (gx) => Math.round(10 * (m.left + (gx / nx) * frame.width)) / 10;
-  const py = (gy) => Math.round(10 * (m.top + frame.height - (gy / ny) * frame.height)) / 10;
+  const to = grid_to_pixels(grid, frame);
+  const px = (gx) => Math.round(10 * to.x(gx)) / 10;
+  const py = (gy) => Math.round(10 * to.y(gy)) / 10;
   const line_path = (threshold) => {
     const segments = isoline_segments(grid, threshold);
     let d = "";
