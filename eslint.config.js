@@ -5,7 +5,7 @@
 const BROWSER = Object.fromEntries([
   "document", "window", "Event", "console", "structuredClone", "requestAnimationFrame", "cancelAnimationFrame",
   "performance", "setTimeout", "clearTimeout", "URL", "history", "Blob", "navigator", "location",
-  "MutationObserver", "NodeFilter", "getComputedStyle",
+  "MutationObserver", "NodeFilter", "getComputedStyle", "atob", "TextDecoder",
 ].map((name) => [name, "readonly"]));
 const NODE = {process: "readonly", Buffer: "readonly", console: "readonly", URL: "readonly"};
 

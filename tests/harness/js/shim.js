@@ -21,7 +21,23 @@ const chunkNumber = cell => {
 const cells = [...document.querySelectorAll("div.cell")].filter(c => chunkNumber(c) !== null);
 for (const c of cells) c.dataset.harnessChunk = String(chunkNumber(c));
 
+// Each chunk's source, from the script Quarto's OJS runtime runs (base64 JSON of {cellName,
+// source}); the page carries no other copy of a cell that does not echo its code
+// (filters/drop_hidden_cell_source.lua). A chunk of several cells (ojs-cell-N-k) joins them.
+function chunkSources() {
+  const sources = new Map();
+  for (const script of document.querySelectorAll('script[type="ojs-module-contents"]')) {
+    const bytes = Uint8Array.from(atob(script.textContent.trim()), ch => ch.charCodeAt(0));
+    for (const {cellName, source} of JSON.parse(new TextDecoder().decode(bytes)).contents || []) {
+      const m = /^ojs-cell-(\d+)/.exec(cellName || "");
+      if (m) sources.set(Number(m[1]), [sources.get(Number(m[1])), source].filter(Boolean).join("\n"));
+    }
+  }
+  return sources;
+}
+
 function describe() {
+  const sources = chunkSources();
   const slides = sections.map((s, index) => {
     const heading = s.querySelector("h1, h2, h3");
     const title = s.id === "title-slide" ? "(title slide)" : (heading ? heading.textContent.trim() : "");
@@ -30,7 +46,7 @@ function describe() {
   const chunks = cells.map(c => {
     const labelled = [...c.querySelectorAll(".cell-output-display[id]")].find(d => !d.id.startsWith("ojs-cell-"));
     const code = c.querySelector(".cell-code code");
-    const source = code ? code.textContent : "";
+    const source = sources.get(Number(c.dataset.harnessChunk)) ?? (code ? code.textContent : "");
     const outputs = [...c.querySelectorAll('[id^="ojs-cell-"]')];
     const hidden = c.classList.contains("hidden") || outputs.every(o => o.closest(".hidden"));
     return {index: Number(c.dataset.harnessChunk), label: labelled ? labelled.id : "",
