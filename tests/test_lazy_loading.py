@@ -105,18 +105,22 @@ def test_a_cold_load_runs_no_katex_and_shows_every_formula_rendered(open_deck):
     assert not outside and not errors
 
 
-def test_a_cold_load_fetches_each_module_once_and_exactly_the_preloaded_ones(open_deck, site):
-    """The deck's <head> preloads the modules its cells import (slides/unit6-preload.html, from
-    scripts/module_preload.py), so they arrive at once instead of one level of imports at a time:
-    the list must be what a cold load imports, each module fetched once (the preload is used)."""
-    html = (site / DECK).read_text(encoding="utf-8")
-    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)
-    assert preloaded, "the rendered deck preloads no module (include-in-header: unit6-preload.html)"
-    preloaded = {"/slides/" + href for href in preloaded}
+def test_a_cold_load_fetches_each_module_once_and_exactly_the_preloaded_ones(open_deck):
+    """The deck preloads the modules its cells import (slides/unit6-preload.html, from
+    scripts/module_preload.py, adds the links once reveal.js has started), so they arrive at once
+    instead of one level of imports at a time: the list must be what a cold load imports, each
+    module fetched once (the preload is used), and none of it may hold up the page's stylesheets
+    and scripts (no modulepreload in the HTML as served: the browser would fetch it at once)."""
     page, requests, outside, errors = open_deck()
+    preloaded = page.evaluate("""() => [...document.querySelectorAll('link[rel="modulepreload"]')]
+        .map(link => new URL(link.href).pathname)""")
+    assert preloaded, "the rendered deck preloads no module (include-after-body: unit6-preload.html)"
+    served = page.evaluate("() => fetch(location.href).then(r => r.text())")
+    assert 'rel="modulepreload"' not in served, "a modulepreload <link> in the HTML as served"
     modules = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
-    assert set(modules) == preloaded, (
-        f"imported, not preloaded: {sorted(set(modules) - preloaded)}; preloaded, not imported: {sorted(preloaded - set(modules))}")
+    assert set(modules) == set(preloaded), (
+        f"imported, not preloaded: {sorted(set(modules) - set(preloaded))}; "
+        f"preloaded, not imported: {sorted(set(preloaded) - set(modules))}")
     assert all(n == 1 for n in modules.values()), f"fetched twice: {[p for p, n in modules.items() if n > 1]}"
     assert not outside and not errors
 
@@ -155,3 +159,94 @@ def test_the_overview_loads_every_data_slide(open_deck):
     assert arrow_reader_fetched(requests)
     assert WAITING not in page.evaluate("() => document.querySelector('.reveal .slides').innerText")
     assert not outside and not errors
+
+
+def menu_state(page):
+    return page.evaluate("""() => ({
+        built: Reveal.getPlugin("menu").isMenuInitialised(),
+        items: document.querySelectorAll(".slide-menu-items li.slide-menu-item").length,
+        button_label: document.querySelector(".slide-menu-button > a")?.getAttribute("aria-label") ?? null,
+        open: document.body.classList.contains("slide-menu-active"),
+        slides: Reveal.getTotalSlides()})""")
+
+
+def test_the_slide_menu_is_built_after_the_first_slide_and_lists_every_slide(open_deck):
+    page, *_ , errors = open_deck()
+    page.wait_for_function("() => Reveal.getPlugin('menu').isMenuInitialised()", timeout=5000)
+    state = menu_state(page)
+    assert state["items"] == state["slides"] > 60, state
+    assert state["button_label"] == "Slide menu", "chrome-accessibility.html did not name the late menu's button"
+    page.click(".slide-menu-button > a")
+    assert menu_state(page)["open"]
+    page.keyboard.press("Escape")
+    assert not menu_state(page)["open"]
+    page.keyboard.press("m")
+    assert menu_state(page)["open"], "M no longer opens the menu once it is built"
+    assert not errors, errors
+
+
+def test_m_pressed_before_the_menu_is_built_builds_and_opens_it(open_deck, harness_session, site):
+    page, *_ , errors = open_deck()
+    # Undo the build as if the idle time had not come yet: a fresh page whose idle callback is held back.
+    context = harness_session.browser.new_context(viewport={"width": 1050, "height": 700})
+    try:
+        fresh = context.new_page()
+        fresh.add_init_script("window.requestIdleCallback = () => 0;")
+        fresh.goto(page.url, wait_until="load")
+        fresh.wait_for_function("() => window.Reveal && window.Reveal.isReady()")
+        assert not menu_state(fresh)["built"], "the menu was built during reveal.js's start"
+        fresh.keyboard.press("m")
+        state = menu_state(fresh)
+        assert state["built"] and state["open"] and state["items"] == state["slides"], state
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_the_deck_carries_no_hidden_copy_of_its_cells_code(open_deck):
+    # filters/drop_hidden_cell_source.lua; the harness reads each chunk's source from the runtime's script.
+    page, *_ = open_deck()
+    assert page.evaluate("() => document.querySelectorAll('.cell-code').length") == 0
+    chunks = page.evaluate("() => window.__harness.describe().chunks")
+    assert len(chunks) > 50 and all(c["source"].strip() for c in chunks), \
+        [c["index"] for c in chunks if not c["source"].strip()]
+    assert any("trajectory_plot(" in c["source"] for c in chunks)
+
+
+def test_the_flat_sharp_readout_follows_the_shift(open_deck):
+    """The generalization slide's two readouts, the only readout computed on a cold load, are built
+    as DOM (flat_sharp_readout) rather than with `md`, whose first parse (marked) cost about 40 ms of
+    the load. The values are the speaker notes': shift 0.3 gives sharp 4.50 and flat 0.18."""
+    page, *_ , errors = open_deck("#/generalization-error-analysis")
+
+    def readout():
+        return page.evaluate("() => [...document.querySelectorAll('.flat-sharp-readout li')].map(li => li.textContent)")
+
+    assert readout() == ["Sharp Minimum Loss: 0.00", "Flat Minimum Loss: 0.00"], readout()
+    page.evaluate("""() => {
+        const slide = document.getElementById('generalization-error-analysis');
+        const range = slide.querySelector('input[type=range]');
+        range.value = 0.3;
+        range.dispatchEvent(new Event('input', {bubbles: true}));
+    }""")
+    settle(page)
+    assert readout() == ["Sharp Minimum Loss: 4.50", "Flat Minimum Loss: 0.18"], readout()
+    assert not errors, errors
+
+
+def test_a_citation_names_its_reference_without_quartos_popup_scripts(open_deck):
+    """citations-hover is off (slides/_metadata.yml): no tippy.js or popper.js at load; each
+    citation's title is the text of its reference (citation-titles.html)."""
+    page, requests, outside, errors = open_deck()
+    assert not [p for p in requests if re.search(r"(tippy|popper)[^/]*\.js$", p)], requests
+    page.wait_for_function("() => document.querySelector('.citation[data-cites]')?.hasAttribute('title')", timeout=5000)
+    cites = page.evaluate("""() => [...document.querySelectorAll('.citation[data-cites]')]
+        .map(c => ({keys: c.dataset.cites, title: c.getAttribute('title') || ''}))""")
+    assert len(cites) >= 20, cites
+    untitled = [c["keys"] for c in cites if not c["title"]]
+    assert not untitled, f"citations without their reference: {untitled}"
+    # The key's year is in the reference's text (mcclarren2021machine: "McClarren, ... 2021. ...").
+    for cite in cites:
+        for year in re.findall(r"(?:19|20)\d\d", cite["keys"]):
+            assert year in cite["title"], cite
+    assert not outside and not errors, (outside, errors)
