@@ -250,3 +250,21 @@ def test_a_citation_names_its_reference_without_quartos_popup_scripts(open_deck)
         for year in re.findall(r"(?:19|20)\d\d", cite["keys"]):
             assert year in cite["title"], cite
     assert not outside and not errors, (outside, errors)
+
+
+def test_the_address_follows_the_slide_without_adding_history_entries(open_deck):
+    """history: false (slides/_metadata.yml): reveal.js writes the slide into the address by
+    replaceState, so a reload or a copied link keeps the slide, and no hashchange makes it run
+    slide() a second time on every change."""
+    page, *_ , errors = open_deck()
+    before = page.evaluate("() => history.length")
+    page.evaluate("() => { window.__hashchanges = 0; addEventListener('hashchange', () => window.__hashchanges++); }")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.hash === '#/' + Reveal.getCurrentSlide().id", timeout=5000)
+    slide_id = page.evaluate("() => Reveal.getCurrentSlide().id")
+    assert page.evaluate("() => [history.length, window.__hashchanges]") == [before, 0]
+    page.reload(wait_until="load")
+    page.wait_for_function("() => window.Reveal && window.Reveal.isReady()")
+    assert page.evaluate("() => Reveal.getCurrentSlide().id") == slide_id
+    assert not errors, errors
