@@ -13,7 +13,9 @@ Per deck:
   cold load    in-page time from navigation start until every cell has settled (the harness's
                settling: runtime idle, nothing running, two frames without a DOM change), over
                --loads fresh browser contexts (nothing cached); ours and the peer's alternate, so
-               that a busy moment of the machine hits both;
+               that a busy moment of the machine hits both; besides the ratio of the medians,
+               the ratios of each alternated pair (median, range, how many pairs ours won),
+               which cancel the drift of a run (later loads are slower for both decks);
   bytes        everything the server sent for one cold load until it settled (and by kind);
   per slider   --samples moves sweeping its range; compute = input event to the last DOM change
                in another cell; latency = that plus two animation frames painted after every
@@ -416,6 +418,17 @@ def ratio(a, b):
     return round(a / b, 3) if a is not None and b else None
 
 
+def paired_ratios(ours_runs: list[float], peer_runs: list[float]) -> dict | None:
+    """ours/peer of each pair of cold loads made one after the other (the loads alternate): the
+    machine drifts during a run (later loads are slower for both decks), which widens both decks'
+    spreads but cancels in a pair. The ratio of the medians stays the headline figure."""
+    pairs = [o / p for o, p in zip(ours_runs, peer_runs) if p]
+    if not pairs:
+        return None
+    return {"median": round(statistics.median(pairs), 3), "min": round(min(pairs), 3), "max": round(max(pairs), 3),
+            "ours_faster": sum(r < 1 for r in pairs), "pairs": len(pairs)}
+
+
 def build_peer(scratch: Path) -> Path:
     """The peer deck rendered by Quarto in a scratch copy of the project: its _site/."""
     project = copy_project(ROOT, scratch / "project")
@@ -448,6 +461,11 @@ def table(result: dict) -> str:
                      ratios.get("compute_after_frame_median")))
     lines.append(row("cold load until every cell settled (median)", f"{pair(ours, 'cold_load_ms', 'median')} ms",
                      peer and f"{pair(peer, 'cold_load_ms', 'median')} ms", ratios.get("cold_load")))
+    paired = ratios.get("cold_load_paired")
+    if paired:
+        lines.append(row("cold load, ours / peer of each alternated pair of loads: median (range)", "-", "-",
+                         f"{paired['median']} ({paired['min']}-{paired['max']}; ours faster in "
+                         f"{paired['ours_faster']} of {paired['pairs']})"))
     mb = lambda d: f"{d['bytes_on_load']['median'] / 1e6:.2f} MB"  # noqa: E731
     lines.append(row("bytes on load", mb(ours), peer and mb(peer), ratios.get("bytes")))
     for method, what in (("mouse", "mouse drag of the thumb"), ("keyboard", "arrow key on the focused slider")):
@@ -536,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             "compute_after_frame_median": ratio(ours["compute_ms"]["after_frame_median_over_sliders"],
                                                 peer["compute_ms"]["after_frame_median_over_sliders"]),
             "cold_load": ratio(ours["cold_load_ms"]["median"], peer["cold_load_ms"]["median"]),
+            "cold_load_paired": paired_ratios(ours["cold_load_ms"]["runs"], peer["cold_load_ms"]["runs"]),
             "bytes": ratio(ours["bytes_on_load"]["median"], peer["bytes_on_load"]["median"]),
         }
         for method in REAL_METHODS:

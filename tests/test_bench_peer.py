@@ -38,3 +38,16 @@ def test_peer_deck_fences_every_chunk_after_the_decks_library_cells():
     assert qmd.count("```{ojs}") == 14 + 2
     assert qmd.index(LIBRARY_CELLS) < qmd.index(CHUNK_START + "\nviewof lr_saddle")
     assert 'from "./js/libs.js"' in LIBRARY_CELLS
+
+
+def test_paired_cold_load_ratios_cancel_a_drift_that_the_medians_keep():
+    from bench_deck import paired_ratios
+
+    # Both decks slow down by the same factor over the run; ours is 0.9 of the peer in every pair.
+    peer = [1000.0 * (1 + 0.1 * i) for i in range(7)]
+    ours = [0.9 * p for p in peer]
+    paired = paired_ratios(ours, peer)
+    assert paired == {"median": 0.9, "min": 0.9, "max": 0.9, "ours_faster": 7, "pairs": 7}
+    assert paired_ratios([], []) is None
+    assert paired_ratios([1.0, 2.0], [2.0, 1.0])["ours_faster"] == 1
+
