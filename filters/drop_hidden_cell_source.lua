@@ -25,10 +25,5 @@ return {
         return {}
       end
     end,
-    Div = function(div)
-      if is_hidden_cell_code(div) then
-        return {}
-      end
-    end,
   },
 }
