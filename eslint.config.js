@@ -27,7 +27,7 @@ const RULES = {
 };
 
 export default [
-  {ignores: ["node_modules/**", "slides/vendor/**", "vendor/**", "tests/vendor/**", "_site/**", "tests/fixtures/**", ".quarto/**"]},
+  {ignores: ["node_modules/**", "slides/vendor/**", "vendor/**", "tests/vendor/**", "_site/**", "slides/js/*.bundle.js", "tests/fixtures/**", ".quarto/**"]},
   {
     // Quarto's resource scanner parses the deck's modules as ES2020 and does not follow a file
     // it cannot parse: newer syntax here is an error.

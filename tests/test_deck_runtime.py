@@ -79,7 +79,7 @@ JS_MOVE_AND_WATCH = """async (slide_id) => {
   const after = slide.querySelector('.trajectory-layers');
   return {replaced: before !== after && after !== null, plot: Boolean(plot),
           before_frame: seen.mutation !== null && seen.frame !== null && seen.mutation < seen.frame,
-          patched: Boolean(window._ojs.ojsConnector.runtime._computeSoon.toString().includes("input_pending"))};
+          patched: window._ojs.ojsConnector.runtime[Symbol.for("deck.recompute_on_input")] === true};
 }"""
 
 

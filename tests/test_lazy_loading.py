@@ -4,8 +4,9 @@ fetches its file and the reader, and draws it."""
 
 from __future__ import annotations
 
+import json
 import re
-import sys
+import subprocess
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -105,31 +106,93 @@ def test_a_cold_load_runs_no_katex_and_shows_every_formula_rendered(open_deck):
     assert not outside and not errors
 
 
-def test_a_cold_load_fetches_each_module_once_and_exactly_the_preloaded_ones(open_deck):
-    """The deck preloads the modules its cells import (slides/unit6-preload.html, from
-    scripts/module_preload.py, adds the links once reveal.js has started), so they arrive at once
-    instead of one level of imports at a time: the list must be what a cold load imports, each
-    module fetched once (the preload is used), and none of it may hold up the page's stylesheets
-    and scripts (no modulepreload in the HTML as served: the browser would fetch it at once)."""
+def import_map(page) -> dict:
+    """The deck's import map as served (its <script type="importmap">), and where it stands."""
+    return page.evaluate("""() => fetch(location.href).then(r => r.text()).then(html => {
+      const doc = new DOMParser().parseFromString(html, "text/html");
+      const map = doc.querySelector('head script[type="importmap"]');
+      const scripts = [...doc.querySelectorAll('script')];
+      const first_module = scripts.findIndex(s => s.type === "module");
+      return {imports: map ? JSON.parse(map.textContent).imports : null,
+              before_every_module_script: !!map && scripts.indexOf(map) < first_module,
+              modulepreload: html.includes('rel="modulepreload"')};
+    })""")
+
+
+def test_a_cold_load_fetches_the_deck_bundle_once_and_none_of_its_modules(open_deck):
+    """The cells import the deck's modules as written; the import map in the <head> (written by
+    scripts/deck_bundle.mjs at render) sends every one of them to js/unit6.bundle.js. A cold load
+    therefore fetches that one file, once, and no module and no vendored library by itself (a
+    module fetched by itself would also be a second instance of it). The map stands before
+    every module script, so every browser with import maps uses it, not only those that accept
+    a late one."""
     page, requests, outside, errors = open_deck()
-    preloaded = page.evaluate("""() => [...document.querySelectorAll('link[rel="modulepreload"]')]
-        .map(link => new URL(link.href).pathname)""")
-    assert preloaded, "the rendered deck preloads no module (include-after-body: unit6-preload.html)"
-    served = page.evaluate("() => fetch(location.href).then(r => r.text())")
-    assert 'rel="modulepreload"' not in served, "a modulepreload <link> in the HTML as served"
-    modules = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
-    assert set(modules) == set(preloaded), (
-        f"imported, not preloaded: {sorted(set(modules) - set(preloaded))}; "
-        f"preloaded, not imported: {sorted(set(preloaded) - set(modules))}")
-    assert all(n == 1 for n in modules.values()), f"fetched twice: {[p for p, n in modules.items() if n > 1]}"
+    served = import_map(page)
+    assert served["imports"], "the rendered deck has no import map (include-in-header: unit6-importmap.html)"
+    assert served["before_every_module_script"], "the import map comes after a module script"
+    assert not served["modulepreload"]
+    assert set(served["imports"].values()) == {"./js/unit6.bundle.js"}
+    mapped = {"/slides/" + key.removeprefix("./") for key in served["imports"]}
+    assert "/slides/js/core/runner.js" in mapped and "/slides/js/plots/trajectory.js" in mapped
+    scripts = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
+    assert scripts == {"/slides/js/unit6.bundle.js": 1}, f"fetched besides the bundle: {scripts}"
     assert not outside and not errors
 
 
-def test_the_module_preload_list_is_current():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import module_preload
+def test_the_playground_slide_loads_its_own_modules_and_shares_the_bundled_ones(open_deck):
+    """The playground's modules are imported when its slide is first shown (a dynamic import
+    stays a file of its own); what they import from the deck's modules (the core, the plot
+    helpers) comes from the bundle through the import map: one instance, no second fetch."""
+    page, _, _, _ = open_deck()
+    index = page.evaluate("(id) => Reveal.getIndices(document.getElementById(id)).h", "try-it-optimizer-playground")
+    page, requests, outside, errors = open_deck(f"#/{index}")
+    page.wait_for_function("() => document.querySelector('#try-it-optimizer-playground svg')", timeout=20000)
+    settle(page)
+    mapped = {"/slides/" + key.removeprefix("./") for key in import_map(page)["imports"]}
+    scripts = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
+    assert scripts["/slides/js/unit6.bundle.js"] == 1
+    assert "/slides/js/playground/playground.js" in scripts, sorted(scripts)
+    assert not mapped & set(scripts), f"bundled modules fetched again: {sorted(mapped & set(scripts))}"
+    assert all(n == 1 for n in scripts.values()), scripts
+    assert not outside and not errors
 
-    assert module_preload.main(["--check"]) == 0, "slides/*-preload.html is stale: run python3 scripts/module_preload.py"
+
+def test_the_served_bundle_and_import_map_are_what_the_modules_build_now(site, tmp_path):
+    """_site/ carries the bundle of slides/js/ as it is (quarto render rebuilds it; this catches a
+    site tested as already rendered after a module changed) and the import map that goes with it."""
+    done = subprocess.run(["node", "scripts/deck_bundle.mjs", "--out", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "unit6.bundle.js").read_bytes() == (site / "slides/js/unit6.bundle.js").read_bytes(), (
+        "_site/ holds a stale bundle: run quarto render (or npm run build:deck)")
+    built = (tmp_path / "unit6-importmap.html").read_text(encoding="utf-8")
+    html = (site / DECK).read_text(encoding="utf-8")
+    served = re.search(r'<script type="importmap">(.*?)</script>', html, re.S)
+    assert served and json.loads(served.group(1)) == json.loads(re.search(r'<script type="importmap">(.*?)</script>', built, re.S).group(1))
+
+
+def test_the_bundler_refuses_modules_that_cannot_share_one_bundle(tmp_path):
+    """The bundle exports the union of its modules' exports: two modules exporting one name
+    (the name would silently vanish from the union) or a default export stop the build, naming
+    the modules."""
+    (tmp_path / "one.js").write_text("export const step = 1;\nexport default 3;\n", encoding="utf-8")
+    (tmp_path / "two.js").write_text("export function step() {}\nexport const other = 2;\n", encoding="utf-8")
+    one, two = json_path(tmp_path / "one.js"), json_path(tmp_path / "two.js")
+    script = (f'import {{check_exports}} from {json_path(ROOT / "scripts/deck_bundle.mjs")};'
+              f'try {{ await check_exports([{one}, {two}]); console.log("accepted"); }}'
+              f'catch (e) {{ console.log(e.message); }}'
+              f'console.log(await check_exports([{two}]));')
+    done = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "the deck's modules cannot share one bundle:", done.stdout
+    assert '"step" is exported by' in done.stdout and "one.js and" in done.stdout and "rename one" in done.stdout
+    assert "a default export (" in done.stdout
+    assert lines[-1] == "2", "two modules without a clash are refused"
+
+
+def json_path(path: Path) -> str:
+    return json.dumps(path.as_posix())
 
 
 def test_a_data_slide_reached_by_a_direct_link_fetches_and_draws_its_data(open_deck):

@@ -286,7 +286,9 @@ ANY_URL = re.compile(r"https?://(?!www\.w3\.org/|127\.0\.0\.1|localhost)[^\s\"'<
 
 
 def files_to_scan() -> list[Path]:
-    files = [p for p in (ROOT / "slides").rglob("*") if p.is_file() and VENDOR not in p.parents]
+    # The decks' bundles are built from these files and slides/vendor/ (test_deck_bundle_fetches_nothing).
+    files = [p for p in (ROOT / "slides").rglob("*") if p.is_file() and VENDOR not in p.parents
+             and not p.name.endswith((".bundle.js", ".bundle.js.map"))]
     files += [ROOT / "_quarto.yml"] + sorted(ROOT.glob("**/_metadata.yml"))
     return [p for p in files if "node_modules" not in p.parts and "_site" not in p.parts and p.exists()]
 
@@ -307,6 +309,20 @@ def test_vendor_bundles_fetch_nothing():
         text = bundle.read_text()
         assert not CDN_HOSTS.search(text), f"{bundle.name} names a CDN"
         assert "import(" not in text, f"{bundle.name} has a dynamic import"
+
+
+def test_deck_bundle_fetches_nothing(site):
+    """The deck's bundle as served (scripts/deck_bundle.mjs: our modules and slides/vendor/, both
+    scanned above) names no CDN, and its dynamic imports are the site's own files, by relative
+    path (apache-arrow, KaTeX, the playground), each present in the site."""
+    bundle = site / "slides/js/unit6.bundle.js"
+    text = bundle.read_text()
+    assert not CDN_HOSTS.search(text), "the bundle names a CDN"
+    targets = re.findall(r"import\(([^)]*)\)", text)
+    assert targets, "the bundle has no dynamic import: was apache-arrow bundled into it?"
+    for target in targets:
+        assert re.fullmatch(r'"\.{1,2}/[\w./-]+\.js"', target), f"import({target}) in the bundle is not a local file"
+        assert (bundle.parent / target.strip('"')).resolve().is_file(), f"import({target}): not in the site"
 
 
 # --- Site configuration -------------------------------------------------------------------------

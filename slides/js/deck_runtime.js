@@ -16,7 +16,8 @@
 // scheduling; tests/test_deck_runtime.py shows that a slider's plot changes before the next
 // animation frame, and fails if Quarto's runtime no longer has the method.
 
-const PATCHED = Symbol("recompute_on_input");
+// A registered symbol, so that a test can see the patch in a bundled, minified build.
+const PATCHED = Symbol.for("deck.recompute_on_input");
 
 export function quarto_runtime() {
   return globalThis._ojs?.ojsConnector?.runtime ?? null;
