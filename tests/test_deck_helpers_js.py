@@ -446,3 +446,39 @@ def test_isoline_segments_split_a_saddle_cell_by_its_centre_and_skip_non_finite_
     assert result["nan"] == []
     assert result["flat"] == []
     assert result["reached"] == [0, 1, 3, 0, 3]
+
+
+def test_isolines_in_one_pass_give_each_threshold_what_it_gives_alone():
+    # contours.js draws every level with one pass over the cells (isolines), visiting a cell only
+    # for the thresholds between its lowest and highest corner: per threshold, the same segments
+    # in the same order as that threshold alone, also on grids with NaN and infinite samples and
+    # with thresholds equal to sample values.
+    result = node(PLOTS + """
+      let seed = 7;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const out = {grids: 0, segments: 0, different: []};
+      for (let trial = 0; trial < 300; trial++) {
+        const nx = 2 + Math.floor(random() * 9), ny = 2 + Math.floor(random() * 9);
+        const values = Float64Array.from({length: nx * ny}, () => {
+          const r = random();
+          return r < 0.05 ? NaN : r < 0.08 ? Infinity : r < 0.1 ? -Infinity : Math.floor(random() * 8) / 2;
+        });
+        const grid = {values, width: nx, height: ny};
+        const thresholds = [-0.5, 0, 0.5, 1, 1.25, 2, 3, 3.5, 4];
+        const together = P.isolines(grid, thresholds);
+        thresholds.forEach((t, k) => {
+          const alone = P.isoline_segments(grid, t);
+          out.segments += alone.length / 4;
+          if (JSON.stringify(alone) !== JSON.stringify(together[k])) out.different.push([trial, t]);
+        });
+        out.grids++;
+      }
+      const bowl = P.surface_grid(([x, y]) => x * x + 3 * y * y, {x: [-2, 2], y: [-2, 2]}, 60, 50);
+      const levels = P.contour_levels(bowl.values, 14);
+      const all = P.isolines(bowl, levels);
+      levels.forEach((t, k) => {
+        if (JSON.stringify(P.isoline_segments(bowl, t)) !== JSON.stringify(all[k])) out.different.push(["bowl", t]);
+      });
+      console.log(JSON.stringify(out));""")
+    assert result["grids"] == 300 and result["segments"] > 1000, result
+    assert result["different"] == []

@@ -4,13 +4,13 @@
 //
 // A slider that changes the surface (a condition number, an eigenvalue) redraws this layer, so
 // it is made to fit in that slider's frame (issue 10): the level lines are marching-squares
-// segments (geometry.js isoline_segments) and the shading a raster of how many levels each grid
+// segments (geometry.js isolines) and the shading a raster of how many levels each grid
 // sample reaches, one pixel per sample, scaled smoothly by the browser under the lines.
 // d3.contours drew the same picture as stitched polygons in 16 ms per surface in Chromium on the
 // deck's 5 px grid; this takes a few.
 
 import {d3} from "../libs.js";
-import {contour_levels, isoline_segments, levels_reached, surface_grid} from "./geometry.js";
+import {contour_levels, isolines, levels_reached, surface_grid} from "./geometry.js";
 import {SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
 import {printing} from "../print_mode.js";
 
@@ -94,8 +94,9 @@ export function contour_layer(surface, view, {width, height, levels = 14}) {
   const to = grid_to_pixels(grid, frame);
   const px = (gx) => Math.round(10 * to.x(gx)) / 10;
   const py = (gy) => Math.round(10 * to.y(gy)) / 10;
-  const line_path = (threshold) => {
-    const segments = isoline_segments(grid, threshold);
+  const lines = isolines(grid, thresholds);
+  const line_path = (_threshold, k) => {
+    const segments = lines[k];
     let d = "";
     for (let k = 0; k < segments.length; k += 4)
       d += `M${px(segments[k])},${py(segments[k + 1])}L${px(segments[k + 2])},${py(segments[k + 3])}`;

@@ -167,62 +167,92 @@ export function dodge(positions, gap, extent) {
   return out;
 }
 
-// The level set {f = threshold} of a grid from surface_grid, by marching squares: one segment per
-// cell it crosses, x0, y0, x1, y1 one after the other in one flat array, in grid coordinates (sample i at i + 0.5, 0 at the view's
-// lower left, as d3.contours places them), the crossing interpolated linearly along the cell's
-// edge. The segments are not stitched into rings: a stroke needs no rings, and stitching
-// (d3.contours) grows faster than the number of cells. A cell whose two diagonals disagree is
-// split as its centre value says. NaN samples count as below the threshold and give no crossing
-// position, so the segments through their edges are left out.
-export function isoline_segments(grid, threshold) {
+// The level sets {f = threshold} of a grid from surface_grid, by marching squares, for ascending
+// thresholds: per threshold one segment per cell it crosses, x0, y0, x1, y1 one after the other in
+// one flat array, in grid coordinates (sample i at i + 0.5, 0 at the view's lower left, as
+// d3.contours places them), the crossing interpolated linearly along the cell's edge. The segments
+// are not stitched into rings: a stroke needs no rings, and stitching (d3.contours) grows faster
+// than the number of cells. A cell whose two diagonals disagree is split as its centre value says.
+// NaN samples count as below the threshold and give no crossing position, so the segments through
+// their edges are left out. One pass over the cells serves every threshold: a cell is visited only
+// for the thresholds between its lowest and highest corner (a slider that changes the surface
+// redraws these, issue 10).
+export function isolines(grid, thresholds) {
   const {values, width: nx, height: ny} = grid;
-  const segments = [];
-  const cross = (v0, v1, x0, y0, x1, y1) => {
-    const t = Math.min(1, Math.max(0, (threshold - v0) / (v1 - v0)));
-    if (!Number.isFinite(t)) return null;
-    return [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t];
-  };
+  const out = thresholds.map(() => []);
   for (let j = 0; j + 1 < ny; j++) {
     for (let i = 0; i + 1 < nx; i++) {
       const a = values[j * nx + i]; // lower left
       const b = values[j * nx + i + 1]; // lower right
       const c = values[(j + 1) * nx + i + 1]; // upper right
       const d = values[(j + 1) * nx + i]; // upper left
-      const code = (a >= threshold) | ((b >= threshold) << 1) | ((c >= threshold) << 2) | ((d >= threshold) << 3);
-      if (code === 0 || code === 15) continue;
-      const x0 = i + 0.5;
-      const y0 = j + 0.5;
-      const edge = {
-        bottom: (code & 1) !== (code & 2) >> 1 ? cross(a, b, x0, y0, x0 + 1, y0) : null,
-        right: (code & 2) >> 1 !== (code & 4) >> 2 ? cross(b, c, x0 + 1, y0, x0 + 1, y0 + 1) : null,
-        top: (code & 8) >> 3 !== (code & 4) >> 2 ? cross(d, c, x0, y0 + 1, x0 + 1, y0 + 1) : null,
-        left: (code & 1) !== (code & 8) >> 3 ? cross(a, d, x0, y0, x0, y0 + 1) : null,
-      };
-      let pairs;
-      if (code === 5 || code === 10) {
-        const centre_above = (a + b + c + d) / 4 >= threshold;
-        // The corners on the centre's side connect; each corner of the other side is cut off.
-        const cut_lower_left_and_upper_right = (code === 5) !== centre_above;
-        pairs = cut_lower_left_and_upper_right
-          ? [
-              ["bottom", "left"],
-              ["right", "top"],
-            ]
-          : [
-              ["bottom", "right"],
-              ["top", "left"],
-            ];
-      } else {
-        pairs = [Object.keys(edge).filter((side) => edge[side] !== null)];
-      }
-      for (const [from, to] of pairs) {
-        const p = edge[from];
-        const q = edge[to];
-        if (p && q && Number.isFinite(p[0] + p[1] + q[0] + q[1])) segments.push(p[0], p[1], q[0], q[1]);
+      // A threshold crosses the cell when some corner reaches it and some does not (NaN never does).
+      let high = -Infinity;
+      if (a >= high) high = a;
+      if (b >= high) high = b;
+      if (c >= high) high = c;
+      if (d >= high) high = d;
+      const low = Number.isNaN(a + b + c + d) ? -Infinity : Math.min(a, b, c, d);
+      for (let k = 0; k < thresholds.length && thresholds[k] <= high; k++) {
+        if (!(low < thresholds[k])) continue;
+        cell_segments(a, b, c, d, i + 0.5, j + 0.5, thresholds[k], out[k]);
       }
     }
   }
+  return out;
+}
+
+// The level set of one threshold, every cell visited (what isolines gives that threshold).
+export function isoline_segments(grid, threshold) {
+  const {values, width: nx, height: ny} = grid;
+  const segments = [];
+  for (let j = 0; j + 1 < ny; j++) {
+    for (let i = 0; i + 1 < nx; i++) {
+      const corners = [values[j * nx + i], values[j * nx + i + 1], values[(j + 1) * nx + i + 1], values[(j + 1) * nx + i]];
+      cell_segments(...corners, i + 0.5, j + 0.5, threshold, segments);
+    }
+  }
   return segments;
+}
+
+// The segments of one cell (corners a lower left, b lower right, c upper right, d upper left; its
+// lower left sample at x0, y0) for one threshold, appended to `segments`.
+function cell_segments(a, b, c, d, x0, y0, threshold, segments) {
+  const code = (a >= threshold) | ((b >= threshold) << 1) | ((c >= threshold) << 2) | ((d >= threshold) << 3);
+  if (code === 0 || code === 15) return;
+  const cross = (v0, v1, x_from, y_from, x_to, y_to) => {
+    const t = Math.min(1, Math.max(0, (threshold - v0) / (v1 - v0)));
+    if (!Number.isFinite(t)) return null;
+    return [x_from + (x_to - x_from) * t, y_from + (y_to - y_from) * t];
+  };
+  const edge = {
+    bottom: (code & 1) !== (code & 2) >> 1 ? cross(a, b, x0, y0, x0 + 1, y0) : null,
+    right: (code & 2) >> 1 !== (code & 4) >> 2 ? cross(b, c, x0 + 1, y0, x0 + 1, y0 + 1) : null,
+    top: (code & 8) >> 3 !== (code & 4) >> 2 ? cross(d, c, x0, y0 + 1, x0 + 1, y0 + 1) : null,
+    left: (code & 1) !== (code & 8) >> 3 ? cross(a, d, x0, y0, x0, y0 + 1) : null,
+  };
+  let pairs;
+  if (code === 5 || code === 10) {
+    const centre_above = (a + b + c + d) / 4 >= threshold;
+    // The corners on the centre's side connect; each corner of the other side is cut off.
+    const cut_lower_left_and_upper_right = (code === 5) !== centre_above;
+    pairs = cut_lower_left_and_upper_right
+      ? [
+          ["bottom", "left"],
+          ["right", "top"],
+        ]
+      : [
+          ["bottom", "right"],
+          ["top", "left"],
+        ];
+  } else {
+    pairs = [Object.keys(edge).filter((side) => edge[side] !== null)];
+  }
+  for (const [from, to] of pairs) {
+    const p = edge[from];
+    const q = edge[to];
+    if (p && q && Number.isFinite(p[0] + p[1] + q[0] + q[1])) segments.push(p[0], p[1], q[0], q[1]);
+  }
 }
 
 // How many of the ascending thresholds each grid value reaches (0 for a non-finite value): the
