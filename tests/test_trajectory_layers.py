@@ -21,7 +21,7 @@ COMPARE = r"""async () => {
   const cases = [];
   for (const scene of S.SCENE_NAMES) {
     if (!S.SCENE_VIEW[scene] || !S.scene_surface(scene, S.scene_defaults(scene))) continue;
-    if (scene === 'hessian') continue;  // its eigenvector overlay (Plot marks) goes through Plot
+    // The Hessian scene's paths are the same; its eigenvector layer: test_the_eigenvector_layer_is_what_plot_draws.
     const base = S.scene_defaults(scene);
     const settings = [base];
     for (const [key, control] of Object.entries(S.scene_controls(scene))) {
@@ -65,3 +65,56 @@ def test_the_d3_paths_layer_is_what_plot_draws(harness_session, site):
         assert c["ours"] == c["plot"], (
             f"{c['scene']} {c['values']} reference={c['reference']} width={c['width']}:\n"
             f"d3:   {c['ours'][:1500]}\nPlot: {c['plot'][:1500]}")
+
+
+EIGENVECTORS = r"""async () => {
+  const H = await import('/slides/js/plots/hessian.js');
+  const S = await import('/slides/js/core/scenes.js');
+  const {Plot} = await import('/slides/js/libs.js');
+  const {TRAJECTORY_MARGINS: m} = await import('/slides/js/plots/style.js');
+  const normal = (svg) => {
+    const copy = svg.cloneNode(true);
+    copy.querySelectorAll('style').forEach((e) => e.remove());
+    return copy.outerHTML.replace(/^<svg[^>]*>/, '<svg>').replace(/plot-clip-\d+|eigenvector-clip-\d+/g, 'CLIP');
+  };
+  const view = S.SCENE_VIEW.hessian;
+  const base = S.scene_defaults('hessian');
+  const settings = [base];
+  for (const [key, control] of Object.entries(S.scene_controls('hessian'))) {
+    settings.push({...base, [key]: control.max}, {...base, [key]: control.min});
+  }
+  const cases = [];
+  for (const values of settings) {
+    const runs = S.run_scene('hessian', values);
+    const summary = S.hessian_summary(values);
+    for (const [width, height] of [[512, 484], [638, 433]]) {
+      const ours = H.eigenvector_layer(summary, view, {runs})({width, height});
+      const plot = Plot.plot({width, height, marginTop: m.top, marginLeft: m.left, marginRight: m.right, marginBottom: m.bottom,
+                              x: {domain: view.x, axis: null}, y: {domain: view.y, axis: null},
+                              marks: H.eigenvector_marks(summary, view, {runs})});
+      cases.push({values: JSON.stringify(values), width, texts: ours.querySelectorAll('text').length,
+                  lines: ours.querySelectorAll('path').length, ours: normal(ours), plot: normal(plot)});
+    }
+  }
+  return cases;
+}"""
+
+
+def test_the_eigenvector_layer_is_what_plot_draws(harness_session, site):
+    """The Hessian slide's eigenvector lines and labels (hessian.js eigenvector_layer, plain DOM)
+    are element for element what Plot.plot makes of eigenvector_marks, at the slide's defaults
+    and at each control's extremes (eigenvalues of both signs, a zero one, every angle), at two
+    sizes."""
+    server = SiteServer(site)
+    context = harness_session.browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server.url("slides/unit6.html"))
+        cases = page.evaluate(EIGENVECTORS)
+    finally:
+        context.close()
+        server.close()
+    assert len(cases) >= 10 and all(c["texts"] == 2 for c in cases), cases[:2]
+    assert sum(c["lines"] for c in cases) >= len(cases)
+    for c in cases:
+        assert c["ours"] == c["plot"], f"{c['values']} width={c['width']}:\nours: {c['ours'][:1500]}\nPlot: {c['plot'][:1500]}"

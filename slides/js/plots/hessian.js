@@ -1,10 +1,11 @@
 // The Hessian of a 2D quadratic (scenes.hessian_summary): eigenvector lines on the plot, the
 // matrix and what its eigenvalues say beside it.
 
-import {Plot} from "../libs.js";
+import {Plot, d3} from "../libs.js";
 import {clip_segment, ray_exit} from "./geometry.js";
 import {format_number, trajectory_readout} from "./readouts.js";
-import {SURFACE_CURVE_COLOR} from "./style.js";
+import {SURFACE_CURVE_COLOR, TRAJECTORY_MARGINS} from "./style.js";
+import {svg_element} from "./svg.js";
 
 export const EIGENVECTOR_COLOR = SURFACE_CURVE_COLOR;
 const EIGENVECTOR_DASHES = [null, "9,6"];
@@ -76,7 +77,74 @@ export function eigenvector_lines(summary, view, {runs = []} = {}) {
   });
 }
 
-// The eigenvector lines (lambda1 solid, lambda2 dashed) labelled with their eigenvalues.
+// The eigenvector lines (lambda1 solid, lambda2 dashed) labelled with their eigenvalues, as
+// the layer trajectory_plot lays between the contours and the paths: ({width, height}) => SVG.
+// Drawn with plain DOM calls, element for element what Plot.plot makes of eigenvector_marks
+// (tests/test_trajectory_layers.py compares the two): Plot's pipeline was a fifth of an
+// eigenvalue slider's move (issue 10).
+export function eigenvector_layer(summary, view, options = {}) {
+  const lines = eigenvector_lines(summary, view, options);
+  return ({width, height}) => {
+    const m = TRAJECTORY_MARGINS;
+    const x = d3.scaleLinear(view.x, [m.left, width - m.right]);
+    const y = d3.scaleLinear(view.y, [height - m.bottom, m.top]);
+    const clip_id = `eigenvector-clip-${++eigenvector_clip_count}`;
+    const svg = svg_element("svg", {
+      class: "plot-eigenvectors",
+      fill: "currentColor",
+      "font-family": "system-ui, sans-serif",
+      "font-size": 10,
+      "text-anchor": "middle",
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+    });
+    const clip = svg.appendChild(svg_element("clipPath", {id: clip_id}));
+    clip.appendChild(svg_element("rect", {x: m.left, y: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom}));
+    lines.forEach(({segment, label}, i) => {
+      if (segment) {
+        const outer = svg.appendChild(svg_element("g", {"aria-label": "line", "clip-path": `url(#${clip_id})`}));
+        const g = outer.appendChild(
+          svg_element("g", {
+            fill: "none",
+            stroke: EIGENVECTOR_COLOR,
+            "stroke-width": 3,
+            "stroke-opacity": 0.9,
+            "stroke-linejoin": "round",
+            "stroke-linecap": "round",
+            "stroke-dasharray": EIGENVECTOR_DASHES[i],
+            transform: "translate(0.5,0.5)",
+          }),
+        );
+        const path = d3.line()([
+          [x(segment.x1), y(segment.y1)],
+          [x(segment.x2), y(segment.y2)],
+        ]);
+        g.appendChild(svg_element("path", {d: path}));
+      }
+      const g = svg.appendChild(
+        svg_element("g", {
+          "aria-label": "text",
+          fill: EIGENVECTOR_COLOR,
+          stroke: "white",
+          "stroke-width": 5,
+          "stroke-linejoin": "round",
+          "paint-order": "stroke",
+          "text-anchor": label.anchor,
+          "font-size": EIGEN_LABEL_FONT_SIZE,
+          "font-weight": "bold",
+          transform: `translate(${0.5 + label.dx},${0.5 + label.dy})`,
+        }),
+      );
+      const text = g.appendChild(svg_element("text", {y: "0.32em", transform: `translate(${x(label.x)},${y(label.y)})`}));
+      text.textContent = label.text;
+    });
+    return svg;
+  };
+}
+let eigenvector_clip_count = 0;
+
+// The same lines and labels as Plot marks (the reference eigenvector_layer is compared with).
 export function eigenvector_marks(summary, view, options = {}) {
   return eigenvector_lines(summary, view, options).flatMap(({segment, label}, i) => [
     ...(segment

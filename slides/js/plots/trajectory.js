@@ -8,6 +8,7 @@ import {clip_polyline, contour_levels, linspace, run_points, surface_grid, visib
 import {line_legend, with_legend} from "./legend.js";
 import {describe_layers} from "./describe.js";
 import {contour_layer} from "./contours.js";
+import {escape_text, svg_element} from "./svg.js";
 import {awaiting_slide, format_number, legend_scale, readout_lines} from "./readouts.js";
 import {
   OPTIMIZER_DASHES,
@@ -184,21 +185,6 @@ export function paths_svg(runs, reference_runs, view, colors, {width, height}) {
   return svg;
 }
 
-// An SVG element with the given attributes (null: left out).
-function svg_element(name, attributes = {}) {
-  const element = document.createElementNS("http://www.w3.org/2000/svg", name);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value !== null && value !== undefined) element.setAttribute(key, value);
-  }
-  return element;
-}
-
-const TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"};
-
-function escape_text(text) {
-  return text.replace(/[&<>]/g, (c) => TEXT_ESCAPES[c]);
-}
-
 function dot_radius(d) {
   return d.step === 0 ? 6 : 3.5;
 }
@@ -262,26 +248,24 @@ function stacked(svg) {
 // live path when given, and the legend. Nothing is written inside the frame (text there sat on
 // the paths): the words go into trajectory_readout, beside or under the plot.
 // SVGs of the same size and scales, stacked: the kept axes (axes_layer), the kept contours
-// (contour_layer) and the paths, drawn anew without axes.
+// (contour_layer), the overlay if any and the paths, drawn anew without axes.
 //   runs:      run_scene(...) output
 //   view:      SCENE_VIEW[name]
 //   reference: {runs, note} from scene_reference(...) (deck_data.js), or null
-//   overlay:   extra marks drawn over the surface and under the paths (eigenvector_marks)
+//   overlay:   ({width, height}) => an SVG of that size drawn over the contours and under the
+//              paths (hessian.js eigenvector_layer), or null
 //   shown:     false until the slide is first shown (first_shown): nothing is drawn before
 export function trajectory_plot(
   runs,
   view,
-  {width = 532, height = 504, x_label, y_label, reference = null, overlay = [], shown = true} = {},
+  {width = 532, height = 504, x_label, y_label, reference = null, overlay = null, shown = true} = {},
 ) {
   if (!shown) return awaiting_slide({width, height});
   const surface = runs_surface(runs);
   const one_dimensional = surface.dim === 1;
   const reference_runs = reference?.runs ?? [];
   const colors = legend_scale(runs, {reference: reference_runs.length > 0, curve: one_dimensional});
-  // An overlay (Plot marks, the eigenvectors) goes through Plot with the paths; else d3 draws them.
-  const paths = overlay.length
-    ? plot_paths(runs, reference_runs, view, colors, {width, height, overlay})
-    : paths_svg(runs, reference_runs, view, colors, {width, height});
+  const paths = paths_svg(runs, reference_runs, view, colors, {width, height});
   // The axes SVG is in the flow and sizes the stack; the others lie on it and shrink alike
   // where the column is narrower than `width` (Plot's max-width: 100%).
   const layers = document.createElement("div");
@@ -293,12 +277,14 @@ export function trajectory_plot(
     const key = JSON.stringify(["contours", surface.name, surface.params, view, width, height]);
     layers.append(stacked(kept(key, () => contour_layer(surface, view, {width, height}))));
   }
+  if (overlay) layers.append(stacked(overlay({width, height})));
   layers.append(stacked(paths));
   describe_layers(layers, axes, trajectory_description(runs, view, {reference, one_dimensional}));
   return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), layers);
 }
 
-// The paths layer through Plot: path_marks for the reference and the live runs over `overlay`.
+// The paths layer through Plot: path_marks for the reference and the live runs over `overlay`
+// (Plot marks). What paths_svg draws element for element (the tests compare the two).
 export function plot_paths(runs, reference_runs, view, colors, {width, height, overlay = []}) {
   const reference_marks = reference_runs.flatMap((run) => path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}));
   const live_marks = runs.flatMap((run) => path_marks(run, view));
