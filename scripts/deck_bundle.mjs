@@ -16,9 +16,10 @@
 //
 // How the cells stay as they are: the cells import the real modules (`./js/plots/trajectory.js`);
 // the include, in the deck's <head>, is an import map that sends every module of the bundle to the
-// bundle, which exports the union of their exports. A browser that ignores an import map placed
-// after a module script (Quarto's OJS runtime is one) loads the modules themselves, which are in
-// the site as before: slower, never broken. Each module is then evaluated once, also for the
+// bundle, which exports the union of their exports. Quarto puts the include before its OJS
+// runtime's module script, so every browser with import maps uses it; one without loads the
+// modules themselves, which are in the site as before: slower, never broken. Each module is
+// evaluated once, also for the
 // modules the playground imports when its slide is first shown. That asks two things of the
 // modules, checked here: no two export the same name, and none has a default export.
 // Dynamically imported modules (apache-arrow, KaTeX, the playground) stay files of their own,

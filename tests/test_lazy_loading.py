@@ -119,6 +119,11 @@ def import_map(page) -> dict:
     })""")
 
 
+def mapped_paths(imports: dict) -> set[str]:
+    """The site paths of the modules an import map (keys relative to slides/) sends elsewhere."""
+    return {"/slides/" + key.removeprefix("./") for key in imports}
+
+
 def test_a_cold_load_fetches_the_deck_bundle_once_and_none_of_its_modules(open_deck):
     """The cells import the deck's modules as written; the import map in the <head> (written by
     scripts/deck_bundle.mjs at render) sends every one of them to js/unit6.bundle.js. A cold load
@@ -132,7 +137,7 @@ def test_a_cold_load_fetches_the_deck_bundle_once_and_none_of_its_modules(open_d
     assert served["before_every_module_script"], "the import map comes after a module script"
     assert not served["modulepreload"]
     assert set(served["imports"].values()) == {"./js/unit6.bundle.js"}
-    mapped = {"/slides/" + key.removeprefix("./") for key in served["imports"]}
+    mapped = mapped_paths(served["imports"])
     assert "/slides/js/core/runner.js" in mapped and "/slides/js/plots/trajectory.js" in mapped
     scripts = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
     assert scripts == {"/slides/js/unit6.bundle.js": 1}, f"fetched besides the bundle: {scripts}"
@@ -148,7 +153,7 @@ def test_the_playground_slide_loads_its_own_modules_and_shares_the_bundled_ones(
     page, requests, outside, errors = open_deck(f"#/{index}")
     page.wait_for_function("() => document.querySelector('#try-it-optimizer-playground svg')", timeout=20000)
     settle(page)
-    mapped = {"/slides/" + key.removeprefix("./") for key in import_map(page)["imports"]}
+    mapped = mapped_paths(import_map(page)["imports"])
     scripts = Counter(p for p in requests if re.match(r"/slides/(js|vendor)/.*\.js$", p))
     assert scripts["/slides/js/unit6.bundle.js"] == 1
     assert "/slides/js/playground/playground.js" in scripts, sorted(scripts)

@@ -9,15 +9,33 @@ from __future__ import annotations
 
 from harness.server import SiteServer
 
-COMPARE = r"""async () => {
-  const T = await import('/slides/js/plots/trajectory.js');
-  const S = await import('/slides/js/core/scenes.js');
-  const R = await import('/slides/js/plots/readouts.js');
+# An SVG as text without what names it: the root's attributes, Plot's style sheet, clip path ids.
+NORMAL = r"""
   const normal = (svg) => {
     const copy = svg.cloneNode(true);
     copy.querySelectorAll('style').forEach((e) => e.remove());
-    return copy.outerHTML.replace(/^<svg[^>]*>/, '<svg>').replace(/plot-clip-\d+|trajectory-paths-clip-\d+/g, 'CLIP');
-  };
+    return copy.outerHTML.replace(/^<svg[^>]*>/, '<svg>')
+      .replace(/plot-clip-\d+|trajectory-paths-clip-\d+|eigenvector-clip-\d+/g, 'CLIP');
+  };"""
+
+
+def evaluate_on_deck(harness_session, site, script: str):
+    """Runs `script` (an async function's body, with normal() defined) on the rendered deck."""
+    server = SiteServer(site)
+    context = harness_session.browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server.url("slides/unit6.html"))
+        return page.evaluate("async () => {" + NORMAL + script + "}")
+    finally:
+        context.close()
+        server.close()
+
+
+COMPARE = r"""
+  const T = await import('/slides/js/plots/trajectory.js');
+  const S = await import('/slides/js/core/scenes.js');
+  const R = await import('/slides/js/plots/readouts.js');
   const cases = [];
   for (const scene of S.SCENE_NAMES) {
     if (!S.SCENE_VIEW[scene] || !S.scene_surface(scene, S.scene_defaults(scene))) continue;
@@ -45,19 +63,11 @@ COMPARE = r"""async () => {
     }
   }
   return cases;
-}"""
+"""
 
 
 def test_the_d3_paths_layer_is_what_plot_draws(harness_session, site):
-    server = SiteServer(site)
-    context = harness_session.browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(server.url("slides/unit6.html"))
-        cases = page.evaluate(COMPARE)
-    finally:
-        context.close()
-        server.close()
+    cases = evaluate_on_deck(harness_session, site, COMPARE)
     scenes = {c["scene"] for c in cases}
     assert {"saddle", "ill_conditioned", "momentum", "nesterov", "lr_1d", "comparison"} <= scenes, scenes
     assert sum(c["marks"] for c in cases) > 1000
@@ -67,16 +77,11 @@ def test_the_d3_paths_layer_is_what_plot_draws(harness_session, site):
             f"d3:   {c['ours'][:1500]}\nPlot: {c['plot'][:1500]}")
 
 
-EIGENVECTORS = r"""async () => {
+EIGENVECTORS = r"""
   const H = await import('/slides/js/plots/hessian.js');
   const S = await import('/slides/js/core/scenes.js');
   const {Plot} = await import('/slides/js/libs.js');
   const {TRAJECTORY_MARGINS: m} = await import('/slides/js/plots/style.js');
-  const normal = (svg) => {
-    const copy = svg.cloneNode(true);
-    copy.querySelectorAll('style').forEach((e) => e.remove());
-    return copy.outerHTML.replace(/^<svg[^>]*>/, '<svg>').replace(/plot-clip-\d+|eigenvector-clip-\d+/g, 'CLIP');
-  };
   const view = S.SCENE_VIEW.hessian;
   const base = S.scene_defaults('hessian');
   const settings = [base];
@@ -97,7 +102,7 @@ EIGENVECTORS = r"""async () => {
     }
   }
   return cases;
-}"""
+"""
 
 
 def test_the_eigenvector_layer_is_what_plot_draws(harness_session, site):
@@ -105,15 +110,7 @@ def test_the_eigenvector_layer_is_what_plot_draws(harness_session, site):
     are element for element what Plot.plot makes of eigenvector_marks, at the slide's defaults
     and at each control's extremes (eigenvalues of both signs, a zero one, every angle), at two
     sizes."""
-    server = SiteServer(site)
-    context = harness_session.browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(server.url("slides/unit6.html"))
-        cases = page.evaluate(EIGENVECTORS)
-    finally:
-        context.close()
-        server.close()
+    cases = evaluate_on_deck(harness_session, site, EIGENVECTORS)
     assert len(cases) >= 10 and all(c["texts"] == 2 for c in cases), cases[:2]
     assert sum(c["lines"] for c in cases) >= len(cases)
     for c in cases:

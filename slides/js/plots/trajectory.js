@@ -171,8 +171,8 @@ export function paths_svg(runs, reference_runs, view, colors, {width, height}) {
       const titled = mark.data.length <= 60;
       const order = d3.range(mark.data.length).sort((i, j) => dot_radius(mark.data[j]) - dot_radius(mark.data[i]) || i - j);
       // Hundreds of dots as one string for the browser's parser: an element and four attributes
-      // per dot through the DOM API took most of a steps slider's move (issue 10). The same
-      // elements and attributes, in the same order, as the DOM calls made.
+      // per dot through the DOM API took most of a steps slider's move (issue 10). The elements
+      // and attributes are Plot's, in Plot's order.
       let dots = "";
       for (const i of order) {
         const d = mark.data[i];
@@ -283,9 +283,9 @@ export function trajectory_plot(
   return with_legend(line_legend(legend_entries(runs, colors, {reference: reference_runs.length > 0})), layers);
 }
 
-// The paths layer through Plot: path_marks for the reference and the live runs over `overlay`
-// (Plot marks). What paths_svg draws element for element (the tests compare the two).
-export function plot_paths(runs, reference_runs, view, colors, {width, height, overlay = []}) {
+// The paths layer through Plot: path_marks for the reference and the live runs. What paths_svg
+// draws element for element (the tests compare the two).
+export function plot_paths(runs, reference_runs, view, colors, {width, height}) {
   const reference_marks = reference_runs.flatMap((run) => path_marks(run, view, {color: REFERENCE_LABEL, faint: true, dots: false}));
   const live_marks = runs.flatMap((run) => path_marks(run, view));
   return Plot.plot({
@@ -295,7 +295,7 @@ export function plot_paths(runs, reference_runs, view, colors, {width, height, o
     x: {domain: view.x, axis: null},
     y: {domain: view.y, axis: null},
     color: {...colors, legend: false},
-    marks: [...overlay, ...reference_marks, ...live_marks],
+    marks: [...reference_marks, ...live_marks],
   });
 }
 
