@@ -422,3 +422,15 @@ def test_a_cell_brings_the_cells_defining_the_names_it_uses():
     assert plan["plot_after_setup"] == [1, 2]
     assert plan["other"] == [0, 1, 3]           # `speed == 2` uses speed, not a definition
     assert plan["nothing_new"] == []
+
+
+def test_a_cold_load_fetches_the_cut_font_and_not_the_full_one(open_deck):
+    """The slides' text is set in Deck Sans (slides/fonts/, scripts/build_fonts.py); reveal.js's full
+    Source Sans Pro (WOFF, 330 kB for three faces) is not fetched by the first slide."""
+    page, requests, outside, errors = open_deck()
+    fonts = sorted(p.rsplit("/", 1)[-1] for p in requests if re.search(r"\.(woff2?|ttf|eot)$", p))
+    assert "deck-sans-regular.woff2" in fonts and "deck-sans-semibold.woff2" in fonts, fonts
+    assert not [f for f in fonts if f.startswith("source-sans-pro")], fonts
+    family = page.evaluate("() => getComputedStyle(document.querySelector('.reveal .slides h2, .reveal .slides h1')).fontFamily")
+    assert family.startswith('"Deck Sans"'), family
+    assert not outside and not errors
