@@ -434,3 +434,27 @@ def test_a_cold_load_fetches_the_cut_font_and_not_the_full_one(open_deck):
     family = page.evaluate("() => getComputedStyle(document.querySelector('.reveal .slides h2, .reveal .slides h1')).fontFamily")
     assert family.startswith('"Deck Sans"'), family
     assert not outside and not errors
+
+
+FIRST_SHOWN_RACE = """
+import {first_shown} from "./slides/js/deck_slides.js";
+const handlers = {};
+globalThis.Reveal = {on: (type, f) => (handlers[type] ??= []).push(f), isReady: () => true,
+                     getCurrentSlide: () => ({id: "first"})};
+globalThis.document = {getElementById: (id) => ({tagName: "SECTION", id})};
+const later = first_shown("later");
+const first = await later.next();
+// the slide is shown after the false and before the runtime asks for the next value
+handlers.slidechanged.forEach((f) => f({currentSlide: {id: "later"}}));
+const next = await Promise.race([later.next(), new Promise((r) => setTimeout(() => r("stuck"), 200))]);
+console.log(JSON.stringify({first: first.value, next: next === "stuck" ? "stuck" : next.value}));
+"""
+
+
+def test_first_shown_is_true_for_a_slide_shown_between_its_false_and_the_next_value():
+    """A cell interpreted ahead of its slide (deck_cells.js, when the browser is idle) yields false;
+    if the slide is shown before the runtime asks for the next value, that value is true (it
+    waited forever before: the sweep of test_decks once found the ill-conditioned bowl empty)."""
+    from test_deck_helpers_js import node
+
+    assert node(FIRST_SHOWN_RACE) == {"first": False, "next": True}
