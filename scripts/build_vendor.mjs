@@ -11,14 +11,14 @@
 import {build} from "esbuild";
 import {copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from "node:fs";
 import {dirname, join, resolve} from "node:path";
-import {fileURLToPath} from "node:url";
+import {fileURLToPath, pathToFileURL} from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const packageDir = (name) => join(ROOT, "node_modules", name);
 
 // Each bundle: output file, the package whose version it carries, and its entry source.
 // Entries are tiny ES modules resolved from the repo root.
-const BUNDLES = [
+export const BUNDLES = [
   {file: "d3.js", pkg: "d3", entry: `export * from "d3";`},
   {file: "plot.js", pkg: "@observablehq/plot", entry: `export * from "@observablehq/plot";`},
   {file: "inputs.js", pkg: "@observablehq/inputs", entry: `export * from "@observablehq/inputs";`},
@@ -128,7 +128,10 @@ async function main() {
   console.log(`vendor bundles -> ${out}\nKaTeX -> ${katexOut}`);
 }
 
-main().catch((error) => {
-  console.error(`build_vendor: ${error.message}`);
-  process.exit(1);
-});
+// scripts/deck_bundle.mjs imports BUNDLES from here; run as a script, this builds.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error) => {
+    console.error(`build_vendor: ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -29,6 +29,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {basename, dirname, join, posix, relative, resolve} from "node:path";
 import {fileURLToPath, pathToFileURL} from "node:url";
+import {BUNDLES} from "./build_vendor.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const esbuild = await import("esbuild").catch(() => {
@@ -72,6 +73,30 @@ const dynamic_imports_stay = (bundle_dir) => ({
     });
   },
 });
+
+/**
+ * The vendored libraries (slides/vendor/, each one file built by scripts/build_vendor.mjs) come
+ * into the bundle from their npm packages instead, the same versions (package-lock.json) and the
+ * same exports: each vendored file carries its own copy of what it uses, so Plot's d3 was in the
+ * bundle a second time beside d3 itself (issue 25: 844 kB -> see the README). Bundled from the
+ * packages, a module they share is in it once. Dynamic imports (apache-arrow, KaTeX) stay files.
+ */
+const vendored_from_packages = {
+  name: "vendored-from-packages",
+  setup(build) {
+    const entries = new Map(BUNDLES.map(({file, entry}) => [join(SLIDES, "vendor", file), entry]));
+    build.onResolve({filter: /vendor\/[\w.-]+\.js$/}, (args) => {
+      if (args.kind === "dynamic-import") return undefined;
+      const file = resolve(args.resolveDir, args.path);
+      return entries.has(file) ? {path: file, namespace: "vendored-package"} : undefined;
+    });
+    build.onLoad({filter: /.*/, namespace: "vendored-package"}, (args) => ({
+      contents: entries.get(args.path),
+      resolveDir: ROOT,
+      loader: "js",
+    }));
+  },
+};
 
 const COMMON = {bundle: true, format: "esm", target: "es2020", write: false, logLevel: "silent", metafile: true};
 
@@ -139,7 +164,7 @@ async function build_deck(deck) {
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "eof",
-    plugins: [dynamic_imports_stay(MODULES)],
+    plugins: [dynamic_imports_stay(MODULES), vendored_from_packages],
   });
   const [, output] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
   if (output.exports.length !== export_count) {

@@ -30,7 +30,9 @@ def expected_site() -> set[str]:
     katex = {"vendor/katex/katex.min.css"} | {
         p.relative_to(ROOT).as_posix() for p in (ROOT / "vendor" / "katex" / "fonts").glob("*.woff2")}
     data = {p for p in tracked("data") if not p.endswith(".gitignore")}
-    return set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb"} | js | bundles | vendor | styles | katex | data
+    # The decks' font (scripts/build_fonts.py): four WOFF2 faces, their CSS and their licence.
+    fonts = set(tracked("slides/fonts"))
+    return set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb"} | js | bundles | vendor | styles | katex | data | fonts
 
 
 def test_render_exits_zero_without_errors_or_warnings(rendered_site):

@@ -358,3 +358,28 @@ def test_site_config_points_at_files_that_exist():
     for include in includes:
         assert (slides / include).is_file(), include
     assert (metadata["width"], metadata["height"]) == (1050, 700)
+
+
+def test_the_deck_font_is_a_rebuild_of_quartos_source_sans_pro(tmp_path):
+    """slides/fonts/ (scripts/build_fonts.py): reveal.js's Source Sans Pro from the installed Quarto,
+    cut and renamed Deck Sans, byte for byte; every face has the Latin-1 letters and digits and
+    the horizontal metrics of the original for each glyph it keeps."""
+    from fontTools.ttLib import TTFont
+
+    done = subprocess.run(["python3", str(ROOT / "scripts" / "build_fonts.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    committed = sorted(p.name for p in (ROOT / "slides" / "fonts").iterdir() if p.name != "LICENSE")
+    assert committed == sorted(p.name for p in tmp_path.iterdir())
+    for name in committed:
+        assert filecmp.cmp(ROOT / "slides" / "fonts" / name, tmp_path / name, shallow=False), f"{name} is not a rebuild"
+    source = Path(subprocess.run(["quarto", "--paths"], capture_output=True, text=True, check=True).stdout.split()[1])
+    for face in ("regular", "italic", "semibold", "semibolditalic"):
+        cut = TTFont(ROOT / "slides" / "fonts" / f"deck-sans-{face}.woff2")
+        original = TTFont(source / "formats/revealjs/reveal/dist/theme/fonts/source-sans-pro" / f"source-sans-pro-{face}.woff")
+        names = [cut["name"].getDebugName(i) or "" for i in (1, 3, 4, 6, 16)]
+        assert names[0].startswith("Deck Sans") and not any("Source" in n for n in names), names
+        cmap, original_cmap = cut.getBestCmap(), original.getBestCmap()
+        assert all(ord(c) in cmap for c in "AZaz09äöüßé€–—“”…−×→≤≥")
+        for code, glyph in cmap.items():
+            assert cut["hmtx"][glyph] == original["hmtx"][original_cmap[code]], (face, hex(code))

@@ -72,7 +72,10 @@ export async function* first_shown(...slide_ids) {
   listen(reveal);
   if (!seen(slide_ids)) {
     yield false;
-    await new Promise((resolve) => waiting.add({ids: slide_ids, resolve}));
+    // Seen again: the slide may have been shown between the false and the runtime asking for the
+    // next value (a frame later), e.g. when the cell was interpreted ahead of its slide
+    // (deck_cells.js, while the browser was idle); a waiter added after that would wait forever.
+    if (!seen(slide_ids)) await new Promise((resolve) => waiting.add({ids: slide_ids, resolve}));
   }
   yield true;
 }

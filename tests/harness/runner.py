@@ -183,11 +183,18 @@ JS_LATENCY = """async ({id, value}) => {
   const own = el.closest("[data-harness-chunk]");
   let last = null, lastChunk = null;
   const cellOf = node => (node.nodeType === 1 ? node : node.parentElement)?.closest("[data-harness-chunk]");
+  // Frames after a change: [start of the frame's animation callbacks, a task after its paint].
+  const frames = [];
   const observer = new MutationObserver(mutations => {
     for (const m of mutations) {
       const cell = cellOf(m.target);
       if (cell && cell !== own) { last = performance.now(); lastChunk = Number(cell.dataset.harnessChunk); }
     }
+    if (last === null) return;
+    requestAnimationFrame(() => {
+      const at = performance.now();
+      setTimeout(() => frames.push([at, performance.now()]), 0);
+    });
   });
   observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
   // The Observable runtime recomputes in the next animation frame, not in the input event: a
@@ -203,8 +210,12 @@ JS_LATENCY = """async ({id, value}) => {
   const t1 = performance.now();
   await new Promise(requestAnimationFrame);
   await new Promise(requestAnimationFrame);
+  // painted: the input to the end of the first frame drawn after the last change (the first
+  // task after that frame's paint), what a viewer sees; latency adds two whole frames to compute.
+  const painted = frames.filter(([at]) => at >= last).map(([, done]) => done - t0);
   return {compute: last - t0, frame_wait: frame === null ? null : frame - t0,
-          latency: last - t0 + (performance.now() - t1), chunk: lastChunk, settled: settled.ok};
+          latency: last - t0 + (performance.now() - t1), painted: painted.length ? Math.min(...painted) : null,
+          chunk: lastChunk, settled: settled.ok};
 }""" % SETTLE_TIMEOUT_MS
 
 
