@@ -2,6 +2,7 @@
 
     python3 bench/bench_lighthouse.py                       # every page of _site/, 3 runs each
     python3 bench/bench_lighthouse.py --runs 1 --page playground.html --reports /tmp/lh
+    python3 bench/bench_lighthouse.py --reference /tmp/site-main   # and another render, side by side
 
 Lighthouse (the npm package pinned in package-lock.json, `npm ci` installs it) runs Debian's
 Chromium (CHROME_PATH, default /usr/bin/chromium) with its default mobile profile: a Moto G
@@ -16,7 +17,11 @@ paint, total blocking time, cumulative layout shift, speed index, in ms), the by
 whether the goals of issue 26 are met (performance >= 90, LCP <= 2500 ms, TBT <= 200 ms,
 CLS <= 0.1, the other categories >= 95), and the audits that failed in any run (with the
 requests that went outside the site and the console errors). The simulated CPU is this
-machine's CPU slowed down 4x: on a busy machine (see "load_average") every time is longer.
+machine's CPU slowed down 4x: on a busy machine every time is longer ("benchmark_index" is
+Lighthouse's measure of this machine's speed in each run; an idle desktop scores about 1,000 to
+3,000, and the 4x slowdown is calibrated for that). With --reference, the same pages of another
+render (e.g. of main) are audited in the same runs, alternating with ours, so that both see the
+same load: compare those side by side, not with figures from another time.
 """
 
 from __future__ import annotations
@@ -96,7 +101,40 @@ def one_run(report: dict) -> dict:
     for key, audit in VITALS.items():
         value = report["audits"][audit].get("numericValue")
         values[key] = None if value is None else (round(value, 3) if key == "cls" else round(value))
+    values["benchmark_index"] = round(report["environment"].get("benchmarkIndex") or 0)
     return values
+
+
+class Audited:
+    """One site's pages through the runs: the runs' values, failed audits, outside requests, 404s."""
+
+    def __init__(self, site: Path, pages: list[str], label: str):
+        self.server = CompressingSiteServer(site)
+        self.label = label
+        pages = [page for page in pages if (site / page).is_file()]  # a page new in one site only
+        self.runs: dict[str, list[dict]] = {page: [] for page in pages}
+        self.extra = {page: {"failed_audits": {}, "outside_requests": [], "not_found": []} for page in pages}
+
+    def audit(self, page: str, run: int, chrome: str, reports_dir: Path, keep: bool):
+        report_path = reports_dir / f"{self.label}.{page.replace('/', '_')}.{run}.json"
+        report = run_lighthouse(self.server.url(page), chrome, report_path)
+        self.runs[page].append(one_run(report))
+        extra = self.extra[page]
+        for audit, text in failed_audits(report).items():
+            extra["failed_audits"].setdefault(audit, text)
+        extra["outside_requests"] = sorted(set(extra["outside_requests"]) | set(outside_requests(report, self.server.origin)))
+        extra["not_found"] = sorted(set(extra["not_found"]) | set(not_found(report)))
+        if not keep:
+            report_path.unlink()
+
+    def results(self) -> dict:
+        results = {}
+        for page, runs in self.runs.items():
+            median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            met = goals(median)
+            results[page] = {"median": median, "goals_met": all(met.values()),
+                             "goals_missed": [k for k, ok in met.items() if not ok], "runs": runs, **self.extra[page]}
+        return results
 
 
 def goals(median: dict) -> dict[str, bool]:
@@ -113,6 +151,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", action="append", help="only this page (relative to the site; repeatable)")
     parser.add_argument("--reports", help="keep each run's Lighthouse JSON report in this folder")
+    parser.add_argument("--reference", help="another rendered site (e.g. main's) to audit in the same runs, side by side")
     args = parser.parse_args(argv)
     site = Path(args.site)
     chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -127,35 +166,29 @@ def main(argv: list[str]) -> int:
     reports_dir = Path(args.reports or tempfile.mkdtemp(prefix="lighthouse-"))
     reports_dir.mkdir(parents=True, exist_ok=True)
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
-    server = CompressingSiteServer(site)
-    results = {}
+    ours = Audited(site, pages, "site")
+    reference = Audited(Path(args.reference), pages, "reference") if args.reference else None
     started = time.monotonic()
     try:
-        # Round-robin over the pages, so that a burst of load on the machine hits every page alike.
-        runs: dict[str, list[dict]] = {page: [] for page in pages}
-        extra: dict[str, dict] = {page: {"failed_audits": {}, "outside_requests": [], "not_found": []} for page in pages}
+        # Round-robin over the pages (and between the two sites, in turn first), so that a burst
+        # of load on the machine hits every page and both sites alike.
         for run in range(args.runs):
             for page in pages:
-                report_path = reports_dir / f"{page.replace('/', '_')}.{run}.json"
-                report = run_lighthouse(server.url(page), chrome, report_path)
-                runs[page].append(one_run(report))
-                for audit, text in failed_audits(report).items():
-                    extra[page]["failed_audits"].setdefault(audit, text)
-                extra[page]["outside_requests"] = sorted(set(extra[page]["outside_requests"])
-                                                         | set(outside_requests(report, server.origin)))
-                extra[page]["not_found"] = sorted(set(extra[page]["not_found"]) | set(not_found(report)))
-                if not args.reports:
-                    report_path.unlink()
-        for page in pages:
-            median = {key: statistics.median(r[key] for r in runs[page]) for key in runs[page][0]}
-            met = goals(median)
-            results[page] = {"median": median, "goals_met": all(met.values()),
-                             "goals_missed": [k for k, ok in met.items() if not ok], "runs": runs[page], **extra[page]}
+                sites = [ours, reference] if reference else [ours]
+                for audited in sites if run % 2 == 0 else sites[::-1]:
+                    if page in audited.runs:
+                        audited.audit(page, run, chrome, reports_dir, keep=bool(args.reports))
     finally:
-        server.close()
+        for audited in filter(None, [ours, reference]):
+            audited.server.close()
+    results = ours.results()
+    if reference:
+        for page, theirs in reference.results().items():
+            results[page]["reference"] = theirs
     print(json.dumps({
         "lighthouse": version, "profile": "mobile (simulated slow 4G, 4x CPU slowdown)", "served": "gzip, 127.0.0.1",
-        "runs_per_page": args.runs, "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+        "runs_per_page": args.runs, "reference": args.reference,
+        "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
         "seconds": round(time.monotonic() - started), "reports": str(reports_dir) if args.reports else None,
         "all_goals_met": all(r["goals_met"] for r in results.values()), "pages": results,
     }, indent=2))
