@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The deck's ES modules as one file, and the import map that serves it (issue 10).
 //
-//   node scripts/deck_bundle.mjs            # writes slides/js/<deck>.bundle.js (+ .map) and slides/<deck>-importmap.html
+//   node scripts/deck_bundle.mjs            # writes slides/js/<deck>.bundle.js (+ .map) and slides/<deck>-importmap.html,
+//                                           # and slides/js/<page>.bundle.js (+ .map) for the pages in PAGES
 //   node scripts/deck_bundle.mjs --out DIR  # writes them all into DIR instead (the tests compare them with _site/)
 //   node scripts/deck_bundle.mjs --watch    # rebuilds on every change of a module (next to `quarto preview`)
 //
@@ -39,6 +40,11 @@ const esbuild = await import("esbuild").catch(() => {
 const SLIDES = join(ROOT, "slides");
 const MODULES = join(SLIDES, "js");
 const DECKS = ["unit6"];
+// Pages that mount one widget from a plain module script, without Quarto's OJS runtime (issue 26:
+// playground.qmd). Each loads one minified file, slides/js/<name>.bundle.js, that exports only
+// what the page calls, so esbuild leaves out whatever that does not reach (no import map: nothing
+// else on the page imports the modules).
+const PAGES = [{name: "playground", module: "./js/playground/playground.js", exports: ["mount_playground"]}];
 
 const OJS_BLOCK = /^```\{ojs\}\n([\s\S]*?)^```/gm;
 const STATIC_IMPORT = /(?:^|[;\s])import\s+[^;"'()]*?\s+from\s+["'](\.\/js\/[^"']+)["']/g;
@@ -176,6 +182,31 @@ async function build_deck(deck) {
   return {files: contents, importmap: importmap_html(deck, imports)};
 }
 
+/** Builds one page's bundle; returns {files: {name: contents}}. */
+async function build_page({name, module, exports}) {
+  const bundle_path = join(MODULES, `${name}.bundle.js`);
+  const entry = {
+    contents: `export {${exports.join(", ")}} from ${JSON.stringify(module)};`,
+    resolveDir: SLIDES,
+    sourcefile: "entry.js",
+  };
+  check_import_meta(await deck_modules([module], MODULES), MODULES);
+  const result = await esbuild.build({
+    ...COMMON,
+    stdin: entry,
+    outfile: bundle_path,
+    minify: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    legalComments: "eof",
+    plugins: [dynamic_imports_stay(MODULES)],
+  });
+  const [, output] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
+  const missing = exports.filter((e) => !output.exports.includes(e));
+  if (missing.length) throw new Error(`${module} does not export ${missing.join(", ")}`);
+  return {files: Object.fromEntries(result.outputFiles.map((f) => [basename(f.path), f.contents]))};
+}
+
 function importmap_html(deck, imports) {
   return `<!-- Written by scripts/deck_bundle.mjs (run by quarto render) from ${deck}.qmd's imports: do not edit. -->
 <!-- Every module of the deck, as its cells and modules import it, comes from one minified file. -->
@@ -199,16 +230,25 @@ function write_if_changed(path, contents) {
   return true;
 }
 
-async function write_deck(deck, out_dir) {
-  const {files, importmap} = await build_deck(deck);
+function write_files(files, out_dir) {
   const written = [];
   for (const [name, contents] of Object.entries(files)) {
     const path = join(out_dir ?? MODULES, name);
     if (write_if_changed(path, contents)) written.push(relative(ROOT, path));
   }
+  return written;
+}
+
+async function write_deck(deck, out_dir) {
+  const {files, importmap} = await build_deck(deck);
+  const written = write_files(files, out_dir);
   const path = join(out_dir ?? SLIDES, `${deck}-importmap.html`);
   if (write_if_changed(path, importmap)) written.push(relative(ROOT, path));
   return written;
+}
+
+async function write_page(page, out_dir) {
+  return write_files((await build_page(page)).files, out_dir);
 }
 
 async function main(argv) {
@@ -223,6 +263,9 @@ async function main(argv) {
     for (const deck of DECKS) {
       for (const name of await write_deck(deck, out_dir && resolve(out_dir))) console.log(`wrote ${name}`);
     }
+    for (const page of PAGES) {
+      for (const name of await write_page(page, out_dir && resolve(out_dir))) console.log(`wrote ${name}`);
+    }
   };
   try {
     await build_all();
@@ -233,7 +276,16 @@ async function main(argv) {
   if (!argv.includes("--watch")) return 0;
   // esbuild's watcher follows every file of the graph; on a change the whole build runs again,
   // which also rewrites the import map if a module was added or removed.
-  const inputs = (await Promise.all(DECKS.map((d) => deck_modules(cell_imports(d), MODULES)))).flat();
+  const inputs = [
+    ...new Set(
+      (
+        await Promise.all([
+          ...DECKS.map((d) => deck_modules(cell_imports(d), MODULES)),
+          ...PAGES.map((p) => deck_modules([p.module], MODULES)),
+        ])
+      ).flat(),
+    ),
+  ];
   const context = await esbuild.context({
     ...COMMON,
     entryPoints: inputs,

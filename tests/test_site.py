@@ -21,8 +21,9 @@ def tracked(pattern: str) -> set[str]:
 def expected_site() -> set[str]:
     """What the site must contain besides Quarto's own site_libs/."""
     js = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "js").rglob("*.js") if not p.name.endswith(".bundle.js")}
-    # The deck's modules as one file and its source map (scripts/deck_bundle.mjs, run by quarto render).
-    bundles = {"slides/js/unit6.bundle.js", "slides/js/unit6.bundle.js.map"}
+    # The deck's modules as one file and its source map (scripts/deck_bundle.mjs, run by quarto render),
+    # and the playground page's (issue 26).
+    bundles = {f"slides/js/{name}.bundle.js{map}" for name in ("unit6", "playground") for map in ("", ".map")}
     vendor = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "vendor").iterdir()
               if p.suffix in (".js", ".css")}
     styles = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides").glob("*.css")}
@@ -32,7 +33,8 @@ def expected_site() -> set[str]:
     data = {p for p in tracked("data") if not p.endswith(".gitignore")}
     # The decks' font (scripts/build_fonts.py): four WOFF2 faces, their CSS and their licence.
     fonts = set(tracked("slides/fonts"))
-    return set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb"} | js | bundles | vendor | styles | katex | data | fonts
+    return (set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb", "favicon.svg"} | js | bundles | vendor
+            | styles | katex | data | fonts)
 
 
 def test_render_exits_zero_without_errors_or_warnings(rendered_site):

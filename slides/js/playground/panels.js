@@ -1,11 +1,13 @@
 // The playground's two plots: the surface (contours, or the loss curve of the 1D quartic) with
 // every path, and the loss against the step (log scale). Each is an Observable Plot figure for
-// the axes and the background, drawn only when they change, under a <canvas> that holds the
+// the axes and the background (the surface's contours a layer of their own, plots/contours.js),
+// drawn only when they change, under a <canvas> that holds the
 // paths: a control change or an animation frame redraws only the canvas (8 paths x 1,000
 // steps in about a millisecond), never the SVG.
 
-import {Plot, surface_marks, OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH, tick_count, format_number, describe_plot} from "./view.js";
+import {Plot, OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH, tick_count, format_number, describe_plot} from "./view.js";
 import {make_surface} from "./core.js";
+import {contour_layer} from "../plots/contours.js";
 import {SURFACE_SETUP} from "./state.js";
 
 const MARGINS = {top: 12, right: 16, bottom: 42, left: 56};
@@ -70,7 +72,10 @@ export function surface_panel(state, {width, height}, {deck = false} = {}) {
     });
     background = [Plot.line(points, {x: "x", y: "y", stroke: CURVE_COLOR, strokeWidth: 2.5, clip: true})];
   } else {
-    background = surface_marks(surface, view, {levels: 16, nx: 120, ny: 90});
+    // The contours are a layer of their own over the axes (plots/contours.js, the deck's: level
+    // lines by marching squares over a shaded raster), not Plot's contour mark, whose polygon
+    // stitching was most of the page's first drawing (issue 26: a long task on a phone).
+    background = [];
   }
   const figure = Plot.plot({
     ...size,
@@ -88,6 +93,11 @@ export function surface_panel(state, {width, height}, {deck = false} = {}) {
   );
   const {box, canvas, context} = layer(figure, size.width, size.height);
   box.classList.add("pg-surface");
+  if (!one_d) {
+    const contours = contour_layer(surface, view, {...size, levels: 16, margins: M});
+    contours.setAttribute("aria-hidden", "true"); // the figure's text alternative speaks for it
+    box.prepend(contours); // under the figure (transparent: its axes and frame over the shading)
+  }
   const sx = figure.scale("x");
   const sy = figure.scale("y");
   const frame = {

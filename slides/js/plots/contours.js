@@ -25,8 +25,7 @@ const LINE_WIDTH = 0.8;
 let clip_count = 0;
 
 // Grid coordinates (0..nx, 0..ny from the view's lower left) to pixels, as Plot maps them.
-function grid_to_pixels(grid, frame) {
-  const m = TRAJECTORY_MARGINS;
+function grid_to_pixels(grid, frame, m) {
   return {
     x: (gx) => m.left + (gx / grid.width) * frame.width,
     y: (gy) => m.top + frame.height - (gy / grid.height) * frame.height,
@@ -60,9 +59,9 @@ function shade_image(grid, thresholds) {
 
 // The shading for paper: the nested level sets as translucent polygons (d3.contours), so that a
 // printed plot stays a vector drawing. Slower than the raster, which does not matter in print.
-function vector_shading(grid, thresholds, frame) {
+function vector_shading(grid, thresholds, frame, margins) {
   const {width: nx, height: ny} = grid;
-  const to = grid_to_pixels(grid, frame);
+  const to = grid_to_pixels(grid, frame, margins);
   const to_pixels = d3.geoTransform({
     point(gx, gy) {
       this.stream.point(to.x(gx), to.y(gy));
@@ -84,14 +83,16 @@ function vector_shading(grid, thresholds, frame) {
   return shading.node();
 }
 
-export function contour_layer(surface, view, {width, height, levels = 14}) {
-  const m = TRAJECTORY_MARGINS;
+// `margins`: the plot's margins (the frame inside them is the view), the trajectory plots' by
+// default; the playground's surface panel has its own.
+export function contour_layer(surface, view, {width, height, levels = 14, margins = TRAJECTORY_MARGINS}) {
+  const m = margins;
   const frame = {width: width - m.left - m.right, height: height - m.top - m.bottom};
   const nx = Math.max(8, Math.ceil(frame.width / LINE_CELL_PX));
   const ny = Math.max(8, Math.ceil(frame.height / LINE_CELL_PX));
   const grid = surface_grid(surface.f, view, nx, ny);
   const thresholds = contour_levels(grid.values, levels);
-  const to = grid_to_pixels(grid, frame);
+  const to = grid_to_pixels(grid, frame, m);
   const px = (gx) => Math.round(10 * to.x(gx)) / 10;
   const py = (gy) => Math.round(10 * to.y(gy)) / 10;
   const lines = isolines(grid, thresholds);
@@ -118,7 +119,7 @@ export function contour_layer(surface, view, {width, height, levels = 14}) {
     .attr("width", frame.width)
     .attr("height", frame.height);
   const contour = svg.append("g").attr("aria-label", "contour").attr("clip-path", `url(#${clip_id})`);
-  if (printing()) contour.append(() => vector_shading(grid, thresholds, frame));
+  if (printing()) contour.append(() => vector_shading(grid, thresholds, frame, m));
   else
     contour
       .append("image")
