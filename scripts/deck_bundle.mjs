@@ -199,7 +199,7 @@ async function build_page({name, module, exports}) {
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "eof",
-    plugins: [dynamic_imports_stay(MODULES)],
+    plugins: [dynamic_imports_stay(MODULES), vendored_from_packages],
   });
   const [, output] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
   const missing = exports.filter((e) => !output.exports.includes(e));
