@@ -18,7 +18,7 @@ from .replay import HYPER_LIMITS, LinkError, _parse_fields, _range, _read_name, 
 TRAINING_FORMAT_VERSION = "1"
 MAX_RUNS = 4
 TRAINING_SET_ROWS = 3199
-MAX_EPOCHS = 200
+MAX_EPOCHS = 1000
 MAX_TRAINING_SEED = 999999
 SHARPNESS_ITERATIONS = 20
 TRAINING_SCHEDULES = ["constant", "step", "cosine", "warmup_cosine"]
@@ -174,12 +174,14 @@ TRAINING_CSV_HEADER = ["run", "optimizer", "epoch", "step", "lr", "train_loss", 
 
 def training_csv(runs) -> str:
     """runs: [{optimizer, rows}] in the link's order (csv.js's training_csv)."""
+    def cell(value):
+        return "" if value is None else js_number(value)
+
     lines = [",".join(TRAINING_CSV_HEADER)]
     for i, entry in enumerate(runs):
         for row in entry["rows"]:
-            lambda1 = "" if row["lambda1"] is None else js_number(row["lambda1"])
-            lines.append(",".join([str(i + 1), entry["optimizer"], str(row["epoch"]), str(row["step"]), js_number(row["lr"]),
-                                   js_number(row["train_loss"]), js_number(row["test_loss"]), lambda1, row["status"]]))
+            lines.append(",".join([str(i + 1), entry["optimizer"], str(row["epoch"]), str(row["step"]), cell(row["lr"]),
+                                   cell(row["train_loss"]), cell(row["test_loss"]), cell(row["lambda1"]), row["status"]]))
     return "\n".join(lines) + "\n"
 
 

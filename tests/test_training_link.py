@@ -1,7 +1,7 @@
 """The live trainer's link reproduces the page's runs in Python, bit for bit.
 
 The page's modules (slides/js/training/link.js, csv.js, and the trainer twin slides/js/core/trainer.js)
-run in Node through tests/js/training_worker.mjs; `python3 -m pygen replay` (pygen/replay.py,
+run in Node through tests/js/training_link_worker.mjs; `python3 -m pygen replay` (pygen/replay.py,
 pygen/training_link.py) reads the same links. No render or browser is needed
 (tests/test_training_page.py checks the page and the slide).
 """
@@ -21,7 +21,7 @@ from pygen import replay, training_link
 from pygen.core.optimizers import OPTIMIZER_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKER = ROOT / "tests" / "js" / "training_worker.mjs"
+WORKER = ROOT / "tests" / "js" / "training_link_worker.mjs"
 DATA = ROOT / "data"
 
 LINKS = [
@@ -45,7 +45,7 @@ HOSTILE = [
     "#run1=gd&run1.lr=0x10", "#run1=gd&run1.lr=", "#run1=gd&run1.batch=0", "#run1=gd&run1.batch=3200",
     "#rows=100&run1=gd&run1.batch=101", "#run1=gd&run1.batch=1.5", "#run1=gd&run1.seed=1000000", "#run1=gd&run1.seed=-1",
     "#run1=gd&run1.schedule=exponential", "#run1=gd&run1.schedule=__proto__", "#run1=gd&run1.beta1=0.9",
-    "#run1=adam&run1.beta1=1", "#run1=adam&run1.eps=0", "#rows=7", "#rows=3200", "#epochs=0", "#epochs=201",
+    "#run1=adam&run1.beta1=1", "#run1=adam&run1.eps=0", "#rows=7", "#rows=3200", "#epochs=0", "#epochs=1001",
     "#epochs=1e2", "#sharpness=101", "#sharpness=-1", "#epochs=5&epochs=6", "#extra=1",
     "#run3.lr=0.1", "#epochs", "#epochs=10&", "#a=<script>", "#epochs=%31", "#run1=gd&run1.lr=0.1%00",
     "#" + "epochs=10&" * 300, "#run1=gd&run1.lr=" + "1" * 40, "#epochs=٣", "#rows=010",
@@ -122,7 +122,9 @@ def test_csv_bytes_are_the_same_in_both_twins(worker):
     """Awkward doubles (shortest round-trip digits, exponents, -0, 5e-324) written alike."""
     values = [0.1 + 0.2, 1e21, 1e-7, 123456789012345680000.0, -0.0, 5e-324, 2.5, 1 / 3, 1.7976931348623157e308, 100.0]
     rows = [{"epoch": i, "step": 50 * i, "lr": v, "train_loss": v * 3, "test_loss": -v, "lambda1": None if i % 2 else v,
-             "status": "ok" if i < len(values) - 1 else "diverged"} for i, v in enumerate(values)]
+             "status": "ok"} for i, v in enumerate(values)]
+    # a diverged run's last row: no losses
+    rows.append({"epoch": 10, "step": 501, "lr": 0.5, "train_loss": None, "test_loss": None, "lambda1": None, "status": "diverged"})
     runs = [{"optimizer": "gd", "rows": rows}, {"optimizer": "adam", "rows": rows[:3]}]
     js_runs = [{"optimizer": r["optimizer"], "rows": [{k: (f64(v) if isinstance(v, float) else v) for k, v in row.items()}
                                                       for row in r["rows"]]} for r in runs]
@@ -131,7 +133,8 @@ def test_csv_bytes_are_the_same_in_both_twins(worker):
     lines = text.splitlines()
     assert lines[0] == "run,optimizer,epoch,step,lr,train_loss,test_loss,lambda1,status"
     assert lines[1] == "1,gd,0,0,0.30000000000000004,0.9000000000000001,-0.30000000000000004,0.30000000000000004,ok"
-    assert lines[2].endswith(",,ok") and len(lines) == 1 + len(values) + 3
+    assert lines[2].endswith(",,ok") and len(lines) == 1 + len(values) + 1 + 3
+    assert lines[len(values) + 1] == "1,gd,10,501,0.5,,,,diverged"
 
 
 def test_links_cover_every_optimizer_and_schedule():
@@ -141,3 +144,45 @@ def test_links_cover_every_optimizer_and_schedule():
         seen.update(run["optimizer"] for run in state["runs"])
         schedules.update(run["schedule"] for run in state["runs"])
     assert seen == set(OPTIMIZER_NAMES) and schedules == set(training_link.TRAINING_SCHEDULES)
+
+
+# Whole runs, JS (Node, the browser's trainer through the link, one epoch at a time as the worker
+# trains) against `pygen replay` (Python): the CSV bytes, hence every loss and lambda1, bit for bit.
+REPLAYED = [
+    "#train=1&rows=300&epochs=3&sharpness=1&run1=gd&run1.lr=0.05&run1.batch=32&run2=adam&run2.batch=300"
+    "&run2.schedule=cosine&run2.seed=5",
+    "#train=1&rows=128&epochs=4&sharpness=2&run1=momentum&run1.batch=7&run1.schedule=warmup_cosine"
+    "&run2=rmsprop&run2.lr=0.01&run2.schedule=step&run3=nesterov&run3.lr=0.2&run3.batch=128&run4=amsgrad&run4.batch=1",
+    "#train=1&rows=64&epochs=6&sharpness=3&run1=gd&run1.lr=10&run1.batch=64&run2=adamw&run2.lr=1&run2.batch=8"
+    "&run3=adagrad&run3.lr=0.5",  # GD at eta = 10 diverges; the others go on
+]
+
+
+@pytest.mark.parametrize("link", REPLAYED)
+def test_pygen_replay_retrains_the_browsers_runs_bit_for_bit(worker, link, tmp_path):
+    js = worker("replay", hash=link, data=str(DATA / "training_set.arrow"))
+    assert js["error"] is None
+    out = tmp_path / "replay.csv"
+    done = subprocess.run([sys.executable, "-m", "pygen", "replay", link, "--out", str(out), "--summary"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == js["csv"].encode("utf-8")
+    lines = js["csv"].splitlines()
+    state = training_link.read_training_state(link)
+    assert len({line.split(",")[0] for line in lines[1:]}) == len(state["runs"])
+    assert "NaN" not in js["csv"] and "Infinity" not in js["csv"]
+
+
+def test_the_replayed_links_include_a_divergence():
+    statuses = []
+    for link in REPLAYED:
+        runs = training_link.train_runs(training_link.read_training_state(link), DATA)
+        statuses += [run["status"] for run in runs]
+    assert "diverged" in statuses and statuses.count("completed") >= 6
+
+
+def test_replay_without_the_training_data_says_so(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pygen", "replay", "#train=1&epochs=1", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "the training data in" in done.stderr and "could not be read" in done.stderr

@@ -27,7 +27,7 @@ import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../core/optimizers.js";
 export const TRAINING_FORMAT_VERSION = "1";
 export const MAX_RUNS = 4;
 export const TRAINING_SET_ROWS = 3199; // training rows of the band-gap problem (pygen/mlp.py make_problem)
-export const MAX_EPOCHS = 200;
+export const MAX_EPOCHS = 1000;
 export const MAX_TRAINING_SEED = 999999;
 export const SHARPNESS_ITERATIONS = 20;
 export const TRAINING_SCHEDULES = ["constant", "step", "cosine", "warmup_cosine"];
@@ -196,4 +196,27 @@ export function training_configs(state) {
     sharpness_every: state.sharpness,
     sharpness_iterations: SHARPNESS_ITERATIONS,
   }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Presets (the widget's menu; a preset is only a starting state, the link carries every field)
+
+export const TRAINING_PRESET_NAMES = ["lecture", "edge_of_stability"];
+
+// "edge_of_stability": full-batch gradient descent on the first EOS_ROWS training rows at two
+// learning rates, lambda1 every EOS_SHARPNESS_EVERY epochs (one update per epoch): lambda1 climbs
+// to 2/eta and stays there.
+export const EOS_ROWS = 256;
+export const EOS_LEARNING_RATES = [0.05, 0.1];
+export const EOS_EPOCHS = 300;
+export const EOS_SHARPNESS_EVERY = 5;
+
+export function training_preset_state(name) {
+  if (name !== "edge_of_stability") return default_training_state();
+  return {
+    rows: EOS_ROWS,
+    epochs: EOS_EPOCHS,
+    sharpness: EOS_SHARPNESS_EVERY,
+    runs: EOS_LEARNING_RATES.map((lr) => ({...default_run("gd"), lr, batch: EOS_ROWS})),
+  };
 }

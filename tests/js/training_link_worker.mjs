@@ -35,9 +35,8 @@ const handlers = {
     const ds = await dataset(data);
     const runs = training_configs(state).map((config) => {
       const run = start_training(config, ds);
-      const rows = [...run.rows];
-      while (run.status === "running") rows.push(train_epoch(run));
-      return {optimizer: config.optimizer, rows, status: run.status};
+      while (run.status === "running") train_epoch(run);
+      return {optimizer: config.optimizer, rows: run.rows, status: run.status};
     });
     return {error, csv: training_csv(runs), statuses: runs.map((r) => r.status)};
   },
