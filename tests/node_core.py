@@ -17,12 +17,12 @@ class JSError(Exception):
 
 
 class NodeCore:
-    def __init__(self):
+    def __init__(self, worker: Path = WORKER):
         node = shutil.which("node")
         if node is None:
             raise RuntimeError("node is not on PATH; the JS/Python parity tests need Node.js >= 18")
         self.process = subprocess.Popen(
-            [node, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, cwd=ROOT
+            [node, str(worker)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, cwd=ROOT
         )
         self.requests = 0
 

@@ -67,3 +67,102 @@ def power_int(base: float, n: int) -> float:
     for _ in range(n):
         result = result * base
     return result
+
+
+# ---------------------------------------------------------------------------------------
+# exp, expm1 and tanh (the network's activation), after fdlibm: x = k ln2 + r with
+# |r| <= ln2 / 2 (ln2 split in two so that k * LN2_HI is exact), expm1(r) by its Taylor
+# series, and the power of two 2^k built by exact doublings. Accurate to a few ulp
+# (tests/test_training_twin.py checks them against the C library).
+
+LN2_HI = 6.93147180369123816490e-1  # ln 2 rounded to 32 significant bits
+LN2_LO = 1.90821492927058770002e-10  # ln 2 - LN2_HI
+INV_LN2 = 1.44269504088896338700
+EXP_TERMS = 14  # r^15/15! < 2^-53 r for |r| <= ln2 / 2
+EXP_OVERFLOW = 709.782712893384  # beyond: exp(x) is inf
+EXP_UNDERFLOW = -745.1332191019412  # below: exp(x) rounds to 0
+EXPM1_SATURATION = -38.0  # below: expm1(x) rounds to -1
+TANH_SATURATION = 22.0  # beyond: tanh(x) rounds to +-1
+TANH_LINEAR = 3.725290298461914e-9  # 2^-28: below, tanh(x) rounds to x
+
+# 1/n! for n = 0 .. EXP_TERMS, by successive divisions.
+INVERSE_FACTORIALS = [1.0]
+for _n in range(1, EXP_TERMS + 1):
+    INVERSE_FACTORIALS.append(INVERSE_FACTORIALS[_n - 1] / float(_n))
+
+
+def expm1_taylor(r: float) -> float:
+    """expm1(r) = r + r^2/2! + ... + r^14/14!, by Horner's rule."""
+    q = INVERSE_FACTORIALS[EXP_TERMS]
+    for n in range(EXP_TERMS - 1, 0, -1):
+        q = q * r + INVERSE_FACTORIALS[n]
+    return q * r
+
+
+# 2^k for every integer k in [-1074, 1023] (exact: doublings and halvings of 1 are exact).
+MIN_POWER = -1074
+POWERS_OF_TWO = [0.0] * (1024 - MIN_POWER)
+POWERS_OF_TWO[-MIN_POWER] = 1.0
+for _k in range(1, 1024):
+    POWERS_OF_TWO[_k - MIN_POWER] = POWERS_OF_TWO[_k - 1 - MIN_POWER] * 2
+for _k in range(-1, MIN_POWER - 1, -1):
+    POWERS_OF_TWO[_k - MIN_POWER] = POWERS_OF_TWO[_k + 1 - MIN_POWER] / 2
+
+
+def power_of_two(k: int) -> float:
+    return POWERS_OF_TWO[k - MIN_POWER]
+
+
+def reduce_ln2(x: float) -> tuple[int, float]:
+    k = math.floor(x * INV_LN2 + 0.5)
+    return k, x - k * LN2_HI - k * LN2_LO
+
+
+def exp(x: float) -> float:
+    if math.isnan(x):
+        return math.nan
+    if x > EXP_OVERFLOW:
+        return math.inf
+    if x < EXP_UNDERFLOW:
+        return 0.0
+    k, r = reduce_ln2(x)
+    e = expm1_taylor(r) + 1
+    # 2^k in two factors where 2^k alone would overflow or underflow before the product
+    if k > 1023:
+        return e * power_of_two(k - 1) * 2
+    if k < -1021:
+        return e * power_of_two(k + 54) * power_of_two(-54)
+    return e * power_of_two(k)
+
+
+def expm1(x: float) -> float:
+    """exp(x) - 1 without the cancellation: 2^k (expm1(r) + (1 - 2^-k)) for k != 0."""
+    if math.isnan(x):
+        return math.nan
+    if x > EXP_OVERFLOW:
+        return math.inf
+    if x < EXPM1_SATURATION:
+        return -1.0
+    k, r = reduce_ln2(x)
+    p = expm1_taylor(r)
+    if k == 0:
+        return p
+    if k > 1023:
+        return (p + 1) * power_of_two(k - 1) * 2
+    # 1 - 2^-k is exact for |k| <= 53; beyond, the 1 barely matters and is subtracted last
+    if k > 53 or k < -53:
+        return (p + 1) * power_of_two(k) - 1
+    return (p + (1 - power_of_two(-k))) * power_of_two(k)
+
+
+def tanh(x: float) -> float:
+    """tanh(x) = e / (e + 2) with e = expm1(2|x|), odd; +-0 and tiny x return x itself."""
+    ax = -x if x < 0 else x
+    if not ax >= TANH_LINEAR:  # also NaN
+        return x
+    if ax >= TANH_SATURATION:
+        return -1.0 if x < 0 else 1.0
+    e = expm1(ax + ax)
+    t = e / (e + 2)
+    return -t if x < 0 else t
+
