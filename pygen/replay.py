@@ -398,7 +398,7 @@ def _replay_training(args) -> int:
     _write(args, training_link.training_csv(runs))
     if args.summary:
         for i, entry in enumerate(runs):
-            last = entry["rows"][-1]
-            print(f"run {i + 1} ({entry['optimizer']}): {entry['message']}, epoch {last['epoch']}, "
-                  f"train loss {js_number(last['train_loss'])}, test loss {js_number(last['test_loss'])}", file=sys.stderr)
+            last = next(row for row in reversed(entry["rows"]) if row["train_loss"] is not None)
+            print(f"run {i + 1} ({entry['optimizer']}): {entry['message']}; last finite losses at epoch {last['epoch']}: "
+                  f"train {js_number(last['train_loss'])}, test {js_number(last['test_loss'])}", file=sys.stderr)
     return 0
