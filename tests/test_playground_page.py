@@ -39,7 +39,9 @@ def open_page(harness_session, base_url):
     """Opens a page offline; on teardown fails on any console error, page error or outside request."""
     contexts, problems = [], []
 
-    def opener(path, *, wait=".pg-root canvas"):
+    def opener(path, *, wait=".pg-root canvas", prepare=None, expected_errors=()):
+        """prepare(page) runs before the page loads (routes of a test's own); console errors
+        containing one of `expected_errors` are what the test provokes (a 404 it serves)."""
         context = harness_session.browser.new_context(viewport={"width": 1050, "height": 700}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
@@ -52,8 +54,14 @@ def open_page(harness_session, base_url):
                 r.abort()
 
         page.route("**/*", route)
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        def console(message):
+            if message.type == "error" and not any(text in message.text for text in expected_errors):
+                problems.append(f"console {message.type}: {message.text}")
+
+        page.on("console", console)
         page.on("pageerror", lambda e: problems.append(f"page error: {e}\n{e.stack}"))
+        if prepare:
+            prepare(page)
         page.goto(base_url + path)
         if wait:
             page.wait_for_selector(wait, timeout=30000)

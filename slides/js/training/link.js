@@ -23,6 +23,7 @@
 
 import {LinkError, parse_fields, range, read_name, read_number, shown, HYPER_LIMITS} from "../playground/state.js";
 import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../core/optimizers.js";
+import {TRAINING_PRESETS} from "../core/trainer.js";
 
 export const TRAINING_FORMAT_VERSION = "1";
 export const MAX_RUNS = 4;
@@ -201,22 +202,26 @@ export function training_configs(state) {
 // ---------------------------------------------------------------------------------------
 // Presets (the widget's menu; a preset is only a starting state, the link carries every field)
 
-export const TRAINING_PRESET_NAMES = ["lecture", "edge_of_stability"];
+export const TRAINING_PRESET_NAMES = Object.keys(TRAINING_PRESETS);
 
-// "edge_of_stability": full-batch gradient descent on the first EOS_ROWS training rows at two
-// learning rates, lambda1 every EOS_SHARPNESS_EVERY epochs (one update per epoch): lambda1 climbs
-// to 2/eta and stays there.
-export const EOS_ROWS = 256;
-export const EOS_LEARNING_RATES = [0.05, 0.1];
-export const EOS_EPOCHS = 300;
-export const EOS_SHARPNESS_EVERY = 5;
-
+// A preset of the trainer twin (TRAINING_PRESETS: the lecture's comparison, and full-batch
+// gradient descent on a subset of the rows where lambda1 climbs to 2/eta) as the widget's state.
+// Its runs share the training rows, the epochs and the sharpness interval (the link's fields).
 export function training_preset_state(name) {
-  if (name !== "edge_of_stability") return default_training_state();
+  const preset = Object.prototype.hasOwnProperty.call(TRAINING_PRESETS, name) ? TRAINING_PRESETS[name] : null;
+  if (!preset || !preset.runs.length) return default_training_state();
+  const first = preset.runs[0];
   return {
-    rows: EOS_ROWS,
-    epochs: EOS_EPOCHS,
-    sharpness: EOS_SHARPNESS_EVERY,
-    runs: EOS_LEARNING_RATES.map((lr) => ({...default_run("gd"), lr, batch: EOS_ROWS})),
+    rows: first.train_rows,
+    epochs: first.epochs,
+    sharpness: first.sharpness_every,
+    runs: preset.runs.map((config) => ({
+      optimizer: config.optimizer,
+      lr: config.lr,
+      hyper: {...TRAINING_HYPER[config.optimizer], ...config.hyper},
+      batch: config.batch_size,
+      schedule: config.schedule,
+      seed: config.seed,
+    })),
   };
 }

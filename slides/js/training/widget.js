@@ -37,7 +37,9 @@ const DECK_PLOT = {width: 470, height: 300};
 export const DECK_HEIGHT = 560;
 
 function page_plot_size() {
-  const avail = Math.min(window.innerWidth || 1200, 1400) - 40;
+  // the page's text column (Quarto's <main>), else the window less the page's margins
+  const main = document.querySelector("main");
+  const avail = Math.min(main?.clientWidth || (window.innerWidth || 1200) - 80, 1400);
   if (avail < 900) return {width: Math.max(300, avail), height: 300};
   return {width: Math.floor((avail - 16) / 2), height: 360};
 }
