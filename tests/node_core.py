@@ -49,6 +49,7 @@ class NodeCore:
     def close(self):
         self.process.stdin.close()
         self.process.wait(timeout=10)
+        self.process.stdout.close()
 
 
 def decode_numbers(encoded):

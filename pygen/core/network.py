@@ -41,7 +41,11 @@ _SMALL_POWERS_INVERSE = np.array([pm.power_of_two(-k) for k in range(65)])
 def tanh_array(x: np.ndarray) -> np.ndarray:
     """``portable_math.tanh`` elementwise: the same operations on every element, so the same bits
     as the scalar function (and the JS twin, which calls it in its loops)."""
-    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):  # the branches np.where discards
+        return _tanh_array(np.asarray(x, dtype=np.float64))
+
+
+def _tanh_array(x: np.ndarray) -> np.ndarray:
     ax = np.where(x < 0, -x, x)
     y = ax + ax  # below TANH_SATURATION: k <= 64, and 1 - 2^-k is exact up to k = 53
     k = np.floor(y * pm.INV_LN2 + 0.5)
@@ -72,18 +76,23 @@ def init_params(seed: int) -> np.ndarray:
 
 
 def _add_rows(total: np.ndarray, contributions: np.ndarray) -> np.ndarray:
-    """total + contributions[0] + contributions[1] + ..., in that order (a cumulative sum is
-    sequential by definition, unlike numpy's pairwise `sum`)."""
-    return np.add.accumulate(np.concatenate([total[None], contributions]), axis=0)[-1]
+    """total + contributions[0] + contributions[1] + ..., in that order, each row added to every
+    element of the running total at once (the JS loops' order; numpy's `sum` would add pairwise)."""
+    if contributions.ndim == 1:  # a cumulative sum is sequential by definition
+        return np.add.accumulate(np.concatenate([np.reshape(total, 1), contributions]))[-1]
+    total = np.array(total, dtype=np.float64)
+    for row in contributions:
+        np.add(total, row, out=total)
+    return total
 
 
 def _sum_outer_rows(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """sum over rows n, in order, of the outer products left[n] x right[n]."""
-    total = np.zeros((left.shape[1], right.shape[1]))
+    total = np.zeros(left.shape[1] * right.shape[1])
     for start in range(0, left.shape[0], ROW_CHUNK):
         block = slice(start, start + ROW_CHUNK)
-        total = _add_rows(total, left[block, :, None] * right[block, None, :])
-    return total
+        total = _add_rows(total, (left[block, :, None] * right[block, None, :]).reshape(-1, total.shape[0]))
+    return total.reshape(left.shape[1], right.shape[1])
 
 
 def _weights(params):
@@ -211,12 +220,12 @@ def hvp_operator(params, x, y, rows) -> Callable[[np.ndarray], np.ndarray]:
 def _sum_w2(r_h1, d_a2, h1, r_d_a2):
     """R(gradient of W2): sum over rows of r_h1[n] x d_a2[n] + h1[n] x r_d_a2[n], each row's two
     products added first (network.js adds `r_hi * d_a2[j] + hi * r_d_a2[j]`)."""
-    total = np.zeros((H, H))
+    total = np.zeros(H * H)
     for start in range(0, r_h1.shape[0], ROW_CHUNK):
         block = slice(start, start + ROW_CHUNK)
         rows = r_h1[block, :, None] * d_a2[block, None, :] + h1[block, :, None] * r_d_a2[block, None, :]
-        total = _add_rows(total, rows)
-    return total
+        total = _add_rows(total, rows.reshape(-1, H * H))
+    return total.reshape(H, H)
 
 
 def hvp(params, vector, x, y, rows) -> np.ndarray:

@@ -109,13 +109,17 @@ for _k in range(-1, MIN_POWER - 1, -1):
     POWERS_OF_TWO[_k - MIN_POWER] = POWERS_OF_TWO[_k + 1 - MIN_POWER] / 2
 
 
-def power_of_two(k: int) -> float:
-    return POWERS_OF_TWO[k - MIN_POWER]
+def power_of_two(k: float) -> float:
+    return POWERS_OF_TWO[int(k) - MIN_POWER]
 
 
-def reduce_ln2(x: float) -> tuple[int, float]:
-    k = math.floor(x * INV_LN2 + 0.5)
-    return k, x - k * LN2_HI - k * LN2_LO
+def ln2_multiple(x: float) -> float:
+    """The k (an integer, as a float like the JS twin's) of x = k ln2 + r."""
+    return float(math.floor(x * INV_LN2 + 0.5))
+
+
+def reduce_ln2(x: float, k: float) -> float:
+    return x - k * LN2_HI - k * LN2_LO
 
 
 def exp(x: float) -> float:
@@ -125,8 +129,8 @@ def exp(x: float) -> float:
         return math.inf
     if x < EXP_UNDERFLOW:
         return 0.0
-    k, r = reduce_ln2(x)
-    e = expm1_taylor(r) + 1
+    k = ln2_multiple(x)
+    e = expm1_taylor(reduce_ln2(x, k)) + 1
     # 2^k in two factors where 2^k alone would overflow or underflow before the product
     if k > 1023:
         return e * power_of_two(k - 1) * 2
@@ -143,8 +147,8 @@ def expm1(x: float) -> float:
         return math.inf
     if x < EXPM1_SATURATION:
         return -1.0
-    k, r = reduce_ln2(x)
-    p = expm1_taylor(r)
+    k = ln2_multiple(x)
+    p = expm1_taylor(reduce_ln2(x, k))
     if k == 0:
         return p
     if k > 1023:

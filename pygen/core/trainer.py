@@ -48,6 +48,7 @@ TRAINING_DEFAULTS: dict[str, Any] = {
     "sharpness_iterations": 20,
 }
 TRAINING_KEYS = list(TRAINING_DEFAULTS)
+OBJECT_KEYS = ("hyper", "schedule_params")  # null / None there: no values
 # A run is trained in front of an audience: beyond these a browser tab would hang, not teach.
 MAX_TRAINING_EPOCHS = 1000
 MAX_SHARPNESS_ITERATIONS = 100
@@ -76,11 +77,13 @@ def _check_range(what: str, value: Any, lo: int, hi: int) -> int:
 
 def check_training_config(config: Any) -> dict[str, Any]:
     """The config with the defaults filled in, or a ValueError naming the first bad value."""
-    if not isinstance(config, dict):
-        raise ValueError(f"training config must be an object, got {format_value(config)}")
-    for key in config:
+    if not isinstance(config, dict):  # None is JavaScript's null here (JSON), not undefined
+        raise ValueError(f"training config must be an object, got {'null' if config is None else format_value(config)}")
+    for key, value in config.items():
         if key not in TRAINING_KEYS:
             raise ValueError(f"unknown training config key {json.dumps(key)}; expected one of: {', '.join(TRAINING_KEYS)}")
+        if value is None and key not in OBJECT_KEYS:
+            raise ValueError(f"{key} must not be null")
     merged = {key: config[key] if key in config else TRAINING_DEFAULTS[key] for key in TRAINING_KEYS}
     merged["hyper"] = dict(check_object("hyper", merged["hyper"]))
     merged["schedule_params"] = dict(check_object("schedule_params", merged["schedule_params"]))
@@ -94,6 +97,25 @@ def check_training_config(config: Any) -> dict[str, Any]:
     merged["sharpness_every"] = _check_range("sharpness_every", merged["sharpness_every"], 0, MAX_TRAINING_EPOCHS)
     merged["sharpness_iterations"] = _check_range("sharpness_iterations", merged["sharpness_iterations"], 1, MAX_SHARPNESS_ITERATIONS)
     return merged
+
+
+# The presets the slide and the page offer.
+TRAINING_PRESETS: dict[str, dict[str, Any]] = {
+    # The lecture's comparison (pygen/experiments/settings.py TRAINING_RUNS), batch 64.
+    "lecture": {
+        "label": "Adam vs SGD (the lecture's runs)",
+        "runs": [
+            {**TRAINING_DEFAULTS, "optimizer": "gd", "lr": 0.01},
+            {**TRAINING_DEFAULTS, "optimizer": "adam", "lr": 0.001},
+        ],
+    },
+    # Full-batch gradient descent on a subset, where lambda1 climbs to 2 / eta and hovers there
+    # (Cohen et al. 2021) within about 30 s of training in the browser.
+    "edge_of_stability": {
+        "label": "Edge of stability: full-batch GD",
+        "runs": [],
+    },
+}
 
 
 def _permute_in_place(order: np.ndarray, rng: Rng) -> None:
@@ -183,6 +205,12 @@ def train_epoch(run: TrainingRun) -> TrainingRow | None:
     """Trains one more epoch and returns its row (None once the run has stopped)."""
     if run.status != "running":
         return None
+    # A diverging run overflows on its way to the non-finite value that stops it: no warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _train_epoch(run)
+
+
+def _train_epoch(run: TrainingRun) -> TrainingRow:
     cfg, dataset, optimizer = run.config, run.dataset, run.optimizer
     n, batch = cfg["train_rows"], cfg["batch_size"]
     run.epoch += 1

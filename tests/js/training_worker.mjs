@@ -46,7 +46,7 @@ const handlers = {
     return {numbers: encode([lambda1, ...vector])};
   },
   init_params: ({seed}) => ({numbers: encode(network.init_params(seed))}),
-  math: ({xs}) => ({numbers: encode(decode(xs).flatMap((x) => [portable_math.tanh(x), portable_math.expm1(x), portable_math.exp(x)]))}),
+  math: ({xs}) => ({numbers: encode(Array.from(decode(xs)).flatMap((x) => [portable_math.tanh(x), portable_math.expm1(x), portable_math.exp(x)]))}),
   presets: () => ({defaults: TRAINING_DEFAULTS, presets: TRAINING_PRESETS}),
 };
 

@@ -42,15 +42,68 @@ export function init_params(seed) {
   return params;
 }
 
+// The two products over the 136 inputs, which are nearly all of the work. Both are written out
+// for the 16 units (sixteen running sums in registers instead of an array) because V8 then
+// runs them about twice as fast; the additions are the same, in the same order (k = 0..135).
+
+// out[j] = sum over k of x[base + k] * m[offset + k * 16 + j], from 0, for j = 0..15.
+function input_product(x, base, m, offset, out) {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  let s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
+  for (let k = 0, w = offset; k < N_IN; k++, w += H) {
+    const xk = x[base + k];
+    s0 += xk * m[w];
+    s1 += xk * m[w + 1];
+    s2 += xk * m[w + 2];
+    s3 += xk * m[w + 3];
+    s4 += xk * m[w + 4];
+    s5 += xk * m[w + 5];
+    s6 += xk * m[w + 6];
+    s7 += xk * m[w + 7];
+    s8 += xk * m[w + 8];
+    s9 += xk * m[w + 9];
+    s10 += xk * m[w + 10];
+    s11 += xk * m[w + 11];
+    s12 += xk * m[w + 12];
+    s13 += xk * m[w + 13];
+    s14 += xk * m[w + 14];
+    s15 += xk * m[w + 15];
+  }
+  out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3; out[4] = s4; out[5] = s5; out[6] = s6; out[7] = s7;
+  out[8] = s8; out[9] = s9; out[10] = s10; out[11] = s11; out[12] = s12; out[13] = s13; out[14] = s14; out[15] = s15;
+}
+
+// g[W1 + k * 16 + j] += x[base + k] * d[j] for every k and j: one row's share of a sum over rows.
+function add_input_outer(g, x, base, d) {
+  const d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3], d4 = d[4], d5 = d[5], d6 = d[6], d7 = d[7];
+  const d8 = d[8], d9 = d[9], d10 = d[10], d11 = d[11], d12 = d[12], d13 = d[13], d14 = d[14], d15 = d[15];
+  for (let k = 0, w = W1; k < N_IN; k++, w += H) {
+    const xk = x[base + k];
+    g[w] += xk * d0;
+    g[w + 1] += xk * d1;
+    g[w + 2] += xk * d2;
+    g[w + 3] += xk * d3;
+    g[w + 4] += xk * d4;
+    g[w + 5] += xk * d5;
+    g[w + 6] += xk * d6;
+    g[w + 7] += xk * d7;
+    g[w + 8] += xk * d8;
+    g[w + 9] += xk * d9;
+    g[w + 10] += xk * d10;
+    g[w + 11] += xk * d11;
+    g[w + 12] += xk * d12;
+    g[w + 13] += xk * d13;
+    g[w + 14] += xk * d14;
+    g[w + 15] += xk * d15;
+  }
+}
+
+// Typed arrays throughout keep the loops monomorphic (the optimizers return plain arrays).
+const as_float64 = (values) => (values instanceof Float64Array ? values : Float64Array.from(values));
+
 // The forward pass of one row into h1, h2 (length H each); returns the output.
 function forward_row(params, x, row, h1, h2) {
-  const base = row * N_IN;
-  for (let j = 0; j < H; j++) h1[j] = 0;
-  for (let k = 0; k < N_IN; k++) {
-    const xk = x[base + k];
-    const w = W1 + k * H;
-    for (let j = 0; j < H; j++) h1[j] += xk * params[w + j];
-  }
+  input_product(x, row * N_IN, params, W1, h1);
   for (let j = 0; j < H; j++) h1[j] = tanh(h1[j] + params[B1 + j]);
   for (let j = 0; j < H; j++) h2[j] = 0;
   for (let i = 0; i < H; i++) {
@@ -66,6 +119,7 @@ function forward_row(params, x, row, h1, h2) {
 
 // The network's output for each row.
 export function predict(params, x, rows) {
+  params = as_float64(params);
   const h1 = new Float64Array(H);
   const h2 = new Float64Array(H);
   const out = new Float64Array(rows.length);
@@ -75,6 +129,7 @@ export function predict(params, x, rows) {
 
 // Mean squared error over the rows (eV^2): squared residuals added in row order, then / count.
 export function loss(params, x, y, rows) {
+  params = as_float64(params);
   const h1 = new Float64Array(H);
   const h2 = new Float64Array(H);
   let total = 0;
@@ -89,6 +144,7 @@ export function loss(params, x, y, rows) {
 // The loss and its gradient by backpropagation, row by row: each parameter's gradient is the
 // sum of the rows' contributions in row order.
 export function loss_and_grad(params, x, y, rows) {
+  params = as_float64(params);
   const count = rows.length;
   const grad = new Float64Array(NETWORK_PARAMETER_COUNT);
   const h1 = new Float64Array(H);
@@ -115,12 +171,7 @@ export function loss_and_grad(params, x, y, rows) {
       d_a1[i] = d_h1 * (1 - hi * hi);
     }
     for (let j = 0; j < H; j++) grad[B2 + j] += d_a2[j];
-    const base = row * N_IN;
-    for (let k = 0; k < N_IN; k++) {
-      const xk = x[base + k];
-      const w = W1 + k * H;
-      for (let j = 0; j < H; j++) grad[w + j] += xk * d_a1[j];
-    }
+    add_input_outer(grad, x, row * N_IN, d_a1);
     for (let j = 0; j < H; j++) grad[B1 + j] += d_a1[j];
   }
   return {loss: total / count, grad};
@@ -130,6 +181,7 @@ export function loss_and_grad(params, x, y, rows) {
 // (hidden activations and residuals of every row kept), each product is the R-operator
 // (Pearlmutter 1994) of the backpropagation above, exact up to rounding.
 export function hvp_operator(params, x, y, rows) {
+  params = as_float64(params);
   const count = rows.length;
   const h1_all = new Float64Array(count * H);
   const h2_all = new Float64Array(count * H);
@@ -149,18 +201,14 @@ export function hvp_operator(params, x, y, rows) {
   const r_d_a2 = new Float64Array(H);
   const r_d_a1 = new Float64Array(H);
 
-  return (v) => {
+  return (vector) => {
+    const v = as_float64(vector);
     const out = new Float64Array(NETWORK_PARAMETER_COUNT);
     for (let n = 0; n < count; n++) {
       const base = rows[n] * N_IN;
       const at = n * H;
       // forward: R(a1) = x vW1 + vb1, R(h1) = (1 - h1^2) R(a1), and so on
-      for (let j = 0; j < H; j++) r_h1[j] = 0;
-      for (let k = 0; k < N_IN; k++) {
-        const xk = x[base + k];
-        const w = W1 + k * H;
-        for (let j = 0; j < H; j++) r_h1[j] += xk * v[w + j];
-      }
+      input_product(x, base, v, W1, r_h1);
       for (let j = 0; j < H; j++) {
         const h = h1_all[at + j];
         r_h1[j] = (1 - h * h) * (r_h1[j] + v[B1 + j]);
@@ -213,11 +261,7 @@ export function hvp_operator(params, x, y, rows) {
         r_d_a1[i] = r_d_h1 * (1 - hi * hi) - d_h1 * ((hi + hi) * r_hi);
       }
       for (let j = 0; j < H; j++) out[B2 + j] += r_d_a2[j];
-      for (let k = 0; k < N_IN; k++) {
-        const xk = x[base + k];
-        const w = W1 + k * H;
-        for (let j = 0; j < H; j++) out[w + j] += xk * r_d_a1[j];
-      }
+      add_input_outer(out, x, base, r_d_a1);
       for (let j = 0; j < H; j++) out[B1 + j] += r_d_a1[j];
     }
     return out;

@@ -75,8 +75,9 @@ const TANH_SATURATION = 22; // beyond: tanh(x) rounds to +-1
 const TANH_LINEAR = 3.725290298461914e-9; // 2^-28: below, tanh(x) rounds to x
 
 // 1/n! for n = 0 .. EXP_TERMS, by successive divisions.
-const INVERSE_FACTORIALS = [1];
-for (let n = 1; n <= EXP_TERMS; n++) INVERSE_FACTORIALS.push(INVERSE_FACTORIALS[n - 1] / n);
+const INVERSE_FACTORIALS = new Float64Array(EXP_TERMS + 1);
+INVERSE_FACTORIALS[0] = 1;
+for (let n = 1; n <= EXP_TERMS; n++) INVERSE_FACTORIALS[n] = INVERSE_FACTORIALS[n - 1] / n;
 
 // expm1(r) = r + r^2/2! + ... + r^14/14!, by Horner's rule.
 function expm1_taylor(r) {
@@ -93,17 +94,16 @@ for (let k = 1; k <= 1023; k++) POWERS_OF_TWO[k - MIN_POWER] = POWERS_OF_TWO[k -
 for (let k = -1; k >= MIN_POWER; k--) POWERS_OF_TWO[k - MIN_POWER] = POWERS_OF_TWO[k + 1 - MIN_POWER] / 2;
 const power_of_two = (k) => POWERS_OF_TWO[k - MIN_POWER];
 
-function reduce_ln2(x) {
-  const k = Math.floor(x * INV_LN2 + 0.5);
-  return {k, r: x - k * LN2_HI - k * LN2_LO};
-}
+// x = k ln2 + r: the k (an integer as a double) of the reduction; r is reduce_ln2(x, k).
+const ln2_multiple = (x) => Math.floor(x * INV_LN2 + 0.5);
+const reduce_ln2 = (x, k) => x - k * LN2_HI - k * LN2_LO;
 
 export function exp(x) {
   if (Number.isNaN(x)) return NaN;
   if (x > EXP_OVERFLOW) return Infinity;
   if (x < EXP_UNDERFLOW) return 0;
-  const {k, r} = reduce_ln2(x);
-  const e = expm1_taylor(r) + 1;
+  const k = ln2_multiple(x);
+  const e = expm1_taylor(reduce_ln2(x, k)) + 1;
   // 2^k in two factors where 2^k alone would overflow or underflow before the product
   if (k > 1023) return e * power_of_two(k - 1) * 2;
   if (k < -1021) return e * power_of_two(k + 54) * power_of_two(-54);
@@ -115,8 +115,8 @@ export function expm1(x) {
   if (Number.isNaN(x)) return NaN;
   if (x > EXP_OVERFLOW) return Infinity;
   if (x < EXPM1_SATURATION) return -1;
-  const {k, r} = reduce_ln2(x);
-  const p = expm1_taylor(r);
+  const k = ln2_multiple(x);
+  const p = expm1_taylor(reduce_ln2(x, k));
   if (k === 0) return p;
   if (k > 1023) return (p + 1) * power_of_two(k - 1) * 2;
   // 1 - 2^-k is exact for |k| <= 53; beyond, the 1 barely matters and is subtracted last

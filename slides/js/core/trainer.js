@@ -35,6 +35,7 @@ export const TRAINING_DEFAULTS = {
   sharpness_iterations: 20,
 };
 const TRAINING_KEYS = Object.keys(TRAINING_DEFAULTS);
+const OBJECT_KEYS = ["hyper", "schedule_params"]; // null there: no values
 // A run is trained in front of an audience: beyond these a browser tab would hang, not teach.
 export const MAX_TRAINING_EPOCHS = 1000;
 export const MAX_SHARPNESS_ITERATIONS = 100;
@@ -58,6 +59,7 @@ export function check_training_config(config) {
     if (!TRAINING_KEYS.includes(key)) {
       throw new Error(`unknown training config key ${JSON.stringify(key)}; expected one of: ${TRAINING_KEYS.join(", ")}`);
     }
+    if (config[key] === null && !OBJECT_KEYS.includes(key)) throw new Error(`${key} must not be null`);
   }
   const merged = {};
   for (const key of TRAINING_KEYS) merged[key] = has_own(config, key) ? config[key] : TRAINING_DEFAULTS[key];
