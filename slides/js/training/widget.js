@@ -71,15 +71,23 @@ function run_label(run, index, rows) {
   return `${index + 1}: ${optimizer_name(run, rows)}, η ${format_number(run.lr)}, ${batch}${run.schedule === "constant" ? "" : `, ${run.schedule.replace("_", "-")}`}${run.seed ? `, seed ${run.seed}` : ""}`;
 }
 
-// One sentence per run: where it is, or that it diverged and where.
-export function run_status_text(run, epochs) {
+// One sentence per run: where it is, or that it diverged and where. `compact` (the slide, where
+// two of them share a line at projection size): no "Run", no 2/eta (the plot draws it).
+export function run_status_text(run, epochs, {compact = false} = {}) {
   const rows = run.rows;
   const last = rows[rows.length - 1];
-  const name = `Run ${run.index + 1}`;
-  if (run.error) return {text: `${name}: stopped: ${run.error}.`, bad: true};
+  const name = compact ? `${run.index + 1}` : `Run ${run.index + 1}`;
+  if (run.error) return {text: compact ? `${name}: stopped (see above)` : `${name}: stopped: ${run.error}.`, bad: true};
   if (!last) return {text: `${name}: loading the data and the network...`, bad: false};
-  if (run.status === "diverged") return {text: `${name}: DIVERGED at epoch ${last.epoch}: ${run.message ?? "the loss is no longer finite"}; stopped.`, bad: true};
+  if (run.status === "diverged") {
+    if (compact) return {text: `${name}: DIVERGED at epoch ${last.epoch}; stopped`, bad: true};
+    return {text: `${name}: DIVERGED at epoch ${last.epoch}: ${run.message ?? "the loss is no longer finite"}; stopped.`, bad: true};
+  }
   const lambda = [...rows].reverse().find((row) => row.lambda1 !== null && row.lambda1 !== undefined);
+  const short = (v) => format_number(Number(v.toPrecision(3)));
+  if (compact) {
+    return {text: `${name}: epoch ${last.epoch}, train ${short(last.train_loss)}, test ${short(last.test_loss)}${lambda ? `, λ₁ ${short(lambda.lambda1)}` : ""}`, bad: false};
+  }
   const sharp = lambda ? `, λ₁ ${format_number(lambda.lambda1)} vs 2/η ${format_number(2 / lambda.lr)}` : "";
   return {text: `${name}: epoch ${last.epoch}/${epochs}, train ${format_number(last.train_loss)}, test ${format_number(last.test_loss)}${sharp}`, bad: false};
 }
@@ -266,7 +274,7 @@ export function mount_training({mode = "page", training_set, reference = null, h
     sharp_slot.replaceChildren(sharpness_plot(runs, reference, size));
     readout.replaceChildren(
       ...runs.map((run) => {
-        const line = run_status_text(run, state.epochs);
+        const line = run_status_text(run, state.epochs, {compact: !on_page});
         const node = el("div", line.bad ? "tr-line tr-bad" : "tr-line", line.text);
         node.dataset.run = String(run.index + 1);
         return node;
