@@ -6,8 +6,10 @@ Prints JSON:
   * finished_plot: 40 epochs of the slide's two runs (the lecture's SGD and Adam,
     batch 64, all 3,199 rows, lambda1 every 2 epochs), from the click on Start to the plot showing
     the last epoch of both runs, in seconds (each run in its own worker);
-  * long_tasks: the main thread's long tasks (PerformanceObserver "longtask", over 50 ms) while
-    the two runs train on the slide: how many, the longest, and their total, in ms;
+  * long_tasks_on_the_slide: the main thread's long tasks (PerformanceObserver "longtask", over
+    50 ms) on the trainer's slide, 10 s idle, then the first 10 s of the two runs training: how
+    many, the longest, their total (ms); redraw_per_row_ms: the widget's own main-thread work per
+    redraw (at most one per frame) over the whole run;
   * latency on another slide ("Try it: learning rate in 1D"), idle and while the two runs train,
     in one run (half the idle samples before the training, the training's, the other half after): a slider change to the
     next frame after its redraw ("slider_ms"), and a key press (ArrowRight, then ArrowLeft back)
@@ -33,10 +35,11 @@ CHROMIUM = os.environ.get("HARNESS_CHROMIUM", "/usr/bin/chromium")
 TRAINING_TITLE = "Adam vs SGD on a materials dataset"
 OTHER_TITLE = "Try it: learning rate in 1D"
 EPOCHS = 40  # the slide's default link: the lecture's two runs, 40 epochs
+WATCH_SECONDS = 10
 
-LONG_TASKS = """() => { window.__long_tasks = [];
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long_tasks.push(e.duration); })
-    .observe({type: "longtask", buffered: false}); }"""
+LONG_TASKS = """() => { window.__long_task_observer?.disconnect(); const seen = (window.__long_tasks = []);
+  window.__long_task_observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.push(e.duration); });
+  window.__long_task_observer.observe({type: "longtask", buffered: false}); }"""
 
 # A slider change on the slide shown, to the next frame after its redraw: ms.
 SLIDER = """async (value) => {
@@ -78,6 +81,10 @@ def summary(values):
             "p95": round(values[min(len(values) - 1, int(0.95 * len(values)))], 2), "max": round(values[-1], 2)}
 
 
+def tasks(durations):
+    return {"count": len(durations), "longest_ms": round(max(durations, default=0), 1), "total_ms": round(sum(durations), 1)}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE_DIR", "_site")))
@@ -114,15 +121,22 @@ def main(argv=None) -> int:
         page.evaluate(f"Reveal.slide({training})")
         page.wait_for_function(f"{root} && {root}.training.runs().every((r) => r.rows.length > 0)", timeout=120000)
         idle_slider, idle_key, busy_slider, busy_key = [], [], [], []
-        # idle first, then train, measuring alternately while the runs train
         s, k = latencies(args.samples // 2)
         idle_slider += s
         idle_key += k
+        # long tasks on the trainer's slide: idle for WATCH_SECONDS, then as long while training
         page.evaluate(f"Reveal.slide({training})")
+        page.wait_for_timeout(500)
+        page.evaluate(LONG_TASKS)
+        page.wait_for_timeout(WATCH_SECONDS * 1000)
+        idle_tasks = page.evaluate("window.__long_tasks")
         page.evaluate(LONG_TASKS)
         started = time.perf_counter()
         page.locator("section.present .tr-button", has_text="Start").click()
         t_click = page.evaluate("performance.now()")
+        page.wait_for_timeout(WATCH_SECONDS * 1000)
+        busy_tasks = page.evaluate("window.__long_tasks")
+        # latency on another slide while the runs train
         s, k = latencies(args.samples // 2)
         busy_slider += s
         busy_key += k
@@ -133,8 +147,8 @@ def main(argv=None) -> int:
         page.evaluate("new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
         finished = time.perf_counter() - started
         t_done = page.evaluate("performance.now()")
-        long_tasks = page.evaluate("window.__long_tasks")
-        # idle again, alternating with the first idle half
+        draws = page.evaluate(f"{root}.training.draw_times()")
+        # idle again, after the first idle half
         s, k = latencies(args.samples - args.samples // 2)
         idle_slider += s
         idle_key += k
@@ -145,8 +159,12 @@ def main(argv=None) -> int:
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "finished_plot": {"epochs": EPOCHS, "runs": 2, "seconds": round(finished, 2),
                           "in_page_ms": round(t_done - t_click, 1)},
-        "long_tasks_while_training": {"count": len(long_tasks), "longest_ms": round(max(long_tasks, default=0), 1),
-                                      "total_ms": round(sum(long_tasks), 1)},
+        "long_tasks_on_the_slide": {
+            "seconds_watched": WATCH_SECONDS,
+            "idle": tasks(idle_tasks),
+            "training": tasks(busy_tasks),
+        },
+        "redraw_per_row_ms": summary(draws),
         "latency_other_slide": {
             "measured_while_training": still_training,
             "slider_ms": {"idle": summary(idle_slider), "training": summary(busy_slider),

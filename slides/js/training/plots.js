@@ -2,13 +2,20 @@
 // 2/eta (the edge of stability), each with its line legend. Runs arrive epoch by epoch; the Python
 // reference runs of the same configurations are drawn under them, wide, grey and faint.
 //
-// run = {index, optimizer, label, rows: [trainer rows], status, message}
+// A panel keeps what does not change while the runs train (Plot's axes, frame, grid, legend and
+// the reference curves) and redraws only the live lines, as plain SVG paths in Plot's own scales:
+// a row arriving costs a few path strings, not a Plot (which, with both cores training, made
+// main-thread tasks of 100-500 ms). The kept part is rebuilt when the runs' labels or the
+// reference change, or when a value leaves the y domain (which then grows by a margin).
+//
+// run = {index, optimizer, label, short_label, rows: [trainer rows], status}
 // reference = [{run_index, rows}] (the reference rows of live run `run_index`), may be empty.
 
 import {Plot} from "../libs.js";
 import {axis, frame_mark, slide_margins} from "../plots/axes.js";
 import {describe_plot} from "../plots/describe.js";
 import {legend_plot} from "../plots/legend.js";
+import {svg_element} from "../plots/svg.js";
 import {
   NEUTRAL_COLORS,
   OPTIMIZER_COLORS,
@@ -22,148 +29,180 @@ import {
 // A test loss is drawn faded beside its opaque training loss (as on the data slides).
 const FADED = 0.45;
 const EDGE_DASH = "2,5";
+const DIVERGED_COLOR = "#b00020";
 
-const finite = (v) => typeof v === "number" && Number.isFinite(v);
-const positive = (v) => finite(v) && v > 0;
+const positive = (v) => typeof v === "number" && Number.isFinite(v) && v > 0;
 
-function points(runs, key, extra = () => ({})) {
-  const out = [];
-  for (const run of runs) {
-    for (const row of run.rows) if (positive(row[key])) out.push({run: run.index, optimizer: run.optimizer, epoch: row.epoch, value: row[key], ...extra(row)});
+// The series a panel draws for one run: [{key, points: [[epoch, value]], style}].
+const LOSS_SERIES = [
+  {key: "test_loss", value: (row) => row.test_loss, opacity: FADED},
+  {key: "train_loss", value: (row) => row.train_loss, opacity: 1},
+];
+const SHARPNESS_SERIES = [
+  {key: "edge", value: (row) => (positive(row.lr) ? 2 / row.lr : null), opacity: FADED, dash: EDGE_DASH},
+  {key: "lambda1", value: (row) => row.lambda1, opacity: 1, dots: true},
+];
+
+function series_points(run, series) {
+  const points = [];
+  for (const row of run.rows) {
+    const v = series.value(row);
+    if (positive(v)) points.push([row.epoch, v]);
   }
-  return out;
+  return points;
 }
 
-// A log axis' domain around the values (a decade when there is one value or none).
-function log_domain(values, fallback) {
-  const good = values.filter(positive);
-  if (!good.length) return fallback;
-  let lo = Math.min(...good);
-  let hi = Math.max(...good);
+// A log domain around the values, `pad` times wider on each side (a decade when all are equal).
+function padded_domain(values, pad) {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
   if (hi / lo < 10) {
     const mid = Math.sqrt(lo * hi);
     lo = mid / Math.sqrt(10);
     hi = mid * Math.sqrt(10);
   }
-  return [lo / 1.15, hi * 1.15];
+  return [lo / pad, hi * pad];
 }
 
-// One line mark per run (a run's colour and dash pattern are constants of its mark).
-function run_lines(data, runs, options) {
-  return runs.map((run) =>
-    Plot.line(
-      data.filter((d) => d.run === run.index),
-      {x: "epoch", y: "value", stroke: OPTIMIZER_COLORS[run.optimizer], strokeWidth: PATH_WIDTH, strokeDasharray: OPTIMIZER_DASHES[run.optimizer] || null, ...options},
-    ),
-  );
-}
-
-function reference_lines(reference, key) {
-  const data = [];
-  for (const ref of reference) for (const row of ref.rows) if (positive(row[key])) data.push({run: ref.run_index, epoch: row.epoch, value: row[key]});
-  if (!data.length) return [];
-  return [
-    Plot.line(data, {
-      x: "epoch",
-      y: "value",
-      z: "run",
-      stroke: REFERENCE_COLOR,
-      strokeWidth: REFERENCE_PATH_WIDTH,
-      strokeOpacity: REFERENCE_PATH_OPACITY,
-    }),
-  ];
-}
-
-// The last finite point of each diverged run, marked by a cross.
-function diverged_marks(runs, key) {
-  const data = [];
-  for (const run of runs) {
-    if (run.status !== "diverged") continue;
-    const last = [...run.rows].reverse().find((row) => positive(row[key]));
-    if (last) data.push({epoch: last.epoch, value: last[key]});
-  }
-  return data.length ? [Plot.dot(data, {x: "epoch", y: "value", symbol: "times", r: 9, stroke: "#b00020", strokeWidth: 3})] : [];
-}
-
-const run_entry = (run, extra = {}) => ({
-  label: run.label,
+const run_entry = (run, label) => ({
+  label,
   color: OPTIMIZER_COLORS[run.optimizer],
   dash: OPTIMIZER_DASHES[run.optimizer] || "",
   optimizer: run.optimizer,
   width: PATH_WIDTH,
-  ...extra,
 });
 
-const reference_entry = (reference) =>
-  reference.length ? [{label: "Python reference", color: REFERENCE_COLOR, width: REFERENCE_PATH_WIDTH, opacity: REFERENCE_PATH_OPACITY}] : [];
+const REFERENCE_ENTRY = {label: "Python reference", color: REFERENCE_COLOR, width: REFERENCE_PATH_WIDTH, opacity: REFERENCE_PATH_OPACITY};
 
-export function loss_plot(runs, reference, {width, height, epochs}) {
-  const train = points(runs, "train_loss");
-  const test = points(runs, "test_loss");
-  const ref_values = reference.flatMap((r) => r.rows.flatMap((row) => [row.train_loss, row.test_loss]));
-  const domain = log_domain([...train, ...test].map((d) => d.value).concat(ref_values), [0.1, 10]);
-  const plot = describe_plot(
-    Plot.plot({
-      width,
-      height,
-      ...slide_margins({bottom: 52}),
-      x: axis("Epoch", {domain: [0, epochs]}),
-      y: axis("Loss (MSE, eV²)", {type: "log", domain, grid: true, tickFormat: "~g", ticks: 4}),
-      marks: [
-        frame_mark(),
-        ...reference_lines(reference, "train_loss"),
-        ...reference_lines(reference, "test_loss"),
-        ...run_lines(test, runs, {strokeOpacity: FADED}),
-        ...run_lines(train, runs),
-        ...diverged_marks(runs, "train_loss"),
-      ],
-    }),
-    `Training (opaque) and test (faded) loss per epoch of ${runs.length} live runs` +
-      (reference.length ? ", over the Python reference runs of the same configurations (grey)" : ""),
-  );
-  return legend_plot(plot, [
-    ...runs.map((run) => run_entry(run)),
-    {label: "test (faded)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, opacity: FADED},
-    ...reference_entry(reference),
-  ]);
+const KINDS = {
+  loss: {
+    series: LOSS_SERIES,
+    reference_values: (row) => [row.train_loss, row.test_loss],
+    y_label: "Loss (MSE, eV²)",
+    fallback: [0.1, 10],
+    legend: (runs, has_reference) => [
+      ...runs.map((run) => run_entry(run, run.label)),
+      {label: "test (faded)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, opacity: FADED},
+      ...(has_reference ? [REFERENCE_ENTRY] : []),
+    ],
+    describe: (runs, has_reference) =>
+      `Training (opaque) and test (faded) loss per epoch of ${runs.length} live runs` +
+      (has_reference ? ", over the Python reference runs of the same configurations (grey)" : ""),
+  },
+  sharpness: {
+    series: SHARPNESS_SERIES,
+    reference_values: (row) => [row.lambda1],
+    y_label: "λ₁ and 2/η",
+    fallback: [1, 1000],
+    legend: (runs) => [
+      ...runs.map((run) => run_entry(run, `λ₁ ${run.short_label}`)),
+      {label: "2/η (faded dots)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, dash: EDGE_DASH, opacity: FADED},
+    ],
+    describe: (runs) =>
+      `The top Hessian eigenvalue λ₁ of the training loss per epoch of ${runs.length} live runs, each with its stability limit 2/η (dotted)`,
+  },
+};
+
+// The kept part: axes, frame, reference curves, legend; and an empty <g> for the live lines.
+function build_frame(kind, runs, reference, {width, height, epochs}, domain) {
+  const spec = KINDS[kind];
+  const marks = [frame_mark()];
+  for (const series of spec.series) {
+    const data = [];
+    for (const ref of reference) {
+      for (const row of ref.rows) {
+        const v = kind === "loss" ? row[series.key] : series.key === "lambda1" ? row.lambda1 : null;
+        if (positive(v)) data.push({run: ref.run_index, epoch: row.epoch, value: v});
+      }
+    }
+    if (data.length) {
+      marks.push(
+        Plot.line(data, {x: "epoch", y: "value", z: "run", stroke: REFERENCE_COLOR, strokeWidth: REFERENCE_PATH_WIDTH, strokeOpacity: REFERENCE_PATH_OPACITY}),
+      );
+    }
+  }
+  const svg = Plot.plot({
+    width,
+    height,
+    ...slide_margins({bottom: 52}),
+    x: axis("Epoch", {domain: [0, epochs]}),
+    y: axis(spec.y_label, {type: "log", domain, grid: true, tickFormat: "~g", ticks: 4}),
+    marks,
+  });
+  const live = svg_element("g", {class: "tr-live"});
+  svg.append(live);
+  const has_reference = reference.length > 0;
+  describe_plot(svg, spec.describe(runs, has_reference));
+  return {figure: legend_plot(svg, spec.legend(runs, has_reference)), svg, live, x: svg.scale("x"), y: svg.scale("y")};
 }
 
-// lambda1 (dots joined by the run's line) and 2/eta at each epoch (the same colour, dotted): a
-// full-batch GD run whose lambda1 reaches its 2/eta line is at the edge of stability.
-export function sharpness_plot(runs, reference, {width, height, epochs}) {
-  const sharp = points(runs, "lambda1");
-  const edge = points(runs, "lr", (row) => ({edge: 2 / row.lr})).map((d) => ({...d, value: d.edge}));
-  const ref_values = reference.flatMap((r) => r.rows.map((row) => row.lambda1));
-  const domain = log_domain([...sharp, ...edge].map((d) => d.value).concat(ref_values), [1, 1000]);
-  const plot = describe_plot(
-    Plot.plot({
-      width,
-      height,
-      ...slide_margins({bottom: 52}),
-      x: axis("Epoch", {domain: [0, epochs]}),
-      y: axis("λ₁ and 2/η", {type: "log", domain, grid: true, tickFormat: "~g", ticks: 4}),
-      marks: [
-        frame_mark(),
-        ...reference_lines(reference, "lambda1"),
-        ...runs.map((run) =>
-          Plot.line(
-            edge.filter((d) => d.run === run.index),
-            {x: "epoch", y: "value", stroke: OPTIMIZER_COLORS[run.optimizer], strokeWidth: PATH_WIDTH, strokeDasharray: EDGE_DASH, strokeOpacity: FADED},
-          ),
-        ),
-        ...run_lines(sharp, runs),
-        ...runs.map((run) =>
-          Plot.dot(
-            sharp.filter((d) => d.run === run.index),
-            {x: "epoch", y: "value", fill: OPTIMIZER_COLORS[run.optimizer], r: 4},
-          ),
-        ),
-      ],
-    }),
-    `The top Hessian eigenvalue λ₁ of the training loss per epoch of ${runs.length} live runs, each with its stability limit 2/η (dotted)`,
-  );
-  return legend_plot(plot, [
-    ...runs.map((run) => run_entry(run, {label: `λ₁ ${run.short_label}`})),
-    {label: "2/η (faded dots)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, dash: EDGE_DASH, opacity: FADED},
-  ]);
+function path_d(points, x, y) {
+  let d = "";
+  points.forEach(([epoch, value], i) => {
+    d += `${i ? "L" : "M"}${x.apply(epoch).toFixed(2)},${y.apply(value).toFixed(2)}`;
+  });
+  return d;
+}
+
+// The live lines (and lambda1's dots, the crosses of diverged runs), in Plot's markup: one
+// g[aria-label="line"] per series and run, as Plot's line marks are.
+function draw_live(frame, kind, runs) {
+  const {live, x, y} = frame;
+  const parts = [];
+  for (const series of KINDS[kind].series) {
+    for (const run of runs) {
+      const points = series_points(run, series);
+      if (!points.length) continue;
+      const color = OPTIMIZER_COLORS[run.optimizer];
+      const dash = series.dash ?? (OPTIMIZER_DASHES[run.optimizer] || null);
+      const group = svg_element("g", {"aria-label": "line", "aria-hidden": "true", fill: "none", stroke: color, "stroke-width": PATH_WIDTH,
+        "stroke-opacity": series.opacity === 1 ? null : series.opacity, "stroke-dasharray": dash, "stroke-linejoin": "round", "stroke-linecap": "round"});
+      group.append(svg_element("path", {d: path_d(points, x, y)}));
+      parts.push(group);
+      if (series.dots) {
+        const dots = svg_element("g", {"aria-label": "dot", "aria-hidden": "true", fill: color});
+        for (const [epoch, value] of points) dots.append(svg_element("circle", {cx: x.apply(epoch).toFixed(2), cy: y.apply(value).toFixed(2), r: 4}));
+        parts.push(dots);
+      }
+    }
+  }
+  if (kind === "loss") {
+    const crosses = svg_element("g", {"aria-label": "dot", "aria-hidden": "true", fill: "none", stroke: DIVERGED_COLOR, "stroke-width": 3});
+    for (const run of runs) {
+      if (run.status !== "diverged") continue;
+      const last = [...run.rows].reverse().find((row) => positive(row.train_loss));
+      if (!last) continue;
+      const cx = x.apply(last.epoch);
+      const cy = y.apply(last.train_loss);
+      crosses.append(svg_element("path", {d: `M${cx - 8},${cy - 8}L${cx + 8},${cy + 8}M${cx - 8},${cy + 8}L${cx + 8},${cy - 8}`}));
+    }
+    if (crosses.childNodes.length) parts.push(crosses);
+  }
+  live.replaceChildren(...parts);
+}
+
+// A panel of `kind` ("loss" | "sharpness"): {element, update(runs, reference, size)}.
+export function training_panel(kind) {
+  const element = document.createElement("div");
+  element.className = `tr-panel tr-${kind}`;
+  let frame = null;
+  let frame_key = null;
+  let domain = null;
+  function update(runs, reference, size) {
+    const spec = KINDS[kind];
+    const values = [];
+    for (const run of runs) for (const series of spec.series) for (const [, v] of series_points(run, series)) values.push(v);
+    for (const ref of reference) for (const row of ref.rows) for (const v of spec.reference_values(row)) if (positive(v)) values.push(v);
+    const key = JSON.stringify([runs.map((run) => [run.label, run.short_label, run.optimizer]), reference.map((r) => [r.run_index, r.rows.length]), size]);
+    const fits = domain && values.every((v) => v >= domain[0] && v <= domain[1]);
+    if (!frame || key !== frame_key || !fits) {
+      // a new domain leaves room to grow: the frame is not rebuilt for every new low of the loss
+      domain = values.length ? padded_domain(values, 2) : spec.fallback;
+      frame = build_frame(kind, runs, reference, size, domain);
+      frame_key = key;
+      element.replaceChildren(frame.figure);
+    }
+    draw_live(frame, kind, runs);
+  }
+  return {element, update};
 }

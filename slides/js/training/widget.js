@@ -22,7 +22,7 @@ import {
 } from "./link.js";
 import {training_csv} from "./csv.js";
 import {start_run_worker} from "./runs.js";
-import {loss_plot, sharpness_plot} from "./plots.js";
+import {training_panel} from "./plots.js";
 import {reference_index, reference_for} from "./reference.js";
 import {install_training_styles} from "./styles.js";
 import {OPTIMIZER_NAMES} from "../core/optimizers.js";
@@ -129,8 +129,12 @@ export function mount_training({mode = "page", training_set, reference = null, h
     preset.append(option);
   }
   const progress = el("span", "tr-progress");
+  const loss_panel = training_panel("loss");
+  const sharp_panel = training_panel("sharpness");
   const loss_slot = el("div", "tr-slot");
   const sharp_slot = el("div", "tr-slot");
+  loss_slot.append(loss_panel.element);
+  sharp_slot.append(sharp_panel.element);
   const runs_box = el("div", "tr-runs");
   const readout = el("div", "tr-readout");
   readout.setAttribute("aria-live", "polite");
@@ -267,11 +271,19 @@ export function mount_training({mode = "page", training_set, reference = null, h
     return out;
   }
 
+  const draw_times = []; // ms per redraw, the last 200 (bench/bench_training_ui.py reads them)
   function draw() {
+    const started = performance.now();
+    draw_rows();
+    draw_times.push(performance.now() - started);
+    if (draw_times.length > 200) draw_times.shift();
+  }
+
+  function draw_rows() {
     const reference = shown_reference();
     const size = {...plot_size, epochs: state.epochs};
-    loss_slot.replaceChildren(loss_plot(runs, reference, size));
-    sharp_slot.replaceChildren(sharpness_plot(runs, reference, size));
+    loss_panel.update(runs, reference, size);
+    sharp_panel.update(runs, reference, size);
     readout.replaceChildren(
       ...runs.map((run) => {
         const line = run_status_text(run, state.epochs, {compact: !on_page});
@@ -496,6 +508,6 @@ export function mount_training({mode = "page", training_set, reference = null, h
   link_message.textContent = first.error ?? "";
   if (print) reference_note = "On paper: the precomputed runs of these configurations; the slide trains them live.";
   apply(state);
-  root.training = {state: () => state, runs: () => runs, phase: () => phase, link: current_link};
+  root.training = {state: () => state, runs: () => runs, phase: () => phase, link: current_link, draw_times: () => [...draw_times]};
   return root;
 }
