@@ -151,10 +151,10 @@ def test_part_6_replays_a_lecture_link_and_compares_it_with_the_lectures_data(so
     assert stdout(source).startswith("replayed " + link)
     table = next(stdout(c) for c in cells if c.cell_type == "code" and "inside_the_seeds_range" in c.source)
     runs = training_link.train_runs(training_link.read_training_state(link), ROOT / "data")
-    for run in runs:
-        last = run["rows"][-1]
+    for replayed in runs:
+        last = replayed["rows"][-1]
         # the printed table (rounded to 4 decimals) holds the replayed final losses of each optimizer
-        assert f"{run['optimizer']}" in table and f"{round(last['test_loss'], 4)}"[:5] in table
+        assert f"{replayed['optimizer']}" in table and f"{round(last['test_loss'], 4)}"[:5] in table
     assert "inside_the_seeds_range" in table and table.count("\n") >= 2 * 6
 
 

@@ -8,7 +8,6 @@ pygen/training_link.py) reads the same links. No render or browser is needed
 
 import base64
 import json
-import os
 import shutil
 import struct
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pygen import replay, training_link
+from pygen import training_link
 from pygen.core.optimizers import OPTIMIZER_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent

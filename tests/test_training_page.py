@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from pygen import training_link
-from test_playground_page import base_url, open_page  # noqa: F401 (fixtures: the site served offline)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/training.html"
