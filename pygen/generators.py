@@ -13,7 +13,7 @@ from .experiments.connectivity import CONNECTIVITY_FILES
 from .experiments.curvature import HESSIAN_SPECTRUM, HESSIAN_TRAINING
 from .experiments.edge_of_stability import EDGE_OF_STABILITY
 from .experiments.landscape import LANDSCAPE_FILES
-from .experiments.live_training import TRAINING_SET
+from .experiments.live_training import LIVE_TRAINING_REFERENCE, TRAINING_SET
 from .experiments.settings import TRAINING_TOLERANCE, Context
 from .experiments.trajectories import REFERENCE_TRAJECTORIES
 from .experiments.training import BATCH_SHARPNESS, TRAINING_CURVES
@@ -44,6 +44,7 @@ DATA_FILES = (
     BANDGAP_HISTOGRAM,
     TRAINING_SET,
     TRAINING_CURVES,
+    LIVE_TRAINING_REFERENCE,
     HESSIAN_SPECTRUM,
     HESSIAN_TRAINING,
     EDGE_OF_STABILITY,

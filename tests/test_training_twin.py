@@ -10,6 +10,7 @@ against `Model.hessian(params) @ v`; lambda1 against eigvalsh of that Hessian.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -242,8 +243,8 @@ def breadth_configs():
     configs = []
     batch_sizes = (1, 7, 32, 97, None)  # None: the full batch
     for o, optimizer in enumerate(OPTIMIZER_NAMES):
-        for l, lr in enumerate(LEARNING_RATES[optimizer]):
-            index = 3 * o + l
+        for level, lr in enumerate(LEARNING_RATES[optimizer]):
+            index = 3 * o + level
             train_rows = (23, 97, 160)[index % 3]
             batch = batch_sizes[index % len(batch_sizes)]
             schedule = SCHEDULE_NAMES[index % len(SCHEDULE_NAMES)]
@@ -368,3 +369,22 @@ def test_defaults_and_presets_are_the_same_in_both(node):
     for preset in trainer.TRAINING_PRESETS.values():
         for config in preset["runs"]:
             assert trainer.check_training_config(config) == config
+
+
+# ----- the precomputed reference runs ---------------------------------------------------------
+
+def test_the_browser_retraces_a_reference_run(node):
+    """A live run of a lecture configuration equals its rows in live_training_reference.arrow bit for
+    bit (the slide draws them under the live run; `--check` recomputes the whole file in Python)."""
+    import pyarrow.ipc as ipc
+
+    table = ipc.open_file(DATA / "live_training_reference.arrow").read_all().to_pandas()
+    configs = table.config.map(json.loads)
+    chosen = table[[c["optimizer"] == "adam" and c["batch_size"] == 512 for c in configs]]
+    assert chosen.run.nunique() == 1 and len(chosen) == 41
+    config = json.loads(chosen.config.iloc[0])
+    js = node.call("train", config=config)
+    assert js["status"] == "completed" and js["config"] == config
+    expected = np.column_stack([chosen.epoch, chosen.step, chosen.lr, chosen.train_loss, chosen.test_loss,
+                                np.where(chosen.lambda1_estimated == 1, chosen.lambda1, np.nan)]).ravel()
+    assert_same_bits(decode_numbers(js["numbers"]), expected, "live_training_reference, Adam batch 512")

@@ -44,6 +44,14 @@ EOS_STEPS = 800
 EOS_CHECKPOINTS = tuple(sorted(set(range(0, 100, 10)) | set(range(100, EOS_STEPS + 1, 50))))
 EOS_SEED = 0
 
+# The live trainer's reference runs (live_training_reference.arrow): the TRAINING_RUNS above at
+# these batch sizes, trained by the browser's trainer (pygen.core.trainer, bit for bit), with
+# lambda1 every LIVE_SHARPNESS_EVERY epochs, plus the edge-of-stability preset's runs.
+LIVE_BATCH_SIZES = (64, 512)
+LIVE_SEED = 0
+LIVE_EPOCHS = 40
+LIVE_SHARPNESS_EVERY = 2
+
 # Training goes through XLA's matrix kernels, whose blocking and summation order depend on
 # the CPU and the thread count; float64 results can then differ in the last bits between
 # machines, and training carries such differences forward. Measured: regenerating everything

@@ -22,14 +22,22 @@ const row_numbers = (row) => [row.epoch, row.step, row.lr, row.train_loss, row.t
 const handlers = {
   dataset: () => {
     const d = load();
-    return {n_features: d.n_features, n_train: d.n_train, n_test: d.n_test,
-      numbers: encode([...d.x_train, ...d.y_train, ...d.x_test, ...d.y_test])};
+    return {
+      n_features: d.n_features,
+      n_train: d.n_train,
+      n_test: d.n_test,
+      numbers: encode([...d.x_train, ...d.y_train, ...d.x_test, ...d.y_test]),
+    };
   },
   train: ({config}) => {
     const result = train(config, load());
-    return {status: result.status, message: result.message, config: result.config,
+    return {
+      status: result.status,
+      message: result.message,
+      config: result.config,
       row_status: result.rows.map((row) => row.status),
-      numbers: encode(result.rows.flatMap(row_numbers))};
+      numbers: encode(result.rows.flatMap(row_numbers)),
+    };
   },
   check: ({config}) => check_training_config(config),
   network: ({params, vector, count}) => {
@@ -46,7 +54,9 @@ const handlers = {
     return {numbers: encode([lambda1, ...vector])};
   },
   init_params: ({seed}) => ({numbers: encode(network.init_params(seed))}),
-  math: ({xs}) => ({numbers: encode(Array.from(decode(xs)).flatMap((x) => [portable_math.tanh(x), portable_math.expm1(x), portable_math.exp(x)]))}),
+  math: ({xs}) => ({
+    numbers: encode(Array.from(decode(xs)).flatMap((x) => [portable_math.tanh(x), portable_math.expm1(x), portable_math.exp(x)])),
+  }),
   presets: () => ({defaults: TRAINING_DEFAULTS, presets: TRAINING_PRESETS}),
 };
 

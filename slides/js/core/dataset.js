@@ -41,7 +41,8 @@ export function training_dataset_from_table(table) {
   const band_gap = table.getChildAt(1).toArray();
   let n_train = 0;
   while (n_train < n_rows && split[n_train] === 0) n_train++;
-  for (let i = n_train; i < n_rows; i++) if (split[i] !== 1) fail("the training rows (split 0) must come first, then the test rows (split 1)");
+  for (let i = n_train; i < n_rows; i++)
+    if (split[i] !== 1) fail("the training rows (split 0) must come first, then the test rows (split 1)");
   const n_test = n_rows - n_train;
   const x_train = new Float64Array(n_train * n_features);
   const x_test = new Float64Array(n_test * n_features);

@@ -48,8 +48,22 @@ export function init_params(seed) {
 
 // out[j] = sum over k of x[base + k] * m[offset + k * 16 + j], from 0, for j = 0..15.
 function input_product(x, base, m, offset, out) {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-  let s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
+  let s8 = 0,
+    s9 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0,
+    s13 = 0,
+    s14 = 0,
+    s15 = 0;
   for (let k = 0, w = offset; k < N_IN; k++, w += H) {
     const xk = x[base + k];
     s0 += xk * m[w];
@@ -69,14 +83,42 @@ function input_product(x, base, m, offset, out) {
     s14 += xk * m[w + 14];
     s15 += xk * m[w + 15];
   }
-  out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3; out[4] = s4; out[5] = s5; out[6] = s6; out[7] = s7;
-  out[8] = s8; out[9] = s9; out[10] = s10; out[11] = s11; out[12] = s12; out[13] = s13; out[14] = s14; out[15] = s15;
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+  out[4] = s4;
+  out[5] = s5;
+  out[6] = s6;
+  out[7] = s7;
+  out[8] = s8;
+  out[9] = s9;
+  out[10] = s10;
+  out[11] = s11;
+  out[12] = s12;
+  out[13] = s13;
+  out[14] = s14;
+  out[15] = s15;
 }
 
 // g[W1 + k * 16 + j] += x[base + k] * d[j] for every k and j: one row's share of a sum over rows.
 function add_input_outer(g, x, base, d) {
-  const d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3], d4 = d[4], d5 = d[5], d6 = d[6], d7 = d[7];
-  const d8 = d[8], d9 = d[9], d10 = d[10], d11 = d[11], d12 = d[12], d13 = d[13], d14 = d[14], d15 = d[15];
+  const d0 = d[0],
+    d1 = d[1],
+    d2 = d[2],
+    d3 = d[3],
+    d4 = d[4],
+    d5 = d[5],
+    d6 = d[6],
+    d7 = d[7];
+  const d8 = d[8],
+    d9 = d[9],
+    d10 = d[10],
+    d11 = d[11],
+    d12 = d[12],
+    d13 = d[13],
+    d14 = d[14],
+    d15 = d[15];
   for (let k = 0, w = W1; k < N_IN; k++, w += H) {
     const xk = x[base + k];
     g[w] += xk * d0;

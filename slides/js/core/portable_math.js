@@ -64,9 +64,9 @@ export function power_int(base, n) {
 // series, and the power of two 2^k built by exact doublings. Accurate to a few ulp
 // (tests/test_training_twin.py checks them against the C library).
 
-const LN2_HI = 6.93147180369123816490e-1; // ln 2 rounded to 32 significant bits
+const LN2_HI = 6.9314718036912381649e-1; // ln 2 rounded to 32 significant bits
 const LN2_LO = 1.90821492927058770002e-10; // ln 2 - LN2_HI
-const INV_LN2 = 1.44269504088896338700;
+const INV_LN2 = 1.442695040888963387;
 const EXP_TERMS = 14; // r^15/15! < 2^-53 r for |r| <= ln2 / 2
 const EXP_OVERFLOW = 709.782712893384; // beyond: exp(x) is Infinity
 const EXP_UNDERFLOW = -745.1332191019412; // below: exp(x) rounds to 0
