@@ -15,14 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from .core.optimizers import DEFAULT_HYPER, OPTIMIZER_NAMES
+from .core.trainer import TRAINING_DEFAULTS
 from .replay import HYPER_LIMITS, LinkError, _parse_fields, _range, _read_name, _read_number, _shown, js_number
 
 TRAINING_FORMAT_VERSION = "1"
 MAX_RUNS = 4
-TRAINING_SET_ROWS = 3199
+TRAINING_SET_ROWS = TRAINING_DEFAULTS["train_rows"]
 MAX_EPOCHS = 1000
 MAX_TRAINING_SEED = 999999
-SHARPNESS_ITERATIONS = 20
+SHARPNESS_ITERATIONS = TRAINING_DEFAULTS["sharpness_iterations"]
 TRAINING_SCHEDULES = ["constant", "step", "cosine", "warmup_cosine"]
 
 TRAINING_LR = {"gd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01,

@@ -23,14 +23,14 @@
 
 import {LinkError, parse_fields, range, read_name, read_number, shown, HYPER_LIMITS} from "../playground/state.js";
 import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../core/optimizers.js";
-import {TRAINING_PRESETS} from "../core/trainer.js";
+import {TRAINING_DEFAULTS, TRAINING_PRESETS} from "../core/trainer.js";
 
 export const TRAINING_FORMAT_VERSION = "1";
 export const MAX_RUNS = 4;
-export const TRAINING_SET_ROWS = 3199; // training rows of the band-gap problem (pygen/mlp.py make_problem)
+export const TRAINING_SET_ROWS = TRAINING_DEFAULTS.train_rows; // all training rows of the band-gap problem
 export const MAX_EPOCHS = 1000;
 export const MAX_TRAINING_SEED = 999999;
-export const SHARPNESS_ITERATIONS = 20;
+export const SHARPNESS_ITERATIONS = TRAINING_DEFAULTS.sharpness_iterations;
 export const TRAINING_SCHEDULES = ["constant", "step", "cosine", "warmup_cosine"];
 
 // The lecture's learning rates (pygen/experiments/settings.py TRAINING_RUNS: SGD and momentum

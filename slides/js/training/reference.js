@@ -54,7 +54,8 @@ export function reference_index(rows) {
       lr: row.lr,
       train_loss: row.train_loss ?? null,
       test_loss: row.test_loss ?? null,
-      lambda1: row.lambda1 ?? null,
+      // lambda1 where it was estimated (the file flags it: a float column with no nulls)
+      lambda1: row.lambda1_estimated === 0 ? null : (row.lambda1 ?? null),
       status: row.status,
     });
   }

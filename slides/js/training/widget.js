@@ -21,6 +21,7 @@ import {
   clone_training_state,
 } from "./link.js";
 import {training_csv} from "./csv.js";
+import {TRAINING_PRESETS} from "../core/trainer.js";
 import {start_run_worker} from "./runs.js";
 import {training_panel} from "./plots.js";
 import {reference_index, reference_for} from "./reference.js";
@@ -124,7 +125,7 @@ export function mount_training({mode = "page", training_set, reference = null, h
   const preset = el("select", "tr-select");
   preset.setAttribute("aria-label", "preset");
   for (const name of TRAINING_PRESET_NAMES) {
-    const option = el("option", null, {lecture: "Preset: lecture (SGD vs Adam, B 64)", edge_of_stability: "Preset: edge of stability (full-batch GD)"}[name] ?? name);
+    const option = el("option", null, `Preset: ${TRAINING_PRESETS[name].label}`);
     option.value = name;
     preset.append(option);
   }
