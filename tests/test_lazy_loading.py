@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QMD = ROOT / "slides" / "unit6.qmd"
 WAITING = "is loaded when its slide is first shown"
 DATA_SLIDE = "data-a-real-hessian-spectrum"
+TRAINING_SLIDE = "adam-vs-sgd-on-a-materials-dataset"
 
 
 @pytest.fixture
@@ -220,6 +221,9 @@ def test_the_overview_loads_every_data_slide(open_deck):
     page, requests, outside, errors = open_deck()
     page.evaluate("() => Reveal.toggleOverview(true)")
     settle(page)
+    # the live trainer's workers read the training set after its cell has settled (issue 22)
+    page.wait_for_function("""(id) => document.querySelector(`#${id} .tr-root`)?.training.runs()
+        .every((run) => run.rows.length > 0)""", arg=TRAINING_SLIDE, timeout=60000)
     fetched = set(data_fetched(requests))
     # every data file a cell of the deck attaches
     attached = set(re.findall(r'FileAttachment\("\.\./data/([\w.-]+\.arrow)"\)', QMD.read_text(encoding="utf-8")))
@@ -338,7 +342,6 @@ def test_the_address_follows_the_slide_without_adding_history_entries(open_deck)
     assert not errors, errors
 
 
-TRAINING_SLIDE = "adam-vs-sgd-on-a-materials-dataset"
 TRAINER_CORE = ("/slides/js/core/trainer.js", "/slides/js/core/network.js", "/slides/js/core/sharpness.js",
                 "/slides/js/core/dataset.js")
 
