@@ -33,6 +33,15 @@ const DIVERGED_COLOR = "#b00020";
 
 const positive = (v) => typeof v === "number" && Number.isFinite(v) && v > 0;
 
+// Two runs of one optimizer share its colour; the second and later ones get a dash pattern that
+// no optimizer uses (style.js), so that the runs stay apart without breaking the colour rule.
+const REPEAT_DASHES = ["12,3,3,3,3,3", "18,8", "6,3"];
+
+export function run_dash(run, runs) {
+  const before = runs.filter((other) => other.index < run.index && other.optimizer === run.optimizer).length;
+  return before === 0 ? OPTIMIZER_DASHES[run.optimizer] || "" : REPEAT_DASHES[(before - 1) % REPEAT_DASHES.length];
+}
+
 // The series a panel draws for one run: [{key, points: [[epoch, value]], style}].
 const LOSS_SERIES = [
   {key: "test_loss", value: (row) => row.test_loss, opacity: FADED},
@@ -64,13 +73,13 @@ function padded_domain(values, pad) {
   return [lo / pad, hi * pad];
 }
 
-const run_entry = (run, label) => ({
-  label,
-  color: OPTIMIZER_COLORS[run.optimizer],
-  dash: OPTIMIZER_DASHES[run.optimizer] || "",
-  optimizer: run.optimizer,
-  width: PATH_WIDTH,
-});
+// A run's legend entry; a repeated optimizer's run is not marked as the optimizer's entry (its dash
+// is the run's, not the optimizer's).
+const run_entry = (run, label, runs) => {
+  const dash = run_dash(run, runs);
+  const own = dash === (OPTIMIZER_DASHES[run.optimizer] || "");
+  return {label, color: OPTIMIZER_COLORS[run.optimizer], dash, optimizer: own ? run.optimizer : null, width: PATH_WIDTH};
+};
 
 const REFERENCE_ENTRY = {label: "Python reference", color: REFERENCE_COLOR, width: REFERENCE_PATH_WIDTH, opacity: REFERENCE_PATH_OPACITY};
 
@@ -81,7 +90,7 @@ const KINDS = {
     y_label: "Loss (MSE, eV²)",
     fallback: [0.1, 10],
     legend: (runs, has_reference) => [
-      ...runs.map((run) => run_entry(run, run.label)),
+      ...runs.map((run) => run_entry(run, run.label, runs)),
       {label: "test (faded)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, opacity: FADED},
       ...(has_reference ? [REFERENCE_ENTRY] : []),
     ],
@@ -95,7 +104,7 @@ const KINDS = {
     y_label: "λ₁ and 2/η",
     fallback: [1, 1000],
     legend: (runs) => [
-      ...runs.map((run) => run_entry(run, `λ₁ ${run.short_label}`)),
+      ...runs.map((run) => run_entry(run, `λ₁ ${run.short_label}`, runs)),
       {label: "2/η (faded dots)", color: NEUTRAL_COLORS.dark, width: PATH_WIDTH, dash: EDGE_DASH, opacity: FADED},
     ],
     describe: (runs) =>
@@ -133,7 +142,9 @@ function build_frame(kind, runs, reference, {width, height, epochs}, domain) {
   svg.append(live);
   const has_reference = reference.length > 0;
   describe_plot(svg, spec.describe(runs, has_reference));
-  return {figure: legend_plot(svg, spec.legend(runs, has_reference)), svg, live, x: svg.scale("x"), y: svg.scale("y")};
+  const figure = legend_plot(svg, spec.legend(runs, has_reference));
+  figure.style.width = `${width}px`; // the legend wraps within the plot's width
+  return {figure, svg, live, x: svg.scale("x"), y: svg.scale("y")};
 }
 
 function path_d(points, x, y) {
@@ -154,7 +165,7 @@ function draw_live(frame, kind, runs) {
       const points = series_points(run, series);
       if (!points.length) continue;
       const color = OPTIMIZER_COLORS[run.optimizer];
-      const dash = series.dash ?? (OPTIMIZER_DASHES[run.optimizer] || null);
+      const dash = series.dash ?? (run_dash(run, runs) || null);
       const group = svg_element("g", {"aria-label": "line", "aria-hidden": "true", fill: "none", stroke: color, "stroke-width": PATH_WIDTH,
         "stroke-opacity": series.opacity === 1 ? null : series.opacity, "stroke-dasharray": dash, "stroke-linejoin": "round", "stroke-linecap": "round"});
       group.append(svg_element("path", {d: path_d(points, x, y)}));

@@ -25,12 +25,14 @@ const CSS = `
 /* The slide (a {.smaller} slide: 18 px plot text, slides/theme.css): every text at that size. */
 .tr-deck { font-size: var(--plot-text, 18px); line-height: 1.2; }
 .tr-deck .tr-toolbar { margin-bottom: 4px; }
-.tr-deck .tr-plots { flex-wrap: nowrap; gap: 12px; }
+.tr-deck .tr-plots { flex-wrap: nowrap; gap: 12px; align-items: flex-end; }
 .tr-deck .tr-button { padding: 0 8px; }
 .tr-deck .tr-run { flex-wrap: nowrap; margin: 1px 0; white-space: nowrap; }
 .tr-deck .tr-readout { display: grid; grid-template-columns: 1fr 1fr; gap: 0 14px; }
 .tr-deck .tr-readout .tr-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .tr-deck .tr-run .tr-select { max-width: 9.5em; }
+.tr-deck .tr-toolbar > .tr-select { max-width: 15em; }
+.tr-deck .tr-slot { flex: none; }
 .tr-deck .tr-more > summary { display: inline-block; list-style: none; }
 .tr-deck .tr-more > summary::-webkit-details-marker { display: none; }
 .tr-deck .tr-more:not([open]) > .tr-settings { display: none; }

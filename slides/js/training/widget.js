@@ -23,18 +23,18 @@ import {
 import {training_csv} from "./csv.js";
 import {TRAINING_PRESETS} from "../core/trainer.js";
 import {start_run_worker} from "./runs.js";
-import {training_panel} from "./plots.js";
+import {run_dash, training_panel} from "./plots.js";
 import {reference_index, reference_for} from "./reference.js";
 import {install_training_styles} from "./styles.js";
 import {OPTIMIZER_NAMES} from "../core/optimizers.js";
-import {OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH} from "../plots/style.js";
+import {OPTIMIZER_COLORS, PATH_WIDTH} from "../plots/style.js";
 import {line_sample} from "../plots/legend.js";
 import {format_number} from "../plots/readouts.js";
 import {load_table} from "../deck_data.js";
 import {printing} from "../print_mode.js";
 
 // The slide's plots (a {.smaller} slide: 18 px plot text) and the page's (side by side when wide).
-const DECK_PLOT = {width: 470, height: 300};
+const DECK_PLOT = {width: 460, height: 300};
 export const DECK_HEIGHT = 560;
 
 function page_plot_size() {
@@ -63,7 +63,7 @@ const OPTIMIZER_NAMES_SHOWN = {gd: "SGD", momentum: "SGD + momentum", nesterov: 
 
 // "GD" when a gd run uses every training row per update, "SGD" otherwise.
 function optimizer_name(run, rows) {
-  if (run.optimizer === "gd") return run.batch >= rows ? "GD (full batch)" : "SGD";
+  if (run.optimizer === "gd") return run.batch >= rows ? "GD" : "SGD";
   return OPTIMIZER_NAMES_SHOWN[run.optimizer];
 }
 
@@ -125,7 +125,7 @@ export function mount_training({mode = "page", training_set, reference = null, h
   const preset = el("select", "tr-select");
   preset.setAttribute("aria-label", "preset");
   for (const name of TRAINING_PRESET_NAMES) {
-    const option = el("option", null, `Preset: ${TRAINING_PRESETS[name].label}`);
+    const option = el("option", null, on_page ? `Preset: ${TRAINING_PRESETS[name].label}` : TRAINING_PRESETS[name].label);
     option.value = name;
     preset.append(option);
   }
@@ -202,7 +202,8 @@ export function mount_training({mode = "page", training_set, reference = null, h
     state.runs.forEach((run, i) => {
       const line = el("div", "tr-run");
       line.dataset.run = String(i + 1);
-      line.append(line_sample({color: OPTIMIZER_COLORS[run.optimizer], dash: OPTIMIZER_DASHES[run.optimizer], width: PATH_WIDTH}, {length: 36}));
+      const dash = run_dash({index: i, optimizer: run.optimizer}, state.runs.map((r, k) => ({index: k, optimizer: r.optimizer})));
+      line.append(line_sample({color: OPTIMIZER_COLORS[run.optimizer], dash, width: PATH_WIDTH}, {length: 36}));
       line.append(el("span", "tr-run-name", `${i + 1}`));
       line.append(
         select(`optimizer of run ${i + 1}`, OPTIMIZER_NAMES, run.optimizer, (name) => {
@@ -408,8 +409,19 @@ export function mount_training({mode = "page", training_set, reference = null, h
     return `${new URL(link_base, window.location.href).href}#${text}`;
   }
 
+  // The preset menu names the preset the state is (or "custom settings").
+  const custom = el("option", null, "Custom settings");
+  custom.value = "custom";
+  custom.disabled = true;
+  preset.append(custom);
+  function sync_preset() {
+    const hash = encode_training_hash(state);
+    preset.value = TRAINING_PRESET_NAMES.find((name) => encode_training_hash(training_preset_state(name)) === hash) ?? "custom";
+  }
+
   function apply(next) {
     state = next;
+    sync_preset();
     error_line.textContent = runs.some((run) => run.error) && !print ? error_line.textContent : "";
     build_run_controls();
     if (on_page) {
