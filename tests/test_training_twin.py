@@ -388,3 +388,22 @@ def test_the_browser_retraces_a_reference_run(node):
     expected = np.column_stack([chosen.epoch, chosen.step, chosen.lr, chosen.train_loss, chosen.test_loss,
                                 np.where(chosen.lambda1_estimated == 1, chosen.lambda1, np.nan)]).ravel()
     assert_same_bits(decode_numbers(js["numbers"]), expected, "live_training_reference, Adam batch 512")
+
+
+def test_the_edge_of_stability_preset_reaches_two_over_eta():
+    """The preset's claim, on its precomputed runs: lambda1 climbs from well below 2/eta to it, and
+    hovers there (the last 200 epochs within 5%) while the training loss keeps falling."""
+    import pyarrow.ipc as ipc
+
+    table = ipc.open_file(DATA / "live_training_reference.arrow").read_all().to_pandas()
+    presets = trainer.TRAINING_PRESETS["edge_of_stability"]["runs"]
+    for preset in presets:
+        rows = table[table.config == json.dumps(trainer.check_training_config(preset), sort_keys=True,
+                                                separators=(",", ":"))]
+        assert len(rows) == preset["epochs"] + 1, preset
+        estimated = rows[rows.lambda1_estimated == 1]
+        edge = 2 / preset["lr"]
+        assert estimated.lambda1.iloc[0] < 0.5 * edge
+        late = estimated[estimated.epoch >= preset["epochs"] - 200].lambda1
+        assert np.all(np.abs(late - edge) <= 0.05 * edge), (edge, late.min(), late.max())
+        assert rows.train_loss.iloc[-1] < 0.1 * rows.train_loss.iloc[0]

@@ -119,7 +119,12 @@ LIVE_TRAINING_REFERENCE = DataFile(
     "of `training_set.arrow`; then the runs of the edge-of-stability preset (`TRAINING_PRESETS` in "
     "`pygen/core/trainer.py`, which says why its subset and learning rate). One row per run and epoch "
     "(epoch 0: the initialisation). Not the same numbers as `training_curves.arrow`, which JAX computes "
-    "with another initialisation and batch order (numpy's generator) and XLA's summation order.",
+    "with another initialisation and batch order (numpy's generator) and XLA's summation order. Those JAX "
+    "files stay as they are this round, on purpose: retraining their 33 runs (about 1,900 epochs) with this "
+    "trainer would add about two minutes of CPU to `python -m pygen` (its Python twin takes about three "
+    "times XLA's time per epoch, `bench/bench_training.py`), and every file built on those runs (Hessian "
+    "spectra, landscapes, mode connectivity) would change with them; this file, about 95 s of CPU, gives "
+    "the slide what it draws under a live run.",
     columns=(
         Column("run", "int32", "index of the run in the file (0, 1, ...)"),
         Column("label", "utf8", "the run's name for a legend"),
