@@ -14,7 +14,19 @@ export function training_csv(runs) {
   const lines = [TRAINING_CSV_HEADER.join(",")];
   runs.forEach(({optimizer, rows}, i) => {
     for (const row of rows) {
-      lines.push([i + 1, optimizer, row.epoch, row.step, cell(row.lr), cell(row.train_loss), cell(row.test_loss), cell(row.lambda1), row.status].join(","));
+      lines.push(
+        [
+          i + 1,
+          optimizer,
+          row.epoch,
+          row.step,
+          cell(row.lr),
+          cell(row.train_loss),
+          cell(row.test_loss),
+          cell(row.lambda1),
+          row.status,
+        ].join(","),
+      );
     }
   });
   return lines.join("\n") + "\n";

@@ -20,7 +20,11 @@ export async function mount_deck_training({shown = true, ...options} = {}) {
   } catch (error) {
     // a failed fetch of the widget's modules: said on the slide, not an error box
     const text = String(error?.message ?? error);
-    return message_plot([`The live trainer could not be loaded (${text.slice(0, 120)}).`], {width: 960, height: DECK_TRAINING_HEIGHT, title: "No live training"});
+    return message_plot([`The live trainer could not be loaded (${text.slice(0, 120)}).`], {
+      width: 960,
+      height: DECK_TRAINING_HEIGHT,
+      title: "No live training",
+    });
   }
   return widget.mount_training({...options, mode: "deck"});
 }

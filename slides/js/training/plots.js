@@ -126,7 +126,14 @@ function build_frame(kind, runs, reference, {width, height, epochs}, domain) {
     }
     if (data.length) {
       marks.push(
-        Plot.line(data, {x: "epoch", y: "value", z: "run", stroke: REFERENCE_COLOR, strokeWidth: REFERENCE_PATH_WIDTH, strokeOpacity: REFERENCE_PATH_OPACITY}),
+        Plot.line(data, {
+          x: "epoch",
+          y: "value",
+          z: "run",
+          stroke: REFERENCE_COLOR,
+          strokeWidth: REFERENCE_PATH_WIDTH,
+          strokeOpacity: REFERENCE_PATH_OPACITY,
+        }),
       );
     }
   }
@@ -166,13 +173,23 @@ function draw_live(frame, kind, runs) {
       if (!points.length) continue;
       const color = OPTIMIZER_COLORS[run.optimizer];
       const dash = series.dash ?? (run_dash(run, runs) || null);
-      const group = svg_element("g", {"aria-label": "line", "aria-hidden": "true", fill: "none", stroke: color, "stroke-width": PATH_WIDTH,
-        "stroke-opacity": series.opacity === 1 ? null : series.opacity, "stroke-dasharray": dash, "stroke-linejoin": "round", "stroke-linecap": "round"});
+      const group = svg_element("g", {
+        "aria-label": "line",
+        "aria-hidden": "true",
+        fill: "none",
+        stroke: color,
+        "stroke-width": PATH_WIDTH,
+        "stroke-opacity": series.opacity === 1 ? null : series.opacity,
+        "stroke-dasharray": dash,
+        "stroke-linejoin": "round",
+        "stroke-linecap": "round",
+      });
       group.append(svg_element("path", {d: path_d(points, x, y)}));
       parts.push(group);
       if (series.dots) {
         const dots = svg_element("g", {"aria-label": "dot", "aria-hidden": "true", fill: color});
-        for (const [epoch, value] of points) dots.append(svg_element("circle", {cx: x.apply(epoch).toFixed(2), cy: y.apply(value).toFixed(2), r: 4}));
+        for (const [epoch, value] of points)
+          dots.append(svg_element("circle", {cx: x.apply(epoch).toFixed(2), cy: y.apply(value).toFixed(2), r: 4}));
         parts.push(dots);
       }
     }
@@ -204,7 +221,11 @@ export function training_panel(kind) {
     const values = [];
     for (const run of runs) for (const series of spec.series) for (const [, v] of series_points(run, series)) values.push(v);
     for (const ref of reference) for (const row of ref.rows) for (const v of spec.reference_values(row)) if (positive(v)) values.push(v);
-    const key = JSON.stringify([runs.map((run) => [run.label, run.short_label, run.optimizer]), reference.map((r) => [r.run_index, r.rows.length]), size]);
+    const key = JSON.stringify([
+      runs.map((run) => [run.label, run.short_label, run.optimizer]),
+      reference.map((r) => [r.run_index, r.rows.length]),
+      size,
+    ]);
     const fits = domain && values.every((v) => v >= domain[0] && v <= domain[1]);
     if (!frame || key !== frame_key || !fits) {
       // a new domain leaves room to grow: the frame is not rebuilt for every new low of the loss

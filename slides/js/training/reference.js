@@ -27,18 +27,21 @@ const parse = (text, fallback) => (typeof text === "string" && text !== "" ? JSO
 // A reference row's run config: its `config` column (JSON of the checked config), or the flat
 // columns (the config's own learning rate as `base_lr`: `lr` is the row's rate at that epoch).
 function row_config(row) {
-  const config = row.config !== undefined ? parse(row.config, {}) : {
-    optimizer: row.optimizer,
-    hyper: parse(row.hyper, {}),
-    lr: row.base_lr,
-    schedule: row.schedule,
-    epochs: row.epochs,
-    batch_size: row.batch_size,
-    seed: row.seed,
-    train_rows: row.train_rows,
-    sharpness_every: row.sharpness_every,
-    sharpness_iterations: row.sharpness_iterations,
-  };
+  const config =
+    row.config !== undefined
+      ? parse(row.config, {})
+      : {
+          optimizer: row.optimizer,
+          hyper: parse(row.hyper, {}),
+          lr: row.base_lr,
+          schedule: row.schedule,
+          epochs: row.epochs,
+          batch_size: row.batch_size,
+          seed: row.seed,
+          train_rows: row.train_rows,
+          sharpness_every: row.sharpness_every,
+          sharpness_iterations: row.sharpness_iterations,
+        };
   return {...config, hyper: {...(DEFAULT_HYPER[config.optimizer] ?? {}), ...(config.hyper ?? {})}};
 }
 

@@ -59,7 +59,16 @@ function button(text, title) {
   return node;
 }
 
-const OPTIMIZER_NAMES_SHOWN = {gd: "SGD", momentum: "SGD + momentum", nesterov: "Nesterov", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", adamw: "AdamW", amsgrad: "AMSGrad"};
+const OPTIMIZER_NAMES_SHOWN = {
+  gd: "SGD",
+  momentum: "SGD + momentum",
+  nesterov: "Nesterov",
+  adagrad: "AdaGrad",
+  rmsprop: "RMSProp",
+  adam: "Adam",
+  adamw: "AdamW",
+  amsgrad: "AMSGrad",
+};
 
 // "GD" when a gd run uses every training row per update, "SGD" otherwise.
 function optimizer_name(run, rows) {
@@ -87,16 +96,30 @@ export function run_status_text(run, epochs, {compact = false} = {}) {
   const lambda = [...rows].reverse().find((row) => row.lambda1 !== null && row.lambda1 !== undefined);
   const short = (v) => format_number(Number(v.toPrecision(3)));
   if (compact) {
-    return {text: `${name}: epoch ${last.epoch}, train ${short(last.train_loss)}, test ${short(last.test_loss)}${lambda ? `, λ₁ ${short(lambda.lambda1)}` : ""}`, bad: false};
+    return {
+      text: `${name}: epoch ${last.epoch}, train ${short(last.train_loss)}, test ${short(last.test_loss)}${lambda ? `, λ₁ ${short(lambda.lambda1)}` : ""}`,
+      bad: false,
+    };
   }
   const sharp = lambda ? `, λ₁ ${format_number(lambda.lambda1)} vs 2/η ${format_number(2 / lambda.lr)}` : "";
-  return {text: `${name}: epoch ${last.epoch}/${epochs}, train ${format_number(last.train_loss)}, test ${format_number(last.test_loss)}${sharp}`, bad: false};
+  return {
+    text: `${name}: epoch ${last.epoch}/${epochs}, train ${format_number(last.train_loss)}, test ${format_number(last.test_loss)}${sharp}`,
+    bad: false,
+  };
 }
 
 // Options: mode "page" | "deck"; training_set, reference: FileAttachments (or {url(), arrayBuffer()});
 // hash: the link to show (defaults to the page's); invalidation: a promise that stops the workers;
 // worker_url: tests only.
-export function mount_training({mode = "page", training_set, reference = null, hash = null, link_base = "../training.html", invalidation = null, worker_url = null} = {}) {
+export function mount_training({
+  mode = "page",
+  training_set,
+  reference = null,
+  hash = null,
+  link_base = "../training.html",
+  invalidation = null,
+  worker_url = null,
+} = {}) {
   install_training_styles();
   const on_page = mode === "page";
   const print = printing();
@@ -202,23 +225,38 @@ export function mount_training({mode = "page", training_set, reference = null, h
     state.runs.forEach((run, i) => {
       const line = el("div", "tr-run");
       line.dataset.run = String(i + 1);
-      const dash = run_dash({index: i, optimizer: run.optimizer}, state.runs.map((r, k) => ({index: k, optimizer: r.optimizer})));
+      const dash = run_dash(
+        {index: i, optimizer: run.optimizer},
+        state.runs.map((r, k) => ({index: k, optimizer: r.optimizer})),
+      );
       line.append(line_sample({color: OPTIMIZER_COLORS[run.optimizer], dash, width: PATH_WIDTH}, {length: 36}));
       line.append(el("span", "tr-run-name", `${i + 1}`));
       line.append(
-        select(`optimizer of run ${i + 1}`, OPTIMIZER_NAMES, run.optimizer, (name) => {
-          const next = clone_training_state(state);
-          next.runs[i] = with_optimizer(next.runs[i], name);
-          apply(next);
-        }, (n) => OPTIMIZER_NAMES_SHOWN[n]),
+        select(
+          `optimizer of run ${i + 1}`,
+          OPTIMIZER_NAMES,
+          run.optimizer,
+          (name) => {
+            const next = clone_training_state(state);
+            next.runs[i] = with_optimizer(next.runs[i], name);
+            apply(next);
+          },
+          (n) => OPTIMIZER_NAMES_SHOWN[n],
+        ),
       );
       line.append(text_box(`run${i + 1}.lr`, `η of run ${i + 1}`, run.lr, 6));
       line.append(text_box(`run${i + 1}.batch`, `B of run ${i + 1}`, run.batch, 4));
       line.append(
-        select(`schedule of run ${i + 1}`, TRAINING_SCHEDULES, run.schedule, (name) => {
-          const result = with_training_field(state, `run${i + 1}.schedule`, name);
-          if (result.state) apply(result.state);
-        }, (n) => n.replace("_", "-")),
+        select(
+          `schedule of run ${i + 1}`,
+          TRAINING_SCHEDULES,
+          run.schedule,
+          (name) => {
+            const result = with_training_field(state, `run${i + 1}.schedule`, name);
+            if (result.state) apply(result.state);
+          },
+          (n) => n.replace("_", "-"),
+        ),
       );
       line.append(text_box(`run${i + 1}.seed`, `seed of run ${i + 1}`, run.seed, 4));
       if (state.runs.length > 1) {
@@ -489,7 +527,9 @@ export function mount_training({mode = "page", training_set, reference = null, h
     } catch {
       done = false;
     }
-    error_line.textContent = done ? "Link copied: it reproduces these runs exactly; `python3 -m pygen replay '<link>'` retrains them in Python." : `Copy this link by hand: ${link}`;
+    error_line.textContent = done
+      ? "Link copied: it reproduces these runs exactly; `python3 -m pygen replay '<link>'` retrains them in Python."
+      : `Copy this link by hand: ${link}`;
     root.dataset.copied = link;
   });
   if (on_page) {
@@ -510,7 +550,8 @@ export function mount_training({mode = "page", training_set, reference = null, h
         references = reference_index(loaded.rows);
         if (print) {
           fill_print_rows();
-          reference_note = "On paper: the precomputed runs of these configurations (python3 -m pygen, the same trainer); the slide trains them live.";
+          reference_note =
+            "On paper: the precomputed runs of these configurations (python3 -m pygen, the same trainer); the slide trains them live.";
         }
       } else {
         reference_note = `No reference curves: ${loaded.message}`;
