@@ -98,15 +98,18 @@ def test_start_pause_step_reset(open_page):
                      wait=WIDGET)
     wait_loaded(page, 2)
     page.get_by_role("button", name="Step").click()
-    page.wait_for_function("document.querySelector('.tr-root').dataset.epoch === '1'")
-    assert all(": epoch 1/200" in line for line in readout(page))
+    page.wait_for_function("document.querySelector('.tr-root').training.runs().every((r) => r.rows.at(-1).epoch === 1)")
+    page.wait_for_timeout(100)  # the readout follows at the next frame
+    assert all(": epoch 1/200" in line for line in readout(page)), readout(page)
     page.get_by_role("button", name="Resume").click()  # after a step the runs are paused
     page.wait_for_function("Number(document.querySelector('.tr-root').dataset.epoch) >= 4", timeout=60000)
     page.get_by_role("button", name="Pause").click()
-    page.wait_for_timeout(800)  # an epoch under way when Pause arrived still reports
-    held = root_data(page, "epoch")
+    # each worker reads "pause" after the epoch under way and says so; no row comes after that
+    page.wait_for_function("document.querySelector('.tr-root').training.runs().every((r) => r.phase === 'paused')")
+    held = page.evaluate("document.querySelector('.tr-root').training.runs().map((r) => r.rows.length)")
     page.wait_for_timeout(1200)
-    assert root_data(page, "epoch") == held and int(held) < 200
+    assert page.evaluate("document.querySelector('.tr-root').training.runs().map((r) => r.rows.length)") == held
+    assert max(held) < 201
     assert page.get_by_role("button", name="Resume").is_visible()
     page.get_by_role("button", name="Reset").click()
     assert page.get_by_role("button", name="Start").is_visible()
