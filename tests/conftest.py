@@ -23,7 +23,7 @@ QUARTO_FIXTURES = {"rendered_site", "site", "fixture_render", "fixture_site"}  #
 QUARTO_TESTS = {"test_render_error_is_caught", "test_quarto_preview_serves_the_deck",
                 "test_malformed_formula_is_a_visible_error_and_the_render_goes_on",
                 "test_render_without_the_katex_package_fails_and_says_why", "test_render_without_node_fails_and_says_why"}
-SLOW_FILES = {"test_parity.py"}
+SLOW_FILES = {"test_parity.py", "test_training_twin.py"}  # the bitwise parity of the two cores
 SLOW_TESTS = {
     "test_full_check_passes_on_the_committed_data",  # python -m pygen --check: retrains the networks
     "test_edge_of_stability_reproduces_within_tolerance_with_one_xla_thread",

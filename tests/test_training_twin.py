@@ -190,10 +190,13 @@ def test_hvp_is_the_exact_hessian_times_v(dataset, model):
     for vector in (rng.standard_normal(params.size), np.eye(params.size)[network.B3], np.eye(params.size)[17]):
         expected = hessian @ vector
         assert np.abs(operator(vector) - expected).max() <= 1e-10 * np.abs(expected).max()
-    # and the eigenvalue: lambda1 within 1% (in fact far closer) of eigvalsh's
+    # and the eigenvalue: lambda1 within 1% of eigvalsh's. This point is no training point: the
+    # random perturbation crowds the top of the spectrum, and the trainer's default 10 Lanczos steps
+    # (enough at the points training reaches: the next test, and 1e-7 or better at init and after
+    # 2 or 10 epochs of SGD or Adam on all rows) leave 5% here; 20 steps reach 1%.
     exact = np.linalg.eigvalsh(hessian)[-1]
     start = np.array([make_rng(1).normal() for _ in range(params.size)])
-    estimate = sharpness.lanczos_top(operator, start, trainer.TRAINING_DEFAULTS["sharpness_iterations"])
+    estimate = sharpness.lanczos_top(operator, start, 20)
     assert abs(estimate["lambda1"] - exact) <= 0.01 * exact
     assert np.linalg.norm(estimate["vector"]) == pytest.approx(1, abs=1e-12)
 
