@@ -5,8 +5,10 @@
 const BROWSER = Object.fromEntries([
   "document", "window", "Event", "console", "structuredClone", "requestAnimationFrame", "cancelAnimationFrame",
   "performance", "setTimeout", "clearTimeout", "URL", "history", "Blob", "navigator", "location",
-  "MutationObserver", "NodeFilter", "getComputedStyle", "atob", "TextDecoder",
+  "MutationObserver", "NodeFilter", "getComputedStyle", "atob", "TextDecoder", "Worker", "fetch",
 ].map((name) => [name, "readonly"]));
+// A module Web Worker's global scope (slides/js/training/worker.js).
+const WORKER = {self: "readonly", fetch: "readonly", setTimeout: "readonly", URL: "readonly"};
 const NODE = {process: "readonly", Buffer: "readonly", console: "readonly", URL: "readonly"};
 
 const RULES = {
@@ -33,6 +35,11 @@ export default [
     // it cannot parse: newer syntax here is an error.
     files: ["slides/js/**/*.js"],
     languageOptions: {ecmaVersion: 2020, sourceType: "module", globals: BROWSER},
+    rules: RULES,
+  },
+  {
+    files: ["slides/js/training/worker.js"],
+    languageOptions: {ecmaVersion: 2020, sourceType: "module", globals: WORKER},
     rules: RULES,
   },
   {

@@ -414,6 +414,82 @@ learning rate keep hopping around the minimum even with exact gradients?
 """)
 
 
+md(r"""
+## Part 6 (at home): replay a run from the lecture and compare it with the lecture's data
+
+The slide "Adam vs SGD on a materials dataset" trains the lecture's band-gap network live, and the
+*Live training* page of the course site does the same for you. Its **Copy link** button gives a
+link that holds every setting; with the course repository (`git clone` it, then
+`python -m pip install -e .` in it) the command
+
+    python3 -m pygen replay '<the link>' --out lecture_run.csv
+
+retrains those runs in Python, bit for bit as in the browser, and writes the same CSV as the page's
+*Download CSV*: one line per run and epoch, with the training and test loss and the sharpness λ₁.
+You also need `pandas` (`python -m pip install pandas`).
+
+Below, `LINK` is the lecture's SGD against SGD + momentum at batch 64, for 5 epochs (paste your own
+link from the lecture instead). The cell replays it (if the repository is where `REPO` says) and
+reads it with pandas, together with `data/training_curves.arrow`, the 24 runs the data slide shows
+(trained by JAX with three seeds each).
+""")
+
+code(r"""
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path.cwd().parent  # the course repository: this notebook lives in its exercises/ folder
+LINK = "#train=1&epochs=5&sharpness=0&run1=gd&run1.lr=0.01&run1.batch=64&run2=momentum&run2.lr=0.01&run2.batch=64"
+
+if (REPO / "pygen").is_dir():
+    done = subprocess.run([sys.executable, "-m", "pygen", "replay", LINK], cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    replay = pd.read_csv(io.StringIO(done.stdout))
+    print("replayed", LINK)
+else:  # no repository here: read the CSV you replayed (or downloaded from the page) elsewhere
+    replay = pd.read_csv("lecture_run.csv")
+# data/training_curves.arrow is an Arrow IPC file, which pandas reads as Feather (version 2)
+lecture = pd.read_feather(REPO / "data" / "training_curves.arrow")
+replay.head()
+""")
+
+code(r"""
+# The lecture's runs of the same optimizers and batch size, one line per seed and epoch
+same = lecture[(lecture.batch_size == 64) & lecture.optimizer.isin(replay.optimizer.unique())
+               & (lecture.epoch <= replay.epoch.max())]
+spread = same.groupby(["optimizer", "epoch"]).test_loss.agg(["min", "max"])
+both = replay.set_index(["optimizer", "epoch"])[["train_loss", "test_loss"]].join(spread)
+both["inside_the_seeds_range"] = (both.test_loss >= both["min"]) & (both.test_loss <= both["max"])
+print(both.round(4))
+
+fig, ax = plt.subplots(figsize=(8, 4.5))
+for optimizer, runs in same.groupby("optimizer"):
+    color = {"gd": COLORS["GD"], "momentum": COLORS["Momentum"], "adam": COLORS["Adam"]}.get(optimizer, "grey")
+    for _, run in runs.groupby("seed"):
+        ax.plot(run.epoch, run.test_loss, color=color, alpha=0.35, lw=6)
+    mine = replay[replay.optimizer == optimizer]
+    ax.plot(mine.epoch, mine.test_loss, color=color, lw=2.5, marker="o", label=f"{optimizer}: replayed (pygen)")
+ax.set(xlabel="epoch", ylabel="test loss (MSE, eV²)", yscale="log",
+       title="Replayed run (line) over the lecture's three JAX seeds (wide, faint)")
+ax.legend();
+""")
+
+md(r"""
+*Questions.* The replayed run and the lecture's JAX runs train the same network on the same data with
+the same optimizer, batch size and learning rate. Why do their curves still differ? (Compare the
+difference with the spread between the lecture's three seeds: what do the initialisation and the
+order of the mini-batches contribute?) Which statement of the slide "Adam vs SGD on a materials
+dataset" would you trust after this comparison, and which would you want more seeds for? Replay your
+own link from the lecture: does `python3 -m pygen replay` give exactly the numbers you saw on the
+slide?
+""")
+
+
 def build(variant: str) -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata = {

@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Regenerate the data files the slides read (Arrow IPC files in data/).",
         epilog="With no option, every file is regenerated. Exit status: 0 success, 1 a file "
         "differs or a generator failed, 2 bad usage. `pygen replay LINK` reruns a link of the "
-        "optimizer playground and prints its trajectories as CSV (pygen replay --help).",
+        "optimizer playground or of the live trainer and prints its runs as CSV (pygen replay --help).",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="list the data files and what each supports")
@@ -203,7 +203,7 @@ def main(argv=None) -> int:
 
 def _main(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["replay"]:  # `python3 -m pygen replay '<link>'`: the playground's runs (pygen/replay.py)
+    if argv[:1] == ["replay"]:  # `python3 -m pygen replay '<link>'`: the playground's or the trainer's runs (pygen/replay.py)
         from . import replay
         return replay.main(argv[1:])
     parser = _parser()

@@ -339,29 +339,66 @@ def runs_csv(runs) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="pygen replay",
-        description="Rerun the optimizer playground's link in Python and print (or write) its trajectories as CSV, "
-        "the same bytes as the page's 'Download CSV'.",
-        epilog="Exit status: 0 success, 2 the link could not be read (the message says why).",
+        description="Rerun a link in Python and print (or write) its runs as CSV, the same bytes as the page's "
+        "'Download CSV': a link of the optimizer playground (its trajectories) or of the live trainer, "
+        "training.html (its losses and lambda1 per epoch, trained by pygen.core.trainer).",
+        epilog="Exit status: 0 success, 2 the link could not be read (the message says why), "
+        "1 the training data could not be read.",
     )
-    parser.add_argument("link", help="the playground's link (whole URL) or its hash, e.g. '#surface=saddle&opt=gd&steps=50'")
+    parser.add_argument("link", help="the page's link (whole URL) or its hash, e.g. '#surface=saddle&opt=gd&steps=50' "
+                        "(playground) or '#train=1&run1=gd&run2=adam&epochs=10' (live trainer)")
     parser.add_argument("--out", type=Path, help="write the CSV to this file instead of standard output")
-    parser.add_argument("--summary", action="store_true", help="print one line per optimizer (status, final loss) to stderr")
+    parser.add_argument("--summary", action="store_true", help="print one line per run (status, final loss) to stderr")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="folder holding training_set.arrow (training links; default: the repository's data/)")
     args = parser.parse_args(argv)
+    from . import training_link
+
+    if training_link.is_training_link(args.link):
+        return _replay_training(args)
     try:
         state = read_state(args.link)
     except LinkError as err:
         print(f"pygen replay: this link could not be read ({err})", file=sys.stderr)
         return 2
     runs = run_playground(state)
-    text = runs_csv(runs)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    _write(args, runs_csv(runs))
     for entry in runs:
         if entry["error"] is not None:
             print(f"pygen replay: {entry['optimizer']}: refused by the core: {entry['error']}", file=sys.stderr)
         elif args.summary:
             last = entry["result"]["rows"][-1]
             print(f"{entry['optimizer']}: {entry['result']['message']}, final loss {js_number(last['loss'])}", file=sys.stderr)
+    return 0
+
+
+def _write(args, text):
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _replay_training(args) -> int:
+    from . import arrow_io, training_link
+    from .cli import DEFAULT_DATA_DIR
+
+    try:
+        state = training_link.read_training_state(args.link)
+    except LinkError as err:
+        print(f"pygen replay: this training link could not be read ({err})", file=sys.stderr)
+        return 2
+    data_dir = args.data_dir or DEFAULT_DATA_DIR
+    try:
+        runs = training_link.train_runs(state, data_dir)
+    except (arrow_io.DataFileError, OSError, KeyError, ValueError) as err:
+        print(f"pygen replay: the training data in {data_dir} could not be read ({err}); "
+              "regenerate it with `python3 -m pygen --only training_set`", file=sys.stderr)
+        return 1
+    _write(args, training_link.training_csv(runs))
+    if args.summary:
+        for i, entry in enumerate(runs):
+            last = next(row for row in reversed(entry["rows"]) if row["train_loss"] is not None)
+            print(f"run {i + 1} ({entry['optimizer']}): {entry['message']}; last finite losses at epoch {last['epoch']}: "
+                  f"train {js_number(last['train_loss'])}, test {js_number(last['test_loss'])}", file=sys.stderr)
     return 0

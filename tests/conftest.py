@@ -13,6 +13,7 @@ from harness.fixtures import (  # noqa: E402,F401
     rendered_site,
     site,
 )
+from site_pages import base_url, open_page  # noqa: E402,F401
 
 
 # Markers (registered in pyproject.toml), applied here by fixture and test name so that a test

@@ -203,7 +203,7 @@ def test_axe_is_the_version_package_lock_pins():
 
 
 def test_every_page_is_checked():
-    assert {"index.html", "exercise.html", "playground.html", "slides/unit6.html"} <= set(PAGES), PAGES
+    assert {"index.html", "exercise.html", "playground.html", "training.html", "slides/unit6.html"} <= set(PAGES), PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -132,7 +132,30 @@ def solution_results(references):
     for cell in notebook.cells:
         errors = cell_errors(cell)
         assert not errors, f"the solution notebook failed: {errors[0]['ename']}: {errors[0]['evalue']}"
+    EXECUTED["solution"] = notebook
     return json.loads(stdout(notebook.cells[-1]))
+
+
+EXECUTED = {}
+
+
+def test_part_6_replays_a_lecture_link_and_compares_it_with_the_lectures_data(solution_results):
+    """The at-home part: `pygen replay` of a training link read with pandas beside
+    data/training_curves.arrow; the replayed losses are the trainer's (the same as Python's own run)."""
+    from pygen import training_link
+
+    cells = EXECUTED["solution"].cells
+    source = next(c for c in cells if c.cell_type == "code" and '"replay", LINK' in c.source)
+    link = next(line.split('"')[1] for line in source.source.splitlines() if line.startswith("LINK = "))
+    assert training_link.is_training_link(link)
+    assert stdout(source).startswith("replayed " + link)
+    table = next(stdout(c) for c in cells if c.cell_type == "code" and "inside_the_seeds_range" in c.source)
+    runs = training_link.train_runs(training_link.read_training_state(link), ROOT / "data")
+    for replayed in runs:
+        last = replayed["rows"][-1]
+        # the printed table (rounded to 4 decimals) holds the replayed final losses of each optimizer
+        assert f"{replayed['optimizer']}" in table and f"{round(last['test_loss'], 4)}"[:5] in table
+    assert "inside_the_seeds_range" in table and table.count("\n") >= 2 * 6
 
 
 def as_floats(rows):

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QMD = ROOT / "slides" / "unit6.qmd"
 WAITING = "is loaded when its slide is first shown"
 DATA_SLIDE = "data-a-real-hessian-spectrum"
+TRAINING_SLIDE = "adam-vs-sgd-on-a-materials-dataset"
 
 
 @pytest.fixture
@@ -222,6 +223,9 @@ def test_the_overview_loads_every_data_slide(open_deck):
     page, requests, outside, errors = open_deck()
     page.evaluate("() => Reveal.toggleOverview(true)")
     settle(page)
+    # the live trainer's workers read the training set after its cell has settled (issue 22)
+    page.wait_for_function("""(id) => document.querySelector(`#${id} .tr-root`)?.training.runs()
+        .every((run) => run.rows.length > 0)""", arg=TRAINING_SLIDE, timeout=60000)
     fetched = set(data_fetched(requests))
     # every data file a cell of the deck attaches
     attached = set(re.findall(r'FileAttachment\("\.\./data/([\w.-]+\.arrow)"\)', QMD.read_text(encoding="utf-8")))
@@ -458,3 +462,31 @@ def test_first_shown_is_true_for_a_slide_shown_between_its_false_and_the_next_va
     from test_deck_helpers_js import node
 
     assert node(FIRST_SHOWN_RACE) == {"first": False, "next": True}
+
+
+TRAINER_CORE = ("/slides/js/core/trainer.js", "/slides/js/core/network.js", "/slides/js/core/sharpness.js",
+                "/slides/js/core/dataset.js")
+
+
+def training_requests(requests):
+    return sorted({p for p in requests if "/slides/js/training/" in p or p.endswith(TRAINER_CORE)
+                   or p.endswith(("/training_set.arrow", "/live_training_reference.arrow"))})
+
+
+def test_the_live_trainer_is_fetched_only_when_its_slide_is_shown(open_deck):
+    """A cold load fetches none of the live trainer's code or data (issue 22); its slide, when
+    shown, fetches the widget, one worker per run (which fetch the trainer twin themselves: a worker
+    has no import map) and the training set, and the reference runs."""
+    page, requests, outside, errors = open_deck()
+    assert training_requests(requests) == []
+    index = page.evaluate("(id) => Reveal.getIndices(document.getElementById(id)).h", TRAINING_SLIDE)
+    page, requests, outside, errors = open_deck(f"#/{index}")
+    page.wait_for_function("""(id) => { const r = document.querySelector(`#${id} .tr-root`);
+        return r && r.training.runs().length === 2 && r.training.runs().every((run) => run.rows.length > 0); }""",
+                           arg=TRAINING_SLIDE, timeout=60000)
+    fetched = training_requests(requests)
+    for path in ["/slides/js/training/widget.js", "/slides/js/training/worker.js", "/slides/js/core/trainer.js",
+                 "/data/training_set.arrow", "/data/live_training_reference.arrow"]:
+        assert path in fetched, (path, fetched)
+    assert Counter(requests)["/slides/js/unit6.bundle.js"] == 1
+    assert not outside and not errors

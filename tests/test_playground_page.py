@@ -6,9 +6,6 @@ tests/test_playground.py.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,52 +14,6 @@ from pygen import replay
 
 HOSTILE = ["#__proto__=1", "#surface=moon", "#lr.gd=NaN", "#steps=1e9", "#opt=gd,gd", "#extra=1",
            "#start=99,99", "#lr.gd=1e999", "#constructor.prototype=1", "#a=%3Cscript%3E"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    assert (site / "playground.html").is_file(), f"{site} has no playground.html: render the site first"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture()
-def open_page(harness_session, base_url):
-    """Opens a page offline; on teardown fails on any console error, page error or outside request."""
-    contexts, problems = [], []
-
-    def opener(path, *, wait=".pg-root canvas"):
-        context = harness_session.browser.new_context(viewport={"width": 1050, "height": 700}, accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-
-        def route(r):
-            if r.request.url.startswith(base_url):
-                r.continue_()
-            else:
-                problems.append(f"outside request {r.request.url}")
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}\n{e.stack}"))
-        page.goto(base_url + path)
-        if wait:
-            page.wait_for_selector(wait, timeout=30000)
-        return page
-
-    yield opener
-    for context in contexts:
-        context.close()
-    assert not problems, "\n".join(problems)
 
 
 def readout(page):

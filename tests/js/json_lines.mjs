@@ -12,7 +12,7 @@ export async function serve(handlers) {
     let reply;
     try {
       const request = JSON.parse(line);
-      reply = {ok: handlers[request.op](request)};
+      reply = {ok: await handlers[request.op](request)};
     } catch (error) {
       reply = {error: String(error && error.message ? error.message : error)};
     }

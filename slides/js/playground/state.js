@@ -53,7 +53,7 @@ export const SURFACE_SETUP = {
 };
 
 // Allowed values: [lo, hi] closed unless lo_open / hi_open; `integer` for counts.
-const range = (lo, hi, text, extra = {}) => ({lo, hi, text, ...extra});
+export const range = (lo, hi, text, extra = {}) => ({lo, hi, text, ...extra});
 const UNIT = range(0, 1, "in [0, 1)", {hi_open: true});
 
 export const SURFACE_PARAM_LIMITS = {
@@ -154,18 +154,18 @@ export function with_schedule(state, name) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The hash codec
+// The hash codec (its primitives are exported for the live trainer's link, training/link.js)
 
-class LinkError extends Error {}
+export class LinkError extends Error {}
 
 const SAFE_TEXT = /^[A-Za-z0-9_.,+-]*$/;
 const NUMBER_TEXT = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const WHOLE_TEXT = /^(0|[1-9][0-9]*)$/;
 const MAX_NUMBER_TEXT = 30;
 
-const shown = (text) => `"${text.length > 40 ? `${text.slice(0, 40)}...` : text}"`;
+export const shown = (text) => `"${text.length > 40 ? `${text.slice(0, 40)}...` : text}"`;
 
-function read_number(key, text, limit) {
+export function read_number(key, text, limit) {
   if (limit.integer) {
     if (text.length > 9 || !WHOLE_TEXT.test(text)) throw new LinkError(`${key} must be ${limit.text}, got ${shown(text)}`);
   } else if (text.length > MAX_NUMBER_TEXT || !NUMBER_TEXT.test(text)) {
@@ -179,12 +179,12 @@ function read_number(key, text, limit) {
   return value;
 }
 
-function read_name(key, text, known) {
+export function read_name(key, text, known) {
   if (!known.includes(text)) throw new LinkError(`unknown ${key} ${shown(text)}; expected one of: ${known.join(", ")}`);
   return text;
 }
 
-function parse_fields(text) {
+export function parse_fields(text) {
   if (text.length > MAX_HASH_LENGTH) throw new LinkError(`the link is too long (${text.length} characters, at most ${MAX_HASH_LENGTH})`);
   const fields = new Map();
   const parts = text.split("&");
