@@ -7,6 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness.fixtures import (  # noqa: E402,F401
+    engine_sessions,
     fixture_render,
     fixture_site,
     harness_session,
@@ -17,7 +18,7 @@ from harness.fixtures import (  # noqa: E402,F401
 
 # Markers (registered in pyproject.toml), applied here by fixture and test name so that a test
 # gets them wherever it lives. The fast subset: python3 -m pytest -m "not browser and not quarto and not slow"
-BROWSER_FIXTURES = {"harness_session", "browser", "session"}  # Chromium through Playwright
+BROWSER_FIXTURES = {"harness_session", "browser", "session", "engine_sessions"}  # Chromium (Playwright), Firefox, WebKit
 QUARTO_FIXTURES = {"rendered_site", "site", "fixture_render", "fixture_site"}  # real `quarto render`
 QUARTO_TESTS = {"test_render_error_is_caught", "test_quarto_preview_serves_the_deck",
                 "test_malformed_formula_is_a_visible_error_and_the_render_goes_on",

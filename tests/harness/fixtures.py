@@ -27,6 +27,25 @@ def harness_session():
 
 
 @pytest.fixture(scope="session")
+def engine_sessions(harness_session):
+    """`engine_sessions(name)`: the HarnessSession of "chromium" (harness_session), "firefox" or
+    "webkit" (engines.py), each started on first use and closed at the end of the test session."""
+    sessions = {"chromium": harness_session}
+
+    def get(name: str) -> HarnessSession:
+        if name not in sessions:
+            sessions[name] = HarnessSession(engine=name)
+        return sessions[name]
+
+    try:
+        yield get
+    finally:
+        for name, session in sessions.items():
+            if name != "chromium":
+                session.close()
+
+
+@pytest.fixture(scope="session")
 def rendered_site():
     """The project rendered by real Quarto into its own `_site/`, exactly as the professor's
     `quarto render` does (README's first command renders it too; rendering again here makes the
