@@ -30,10 +30,29 @@ SLOW_TESTS = {
 }
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (scripts/test.sh runs two workers) the controller renders the site once,
+    before the workers start; they test that render (harness/fixtures.py)."""
+    import os
+    import tempfile
+
+    from harness.fixtures import RENDERED_ONCE, render_once
+
+    parallel = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    wants_quarto = "not quarto" not in (config.option.markexpr or "")
+    if parallel and wants_quarto and os.environ.get("SITE_ALREADY_RENDERED") != "1" and not os.environ.get(RENDERED_ONCE):
+        render_once(Path(tempfile.mkdtemp(prefix="rendered-once-")) / "render.json")
+
+
 def pytest_collection_modifyitems(config, items):
     import pytest
 
     for item in items:
+        # One worker per browser engine (pytest-xdist --dist loadgroup): each starts its Firefox
+        # or WebKit once, not once per worker.
+        engine = getattr(getattr(item, "callspec", None), "params", {}).get("engine")
+        if engine in ("firefox", "webkit"):
+            item.add_marker(pytest.mark.xdist_group(engine))
         fixtures = set(getattr(item, "fixturenames", ()))
         name = getattr(item, "originalname", None) or item.name
         if fixtures & BROWSER_FIXTURES:

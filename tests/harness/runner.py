@@ -134,8 +134,11 @@ def build_shim() -> Path:
         digest.update(f.name.encode() + f.read_bytes())
     out = Path(tempfile.gettempdir()) / f"ojs-harness-{digest.hexdigest()[:16]}"
     if not (out / "harness-shim.js").exists():
+        # Built aside and moved into place: parallel test workers (pytest-xdist) may build it at once.
+        scratch = Path(tempfile.mkdtemp(prefix="ojs-harness-build-"))
+        subprocess.run([NODE, str(js_dir / "build.mjs"), str(scratch)], cwd=REPO_ROOT, check=True)
         out.mkdir(parents=True, exist_ok=True)
-        subprocess.run([NODE, str(js_dir / "build.mjs"), str(out)], cwd=REPO_ROOT, check=True)
+        os.replace(scratch / "harness-shim.js", out / "harness-shim.js")
     return out / "harness-shim.js"
 
 
