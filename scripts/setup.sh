@@ -59,9 +59,10 @@ fi
 command -v quarto >/dev/null || { echo "quarto is not on PATH after the install (see above)" >&2; exit 1; }
 
 echo "== Site (quarto render -> _site/)"
-if [ "${SETUP_SKIP_RENDER:-0}" = 1 ]; then
-  # .ci/run: the tests render the site themselves (and fail on any warning of that render).
-  echo "SETUP_SKIP_RENDER=1: not rendering (scripts/test.sh renders); setup in all: ${SECONDS} s"
+if [ "${SETUP_SKIP_RENDER:-0}" = 1 ] || [ "${CI:-}" = true ]; then
+  # CI (.ci/run, CI=true) runs scripts/test.sh next, whose tests render the site themselves and
+  # fail on any warning of that render: one render, not two.
+  echo "CI / SETUP_SKIP_RENDER=1: not rendering here (the tests render the site); setup in all: ${SECONDS} s"
 else
   RENDER_START=$SECONDS
   quarto render
