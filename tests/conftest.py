@@ -7,6 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness.fixtures import (  # noqa: E402,F401
+    engine_sessions,
     fixture_render,
     fixture_site,
     harness_session,
@@ -18,7 +19,7 @@ from site_pages import base_url, open_page  # noqa: E402,F401
 
 # Markers (registered in pyproject.toml), applied here by fixture and test name so that a test
 # gets them wherever it lives. The fast subset: python3 -m pytest -m "not browser and not quarto and not slow"
-BROWSER_FIXTURES = {"harness_session", "browser", "session"}  # Chromium through Playwright
+BROWSER_FIXTURES = {"harness_session", "browser", "session", "engine_sessions"}  # Chromium (Playwright), Firefox, WebKit
 QUARTO_FIXTURES = {"rendered_site", "site", "fixture_render", "fixture_site"}  # real `quarto render`
 QUARTO_TESTS = {"test_render_error_is_caught", "test_quarto_preview_serves_the_deck",
                 "test_malformed_formula_is_a_visible_error_and_the_render_goes_on",
@@ -30,10 +31,29 @@ SLOW_TESTS = {
 }
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (scripts/test.sh runs two workers) the controller renders the site once,
+    before the workers start; they test that render (harness/fixtures.py)."""
+    import os
+    import tempfile
+
+    from harness.fixtures import RENDERED_ONCE, render_once
+
+    parallel = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    wants_quarto = "not quarto" not in (config.option.markexpr or "")
+    if parallel and wants_quarto and os.environ.get("SITE_ALREADY_RENDERED") != "1" and not os.environ.get(RENDERED_ONCE):
+        render_once(Path(tempfile.mkdtemp(prefix="rendered-once-")) / "render.json")
+
+
 def pytest_collection_modifyitems(config, items):
     import pytest
 
     for item in items:
+        # One worker per browser engine (pytest-xdist --dist loadgroup): each starts its Firefox
+        # or WebKit once, not once per worker.
+        engine = getattr(getattr(item, "callspec", None), "params", {}).get("engine")
+        if engine in ("firefox", "webkit"):
+            item.add_marker(pytest.mark.xdist_group(engine))
         fixtures = set(getattr(item, "fixturenames", ()))
         name = getattr(item, "originalname", None) or item.name
         if fixtures & BROWSER_FIXTURES:

@@ -1,17 +1,19 @@
 """Every page of the site, as real `quarto render` built it, works offline in a real browser.
 
 The `site` fixture renders the project with Quarto (tests/harness/fixtures.py); each page of
-`_site/` is served from 127.0.0.1 with every other request aborted and loaded cold in Chromium
-at 1050x700. Decks: every slide is shown, every slider driven through min / max / intermediate
-values and min-max corners, every button clicked, the keyboard checked after a slider click,
-overflow measured on Quarto's real layout. HTML pages: loaded, math rendered locally, their
-cells (if any) driven the same way. Any cell error, console error, failed or external request,
+`_site/` is served from 127.0.0.1 with every other request aborted and loaded cold at 1050x700
+in each of Chromium, Firefox ESR and WebKitGTK (one harness, tests/harness/engines.py). Decks:
+every slide is shown, every slider driven through min / max / intermediate values and min-max
+corners, every button clicked, the keyboard checked after a slider click, overflow measured on
+Quarto's real layout. HTML pages: loaded, math rendered locally, their cells (if any) driven the
+same way. Any cell error, console error, failed or external request,
 NaN, mark drawn far off its plot or unrendered TeX fails, naming the page, slide and cell."""
 
 from pathlib import Path
 
 import pytest
 import yaml
+from harness.engines import ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,8 +35,10 @@ def test_every_page_is_listed():
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_works_offline_in_the_browser(harness_session, site, page):
-    report = harness_session.check_deck(site, page)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_page_works_offline_in_the_browser(engine_sessions, site, engine, page):
+    """The same checks in Chromium, Firefox ESR and WebKitGTK (tests/harness/engines.py)."""
+    report = engine_sessions(engine).check_deck(site, page)
     print(report.format())
     assert not report.failures, report.format()
     if page.startswith("slides/"):

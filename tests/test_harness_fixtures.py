@@ -61,6 +61,25 @@ def test_broken_fixture_is_caught_naming_the_cell(harness_session, fixture_site,
         assert failure.slide is not None and failure.slide.describe() in text
 
 
+# The harness fails in Firefox and WebKit too (tests/harness/engines.py): a cell error, a request
+# that would leave 127.0.0.1, a file missing from the site, NaN and overflow are each reported.
+OTHER_ENGINES_CATCH = ["slides/bad_throw.html", "slides/bad_cdn.html", "slides/bad_missing_data.html",
+                       "slides/bad_nan.html", "slides/bad_overflow.html"]
+
+
+@pytest.mark.parametrize("page", OTHER_ENGINES_CATCH)
+@pytest.mark.parametrize("engine", ["firefox", "webkit"])
+def test_broken_fixture_is_caught_in_firefox_and_webkit(engine_sessions, fixture_site, engine, page):
+    kinds, label, context = BROKEN[page]
+    report = engine_sessions(engine).check_deck(fixture_site, page, drive=False, keyboard=False)
+    hits = [f for f in report.failures if f.kind in kinds and f.chunk is not None and f.chunk.label == label]
+    assert hits, f"{engine}: expected a {kinds} failure of cell '{label}':\n{report.format()}"
+    if page == "slides/bad_cdn.html":
+        assert any(f.kind == "external-request" and "cdn.jsdelivr.net" in f.message for f in report.failures), report.format()
+    if page == "slides/bad_missing_data.html":
+        assert any(f.kind == "failed-request" and "no_such_file.arrow" in f.message for f in report.failures), report.format()
+
+
 def test_cdn_builtin_is_an_aborted_external_request(harness_session, fixture_site):
     report = harness_session.check_deck(fixture_site, "slides/bad_cdn.html", drive=False, keyboard=False)
     external = [f for f in report.failures if f.kind == "external-request"]

@@ -88,3 +88,25 @@ def test_render_without_node_fails_and_says_why(tmp_path):
     assert "could not render the math" in done.stderr and "Node.js" in done.stderr, done.stderr[-2000:]
     assert "attempt to" not in done.stderr, "the filter went on after the error"
     assert not (page / "page.html").exists()
+
+
+SCRIPT_ARITY = {"msub": 2, "msup": 2, "munder": 2, "mover": 2, "mfrac": 2, "mroot": 2, "msubsup": 3, "munderover": 3}
+
+
+def test_operator_names_in_scripts_give_valid_mathml():
+    """KaTeX writes \\max in a subscript as two children of <msub> (Firefox: "Incorrect number of
+    children for <msub/> tag"); katex_render.mjs groups them, and keeps \\sin x as it was."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    formulas = [r"\lambda_{\max}", r"\kappa = \lambda_{\max}^2/\lambda_{\min}", r"\eta < 2/\lambda_{\max}",
+                r"\sin x + \log_{2} y", r"\lim_{n \to \infty} a_n", r"\underbrace{a+b}_{\max}"]
+    done = subprocess.run(["node", str(SCRIPT)], input=json.dumps([{"tex": t, "display": False} for t in formulas]),
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    for tex, html in zip(formulas, json.loads(done.stdout)):
+        math = ET.fromstring(re.search(r"<math.*?</math>", html, re.S).group(0))
+        for element in math.iter():
+            name = element.tag.split("}")[-1]
+            if name in SCRIPT_ARITY:
+                assert len(element) == SCRIPT_ARITY[name], f"{tex}: <{name}> has {len(element)} children"
+    assert "<mi>sin</mi><mo>\u2061</mo><mi>x</mi>" in json.loads(done.stdout)[3]

@@ -33,7 +33,7 @@ def expected_site() -> set[str]:
     data = {p for p in tracked("data") if not p.endswith(".gitignore")}
     # The decks' font (scripts/build_fonts.py): four WOFF2 faces, their CSS and their licence.
     fonts = set(tracked("slides/fonts"))
-    return (set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb", "favicon.svg"} | js | bundles | vendor
+    return (set(PAGES) | {"search.json", "exercises/unit6_optimizers.ipynb", "favicon.svg", "site.css"} | js | bundles | vendor
             | styles | katex | data | fonts)
 
 

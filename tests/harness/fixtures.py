@@ -4,11 +4,23 @@ site as `quarto render` builds it, and the fixture project's site."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from .runner import HarnessSession
-from .site import REPO_ROOT, copy_project, render
+from .site import REPO_ROOT, Render, copy_project, render
+
+# Parallel workers (pytest-xdist) must not each render the project into the one _site/: the
+# controller renders it once before they start (tests/conftest.py, render_once) and names the
+# file holding that render's result here.
+RENDERED_ONCE = "HARNESS_RENDERED_ONCE"
+
+
+def render_once(path: Path) -> None:
+    """Render the project now and let every worker's `rendered_site` use this render."""
+    render(REPO_ROOT).save(path)
+    os.environ[RENDERED_ONCE] = str(path)
 
 FIXTURE_PROJECT = REPO_ROOT / "tests" / "fixtures" / "decks"
 
@@ -27,6 +39,25 @@ def harness_session():
 
 
 @pytest.fixture(scope="session")
+def engine_sessions(harness_session):
+    """`engine_sessions(name)`: the HarnessSession of "chromium" (harness_session), "firefox" or
+    "webkit" (engines.py), each started on first use and closed at the end of the test session."""
+    sessions = {"chromium": harness_session}
+
+    def get(name: str) -> HarnessSession:
+        if name not in sessions:
+            sessions[name] = HarnessSession(engine=name)
+        return sessions[name]
+
+    try:
+        yield get
+    finally:
+        for name, session in sessions.items():
+            if name != "chromium":
+                session.close()
+
+
+@pytest.fixture(scope="session")
 def rendered_site():
     """The project rendered by real Quarto into its own `_site/`, exactly as the professor's
     `quarto render` does (README's first command renders it too; rendering again here makes the
@@ -34,7 +65,7 @@ def rendered_site():
     `_site/` as it is."""
     if os.environ.get("SITE_ALREADY_RENDERED") == "1" and (REPO_ROOT / "_site" / "index.html").exists():
         return None
-    done = render(REPO_ROOT)
+    done = Render.load(os.environ[RENDERED_ONCE]) if os.environ.get(RENDERED_ONCE) else render(REPO_ROOT)
     assert done.ok, done.describe()
     return done
 

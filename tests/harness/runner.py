@@ -134,8 +134,11 @@ def build_shim() -> Path:
         digest.update(f.name.encode() + f.read_bytes())
     out = Path(tempfile.gettempdir()) / f"ojs-harness-{digest.hexdigest()[:16]}"
     if not (out / "harness-shim.js").exists():
+        # Built aside and moved into place: parallel test workers (pytest-xdist) may build it at once.
+        scratch = Path(tempfile.mkdtemp(prefix="ojs-harness-build-"))
+        subprocess.run([NODE, str(js_dir / "build.mjs"), str(scratch)], cwd=REPO_ROOT, check=True)
         out.mkdir(parents=True, exist_ok=True)
-        subprocess.run([NODE, str(js_dir / "build.mjs"), str(out)], cwd=REPO_ROOT, check=True)
+        os.replace(scratch / "harness-shim.js", out / "harness-shim.js")
     return out / "harness-shim.js"
 
 
@@ -247,6 +250,13 @@ class DeckRun:
         self.events: list[tuple[str, str, str]] = []  # (kind, message, url)
         self.seen: dict[tuple, int] = {}
         self.reported_errors: set[tuple] = set()
+        self.url = url
+        if session.engine is not None:
+            # Firefox or WebKit (engines.py): a page with the same methods; its events are read
+            # from it in collect().
+            self.context = None
+            self.page = session.engine.new_page(width, height)
+            return
         self.context = session.browser.new_context(viewport={"width": width, "height": height})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -254,7 +264,6 @@ class DeckRun:
         self.page.on("pageerror", lambda error: self.events.append(("page-error", str(error), "")))
         self.page.on("requestfailed", self._request_failed)
         self.page.on("response", self._response)
-        self.url = url
 
     # -- network and console --------------------------------------------------------------
     def _route(self, route):
@@ -339,6 +348,11 @@ class DeckRun:
             if key not in self.reported_errors:
                 self.reported_errors.add(key)
                 self.add("cell-error", item["error"], item["chunk"], context=context)
+        if self.context is None:  # an engines.py page: its events, and what the server could not serve
+            self.events += self.page.drain_events()
+            self.events += [("failed-request", f"{path} -> HTTP {status} (not in the rendered site)", path)
+                            for path, status in self.session.server.take_failures()
+                            if path != "/favicon.ico"]  # the browser's own request (Firefox), not the page's
         events, self.events = self.events, []
         for kind, message, _url in events:
             # Attributed to the slide being shown or driven (the cell is named by its own failure).
@@ -354,20 +368,34 @@ class DeckRun:
             self.add(issue["kind"], issue["message"], issue.get("chunk"), issue.get("slide"), context=context)
 
     def close(self):
-        self.context.close()
+        (self.context or self.page).close()
 
 
 # ---------------------------------------------------------------------------------------------
 # Session
 
 class HarnessSession:
-    """One Chromium and one loopback server, reused for every page of a test session."""
+    """One browser and one loopback server, reused for every page of a test session.
 
-    def __init__(self, headless: bool = True):
-        from playwright.sync_api import sync_playwright
+    `engine`: "chromium" (Playwright; `.browser` is its Browser, which other tests use), or
+    "firefox" / "webkit" (engines.py: Debian's Firefox ESR over WebDriver BiDi, WebKitGTK over
+    WebDriver), which run the same DeckRun, shim and checks through a page of the same API."""
 
+    def __init__(self, headless: bool = True, engine: str = "chromium"):
         self.shim = build_shim().read_text(encoding="utf-8")
         self.server = SiteServer()
+        self.engine_name = engine
+        self.engine = None
+        self.browser = None
+        self._pw = None
+        if engine != "chromium":
+            from .engines import launch
+
+            self.engine = launch(engine, headless=headless)
+            self.server.head_script = getattr(self.engine, "head_script", None)
+            return
+        from playwright.sync_api import sync_playwright
+
         self._pw = sync_playwright().start()
         self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, headless=headless, args=CHROMIUM_ARGS)
 
@@ -379,9 +407,10 @@ class HarnessSession:
 
     def close(self):
         try:
-            self.browser.close()
+            (self.engine or self.browser).close()
         finally:
-            self._pw.stop()
+            if self._pw is not None:
+                self._pw.stop()
             self.server.close()
 
     def open(self, site: Path, rel: str, width: int = 1050, height: int = 700) -> DeckRun:

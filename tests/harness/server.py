@@ -21,6 +21,10 @@ class SiteServer:
         self.root = Path(os.path.abspath(root)) if root else None
         self.bytes_served = 0
         self.log: list[tuple[str, int, int]] = []  # (path, status, bytes)
+        self.failures: list[tuple[str, int]] = []  # (path, status >= 400) not yet taken (take_failures)
+        # A script put first into every HTML page's <head>: the error collector of an engine with no
+        # event stream (engines.WebKitEngine). None (Chromium, Firefox): every file as it is.
+        self.head_script: str | None = None
         self.lock = threading.Lock()
         server = self
 
@@ -56,6 +60,7 @@ class SiteServer:
         with self.lock:
             self.bytes_served = 0
             self.log = []
+            self.failures = []
 
     def _lookup(self, path: str) -> Path | None:
         if self.root is None:
@@ -74,6 +79,8 @@ class SiteServer:
         else:
             body, status = target.read_bytes(), 200
             ctype = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if self.head_script and target.suffix == ".html":
+                body = body.replace(b"<head>", b"<head>" + self.head_script.encode(), 1)
         request.send_response(status)
         request.send_header("Content-Type", ctype)
         request.send_header("Content-Length", str(len(body)))
@@ -84,6 +91,13 @@ class SiteServer:
         with self.lock:
             self.bytes_served += len(body)
             self.log.append((path, status, len(body)))
+            if status >= 400:
+                self.failures.append((path, status))
+
+    def take_failures(self) -> list[tuple[str, int]]:
+        with self.lock:
+            failures, self.failures = self.failures, []
+        return failures
 
     def close(self):
         self.httpd.shutdown()

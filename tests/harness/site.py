@@ -5,6 +5,7 @@ non-zero or prints an ERROR or WARN line is a failure with Quarto's own words.""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -39,6 +40,15 @@ class Render:
     @property
     def ok(self) -> bool:
         return self.returncode == 0 and not self.problems
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps({"project": str(self.project), "site": str(self.site), "returncode": self.returncode,
+                                          "output": self.output, "seconds": self.seconds}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str) -> "Render":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(Path(data["project"]), Path(data["site"]), data["returncode"], data["output"], data["seconds"])
 
     def describe(self) -> str:
         head = f"quarto render in {self.project} exited {self.returncode} after {self.seconds:.0f} s"

@@ -26,7 +26,10 @@ function layer(figure, width, height) {
   box.style.width = `${width}px`;
   box.style.height = `${height}px`;
   const canvas = document.createElement("canvas");
-  const ratio = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+  // One canvas pixel per screen pixel: the device pixel ratio times reveal.js's scale of the
+  // slide (1.4 on a 1920x1080 projector, 2.8 on a 4K one), else a projector shows it upscaled.
+  const slide_scale = window.Reveal && window.Reveal.getScale ? window.Reveal.getScale() : 1;
+  const ratio = Math.max(1, Math.min(4, (window.devicePixelRatio || 1) * slide_scale));
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
   canvas.style.width = `${width}px`;

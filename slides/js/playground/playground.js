@@ -13,7 +13,7 @@ import {surface_panel, surface_key, loss_panel, loss_axes_key} from "./panels.js
 import {make_player} from "./animation.js";
 import {fill_readout, hover_text, run_line} from "./readout.js";
 import {make_controls} from "./controls.js";
-import {install_styles} from "./styles.js";
+import {PHONE_WIDTH, install_styles} from "./styles.js";
 import {awaiting_slide} from "../plots/readouts.js";
 
 // On a slide: one large surface plot (the loss panel is the page's; the readout gives the losses)
@@ -21,8 +21,15 @@ import {awaiting_slide} from "../plots/readouts.js";
 const DECK_SIZES = {plot: {width: 500, height: 500}}; // deck.js keeps the height for the empty box
 
 // On the page the two plots share the width beside the controls (stacked when it is narrow).
+// On a phone (narrower than PHONE_WIDTH, styles.js) the controls go above the plots and the
+// plots take the page's width (its text column: the window less Quarto's 24 px margins).
 function page_sizes() {
-  const avail = Math.min(window.innerWidth || 1200, 1500) - 270 - 14 - 60;
+  const window_width = window.innerWidth || 1200;
+  if (window_width < PHONE_WIDTH) {
+    const width = Math.max(240, window_width - 48);
+    return {plot: {width, height: Math.min(440, width)}, loss: {width, height: Math.min(320, width)}};
+  }
+  const avail = Math.min(window_width, 1500) - 270 - 14 - 60;
   if (avail < 640) {
     const width = Math.max(300, avail);
     return {plot: {width, height: Math.min(440, width)}, loss: {width, height: 320}};

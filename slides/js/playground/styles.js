@@ -1,6 +1,9 @@
 // The playground's CSS, added to the document once (the same on the page and on the slide,
 // without a stylesheet that Quarto would have to be told to copy).
 
+// Below this window width the page's playground stacks its controls above the plots (a phone).
+export const PHONE_WIDTH = 644;
+
 const CSS = `
 .pg-root { display: flex; gap: 14px; align-items: flex-start; font-family: system-ui, sans-serif; font-size: 14px;
   line-height: 1.3; color: #222; text-align: left; }
@@ -46,6 +49,14 @@ const CSS = `
 .pg-input-error:not(:empty) { color: #b03a2e; margin: 4px 0; }
 .pg-link { width: 100%; font-size: 0.85em; color: #555; margin-top: 6px; }
 .reveal .pg-root p { margin: 0; }
+/* A phone (the page only): the controls above the plots, each group the full width; the
+   buttons wrap instead of running off the screen. */
+@media (max-width: ${PHONE_WIDTH - 0.02}px) {
+  .pg-page { flex-direction: column; align-items: stretch; }
+  .pg-page .pg-controls { flex: none; width: 100%; }
+  .pg-page .pg-main { width: 100%; order: -1; } /* the plot first, its controls under it */
+  .pg-page .pg-button { min-height: 32px; }
+}
 /* The slide (mode "deck"): every text at the projection size of plot text (24 px on a normal
    slide, slides/theme.css), one plot on the left, the main controls on the right, the rest
    folded under "More settings" (opened over the plot). */

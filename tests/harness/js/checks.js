@@ -10,12 +10,14 @@
 //  - overflow: the union of the slide's cell outputs is larger than the slide (1050x700 by
 //    default) by more than OVERFLOW_TOLERANCE px; overflow-layout: any element of the slide,
 //    as laid out on this page, reaches beyond the slide box. Clipping containers are measured
-//    themselves, their content is not.
+//    themselves, their content is not. A `.scrollable` slide too (Quarto makes the references
+//    slide one): the handout prints one page per slide, so what needs scrolling is cut there.
 
 export const FAR_FACTOR = 3;
 export const HUGE_COORDINATE = 1e6;
 export const OVERFLOW_TOLERANCE = 1;
 
+const SCRIPT_ARITY = {msub: 2, msup: 2, munder: 2, mover: 2, mfrac: 2, mroot: 2, msubsup: 3, munderover: 3};
 const PRIMITIVES = "path, circle, rect, line, polyline, polygon, ellipse, image";
 const NON_MARK_LABEL = /axis|tick|grid|frame|legend|swatch/i;
 const GEOMETRY_ATTRIBUTES = ["d", "points", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry",
@@ -184,6 +186,16 @@ export function checkOutputs(plotChunks, slide = null) {
       break;
     }
   }
+  // MathML a browser refuses (Firefox: "Incorrect number of children for <msub/> tag"): what a
+  // screen reader reads. Checked by structure, so every engine fails it, not only Gecko.
+  for (const script of root.querySelectorAll(Object.keys(SCRIPT_ARITY).join(", "))) {
+    const arity = SCRIPT_ARITY[script.localName];
+    if (script.children.length !== arity) {
+      const tex = script.closest("math")?.querySelector("annotation")?.textContent ?? "";
+      issues.push({chunk: chunkOf(script), slide: slideOf(script), kind: "math",
+        message: `invalid MathML: <${script.localName}> has ${script.children.length} children, not ${arity} (${tex.slice(0, 80)})`});
+    }
+  }
   for (const err of root.querySelectorAll(".katex-error")) {
     issues.push({chunk: chunkOf(err), slide: slideOf(err), kind: "math",
       message: `KaTeX error: ${(err.getAttribute("title") || err.textContent).slice(0, 120)}`});
@@ -208,7 +220,6 @@ export function checkOverflow(width, height, slide = null) {
     ? document.querySelectorAll("section[data-harness-slide]")
     : [scope(slide)].filter(s => s.matches && s.matches("section"));
   for (const section of sections) {
-    if (section.classList.contains("scrollable")) continue;
     const box = slideBox(section, width);
     const rects = [];
     const visit = (element) => {
