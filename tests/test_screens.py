@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import pytest
 
-PAGES = ["index.html", "exercise.html", "playground.html"]
+from test_decks import PAGES as RENDERED_PAGES
+
+# Every HTML page of the render that is not a deck (the decks have their own tests below).
+PAGES = [p for p in RENDERED_PAGES if not p.startswith("slides/")]
 SCREENS = {  # name: (width, height, touch and mobile)
     "phone-360x740": (360, 740, True),
     "phone-390x844": (390, 844, True),
