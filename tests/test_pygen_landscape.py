@@ -1,6 +1,7 @@
-"""What makes the landscape and mode-connectivity data trustworthy (issue 11): the filter
-normalisation, the surface at its centre, permutation invariance, weight matching, the Bezier
-end points, the jitted trainer against the deck's optimizer, and the claims the slides draw."""
+"""What makes the landscape and mode-connectivity data trustworthy (issues 11 and 24): the filter
+normalisation, the surface at its centre, permutation invariance, weight and activation matching,
+the Bezier end points, the jitted trainer against the deck's optimizer, the heavy tier's spot
+check, and the claims the slides draw."""
 
 from __future__ import annotations
 
@@ -150,6 +151,35 @@ def test_weight_matching_is_never_worse_than_the_identity(width):
     assert sweeps == 1 and all(np.array_equal(p, np.arange(width)) for p in again)
 
 
+@pytest.mark.parametrize("width", [8, 64, 256])
+def test_activation_matching_undoes_a_permutation(problem, width):
+    sizes, theta = network(13, width)
+    rng = np.random.RandomState(200 + width)
+    shuffled = connectivity.permute(theta, [rng.permutation(width), rng.permutation(width)], sizes)
+    perms = connectivity.activation_matching(theta, shuffled, problem.x_train, sizes)
+    np.testing.assert_array_equal(connectivity.permute(shuffled, perms, sizes), theta)
+
+
+def test_activation_matching_maximises_the_summed_inner_products_of_activations(problem):
+    sizes, a = network(1, 16)
+    _, b = network(2, 16)
+    perms = connectivity.activation_matching(a, b, problem.x_train, sizes)
+    aligned = connectivity.permute(b, perms, sizes)
+    za = connectivity.hidden_activations(a, problem.x_train, sizes)
+    zb = connectivity.hidden_activations(aligned, problem.x_train, sizes)
+    z_identity = connectivity.hidden_activations(b, problem.x_train, sizes)
+    rng = np.random.RandomState(3)
+    for layer in range(2):
+        matched = float(np.sum(za[layer] * zb[layer]))
+        assert matched >= float(np.sum(za[layer] * z_identity[layer]))
+        # no random permutation does better (the assignment is optimal, not only an improvement)
+        for _ in range(50):
+            other = z_identity[layer][:, rng.permutation(16)]
+            assert matched >= float(np.sum(za[layer] * other)) - 1e-9 * abs(matched)
+    # the activations of the permuted network are the original ones, reordered
+    np.testing.assert_allclose(zb[1], z_identity[1][:, perms[1]], rtol=1e-12, atol=1e-12)
+
+
 def test_bezier_and_line_coefficients_start_and_end_at_the_solutions():
     np.testing.assert_array_equal(subspace.bezier_coefs([0.0, 1.0]), [[1, 0, 0], [0, 0, 1]])
     np.testing.assert_array_equal(subspace.line_coefs([0.0, 1.0]), [[1, 0], [0, 1]])
@@ -177,8 +207,12 @@ def test_connectivity_file_paths_share_their_end_points():
             assert rows[0]["match_objective"] >= rows[0]["identity_objective"]
             assert rows[0]["end_distance"] < linear[0]["end_distance"]
             assert 1 <= rows[0]["matching_sweeps"] < connectivity.MAX_MATCHING_ITERATIONS
+        elif path == "activation":
+            # a permutation of b: same norm, so its distance to a follows from the inner product
+            assert rows[0]["matching_sweeps"] == 0
         else:
             assert rows[0]["match_objective"] == rows[0]["identity_objective"]
+            assert rows[0]["matching_sweeps"] == 0
 
 
 def test_jitted_momentum_follows_the_decks_optimizer(problem):
@@ -310,12 +344,20 @@ def test_interpolation_slide_numbers_are_the_files():
 NODE_SUMMARY = """
 import {readFileSync} from "fs";
 import * as arrow from "./slides/vendor/arrow.js";
-import {barrier_summary, box_edge_summary, CONNECTIVITY_T_CONTROL} from "./slides/js/plots/landscape_plots.js";
+import {barrier_summary, parameters_match_rows} from "./slides/js/plots/connectivity.js";
+import {box_edge_summary} from "./slides/js/plots/landscape_surface.js";
+import {CONNECTIVITY_T_CONTROL} from "./slides/js/plots/connectivity_walk.js";
+import {barrier_width_rows, training_rows} from "./slides/js/plots/barrier_width.js";
 const load = (name) => {
   const table = arrow.tableFromIPC(readFileSync(`data/${name}`));
-  return {status: "ok", columns: table.schema.fields.map((f) => f.name), rows: table.toArray().map((r) => r.toJSON())};
+  return {status: "ok", columns: table.schema.fields.map((f) => f.name), rows: table.toArray().map((r) => r.toJSON()),
+          metadata: Object.fromEntries(table.schema.metadata)};
 };
-console.log(JSON.stringify({barriers: barrier_summary(load("mode_connectivity.arrow")),
+const connectivity = load("mode_connectivity.arrow");
+console.log(JSON.stringify({barriers: barrier_summary(connectivity),
+                            width_rows: {train: barrier_width_rows(connectivity, "train"), test: barrier_width_rows(connectivity, "test")},
+                            n_train: training_rows(connectivity),
+                            crossing: parameters_match_rows(barrier_summary(connectivity), training_rows(connectivity)),
                             edges: box_edge_summary(load("landscape_surface.arrow").rows),
                             t_control: CONNECTIVITY_T_CONTROL}));
 """
