@@ -213,8 +213,11 @@ def cmd_check(entries, data_dir: Path, quiet: bool, spot_check_heavy: bool = Fal
         print(f"pygen: note: {note}", file=sys.stderr)
     elapsed = time.perf_counter() - started
     if differing:
+        heavy = [e.filename for e in entries if e.tier == "heavy" and e.filename in differing]
+        how = "run `python -m pygen` to regenerate" + (
+            f"; the heavy tier ({', '.join(heavy)}): `python -m pygen --tier heavy`, minutes" if heavy else "")
         print(f"pygen --check: {len(differing)} of {len(entries)} file(s) differ from what the generators "
-              f"produce now: {', '.join(differing)} (run `python -m pygen` to regenerate)", file=sys.stderr)
+              f"produce now: {', '.join(differing)} ({how})", file=sys.stderr)
         return EXIT_FAILED
     print(f"pygen --check: all {len(entries)} file(s) match ({elapsed:.0f} s)", file=sys.stderr)
     return EXIT_OK

@@ -49,6 +49,9 @@ class DataFile:
     tier: str = "standard"
     spot_check: Callable[[Context], object] | None = None
     spot_check_keys: tuple[str, ...] = ()
+    # every key (values of spot_check_keys) the full file holds, in order: --check verifies that the
+    # file has exactly these, each with as many rows as each key of the spot check
+    expected_keys: Callable[[], list[tuple]] | None = None
 
     @property
     def is_arrow(self) -> bool:
@@ -103,11 +106,30 @@ def compare_spot_check(entry: DataFile, path: Path, sample: pa.Table) -> tuple[l
     absent = [k for k in keys if k not in existing.schema.names]
     if absent:
         return [f"columns differ: no {', '.join(absent)} in {existing.schema.names}"], 0, existing.num_rows
-    wanted = set(zip(*(sample.column(k).to_pylist() for k in keys)))
-    in_sample = [key in wanted for key in zip(*(existing.column(k).to_pylist() for k in keys))]
-    subset = existing.filter(pa.array(in_sample, type=pa.bool_()))
-    problems = _compare_columns(entry, subset, sample)
-    return [f"spot check (rows of {', '.join(keys)} regenerated): {p}" for p in problems], subset.num_rows, existing.num_rows
+    sample_keys = list(zip(*(sample.column(k).to_pylist() for k in keys)))
+    file_keys = list(zip(*(existing.column(k).to_pylist() for k in keys)))
+    wanted = set(sample_keys)
+    subset = existing.filter(pa.array([key in wanted for key in file_keys], type=pa.bool_()))
+    problems = [f"spot check (rows of {', '.join(keys)} regenerated): {p}" for p in _compare_columns(entry, subset, sample)]
+    if entry.expected_keys is not None:
+        # the rows not regenerated: at least the right ones, as many of each as the spot check makes
+        expected = list(entry.expected_keys())
+        present = list(dict.fromkeys(file_keys))
+        if present != expected:
+            missing = [k for k in expected if k not in set(present)]
+            extra = [k for k in present if k not in set(expected)]
+            problems.append(f"holds other {', '.join(keys)} than the generator makes: "
+                            f"missing {missing[:5]}{' ...' if len(missing) > 5 else ''}, "
+                            f"unexpected {extra[:5]}{' ...' if len(extra) > 5 else ''}"
+                            + ("" if missing or extra else " (order differs)"))
+        per_key = sample.num_rows // max(1, len(wanted))
+        counts = {}
+        for key in file_keys:
+            counts[key] = counts.get(key, 0) + 1
+        uneven = [k for k, n in counts.items() if n != per_key]
+        if uneven:
+            problems.append(f"{len(uneven)} {', '.join(keys)} group(s) do not have {per_key} rows, e.g. {uneven[0]}")
+    return problems, subset.num_rows, existing.num_rows
 
 
 def serialise(entry: DataFile, content) -> bytes:

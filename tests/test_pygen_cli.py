@@ -306,3 +306,13 @@ def test_spot_check_compares_exactly_the_sampled_rows(tmp_path):
     assert any("metadata 'parameters' differs" in p for p in problems)
     problems, _, _ = compare_spot_check(entry, tmp_path / "absent.arrow", sample)
     assert problems == ["missing"]
+    # rows outside the spot check are not compared, but a file without some of them is found
+    keep = [w != 512 for w in table.column("width").to_pylist()]
+    partial = tmp_path / "partial.arrow"
+    arrow_io.write_atomic(partial, arrow_io.table_to_bytes(table.filter(keep)))
+    problems, _, _ = compare_spot_check(entry, partial, sample)
+    assert len(problems) == 1 and "missing [(512, 0, 1), (512, 0, 2)" in problems[0]
+    short = tmp_path / "short.arrow"
+    arrow_io.write_atomic(short, arrow_io.table_to_bytes(table.slice(0, table.num_rows - 1)))
+    problems, _, _ = compare_spot_check(entry, short, sample)
+    assert problems == ["1 width, seed_a, seed_b group(s) do not have 84 rows, e.g. (1024, 2, 3)"]

@@ -296,7 +296,7 @@ def width_experiment(base, width: int, pair_list, progress=lambda message: None)
     problem = mlp.Problem(base.x_train, base.y_train, base.x_test, base.y_test, layer_sizes(width))
     sizes = problem.layer_sizes
     seeds = tuple(s for s in SEEDS if any(s in pair for pair in pair_list))
-    progress(f"mode connectivity, width {width}: training {len(seeds)} networks")
+    progress(f"mode connectivity, width {width}: training {len(seeds)} network(s)")
     if width <= JOINT_MAX_WIDTH:
         nets = train_networks(problem, width, seeds)
     else:
@@ -308,7 +308,7 @@ def width_experiment(base, width: int, pair_list, progress=lambda message: None)
         perms, sweeps = weight_matching(nets[a], nets[b], sizes)
         aligned[(a, b)] = (permute(nets[b], perms, sizes), sweeps)
         activation[(a, b)] = permute(nets[b], activation_matching(nets[a], nets[b], problem.x_train, sizes), sizes)
-    progress(f"mode connectivity, width {width}: Bezier curves for {len(pair_list)} pairs")
+    progress(f"mode connectivity, width {width}: Bezier curves for {len(pair_list)} pair(s)")
     index = {pair: k for k, pair in enumerate(pairs())}
     ends = [(nets[a], nets[b]) for a, b in pair_list]
     plan_seeds = [a for a, _ in pair_list]
@@ -451,6 +451,7 @@ MODE_CONNECTIVITY = DataFile(
     tier="heavy",
     spot_check=spot_check_connectivity,
     spot_check_keys=("width", "seed_a", "seed_b"),
+    expected_keys=lambda: [(width, a, b) for width in WIDTHS for a, b in pairs()],
 )
 
 

@@ -13,6 +13,8 @@ import {PATH_STYLES, barrier_summary, parameters_match_rows} from "./connectivit
 // The paths sit a little apart along x (in octaves), so that their error bars do not cover each other.
 const DODGE = {linear: -0.09, aligned: -0.03, activation: 0.03, bezier: 0.09};
 const END_STYLE = {label: "end points' own loss", color: GREY.mid, dash: "1,5"};
+// The caption names the two alignments by their method (the walk's short "aligned" is weight matching).
+const CAPTION_NAMES = {linear: "straight", aligned: "weight matching", activation: "activation matching", bezier: "Bezier"};
 
 export const BARRIER_LOSS_CONTROL = new Map([
   ["training loss", "train"],
@@ -59,17 +61,22 @@ export function barrier_width_plot(loaded, {loss = "train", width = 960, height 
   const which = loss === "train" ? "training" : "test";
   const marks = [frame_mark()];
   if (crossing) {
+    // the rule where the parameters equal the training rows, named on either side of it
     marks.push(Plot.ruleX([crossing], {stroke: GREY.mid, strokeWidth: 2, strokeDasharray: "4,4"}));
-    marks.push(
+    const side = (text, anchor, dx) =>
       Plot.text([crossing], {
         x: (d) => d,
-        y: top * 1.02,
-        text: () => `← fewer | more parameters than the ${n_train.toLocaleString("en")} training rows →`,
+        frameAnchor: "top",
+        dy: -4,
+        dx,
+        text: () => text,
+        textAnchor: anchor,
         fill: GREY.dark,
         fontSize: 17,
         lineAnchor: "bottom",
-      }),
-    );
+      });
+    marks.push(side("← fewer", "end", -6));
+    marks.push(side(`more parameters than the ${n_train.toLocaleString("en")} training rows →`, "start", 6));
   }
   marks.push(Plot.line(ends, {x: "width", y: "end", stroke: END_STYLE.color, strokeWidth: 3, strokeDasharray: END_STYLE.dash}));
   for (const [path, style] of Object.entries(PATH_STYLES)) {
@@ -96,15 +103,15 @@ export function barrier_width_plot(loaded, {loss = "train", width = 960, height 
     `Mean over ${rows[0].n} seed pairs per width, bars ± 1 sd. At ${widest} units (${at("linear").n_params.toLocaleString("en")} parameters): ` +
     Object.keys(PATH_STYLES)
       .filter((p) => at(p))
-      .map((p) => `${PATH_STYLES[p].short} ${fmt(at(p).mean)} ± ${fmt(at(p).sd, 2)}`)
+      .map((p) => `${CAPTION_NAMES[p]} ${fmt(at(p).mean)} ± ${fmt(at(p).sd, 2)}`)
       .join(", ") +
-    ` eV²; end points ${fmt(ends[ends.length - 1].end)}.`;
+    ` eV²; end points' own loss ${fmt(ends[ends.length - 1].end)}.`;
   const plot = describe_plot(
     Plot.plot({
       width,
       height,
       ...slide_margins({bottom: 44}),
-      marginTop: 30,
+      marginTop: 28,
       x: axis("Hidden units per layer (log scale)", {
         type: "log",
         base: 2,
@@ -112,7 +119,7 @@ export function barrier_width_plot(loaded, {loss = "train", width = 960, height 
         ticks: widths,
         tickFormat: (d) => String(d),
       }),
-      y: axis(`Barrier on the ${which} loss (eV²)`, {grid: true, domain: [0, top * 1.08]}),
+      y: axis(`Barrier on the ${which} loss (eV²)`, {grid: true, domain: [0, top * 1.05]}),
       caption,
       marks,
     }),
