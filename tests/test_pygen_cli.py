@@ -315,4 +315,6 @@ def test_spot_check_compares_exactly_the_sampled_rows(tmp_path):
     short = tmp_path / "short.arrow"
     arrow_io.write_atomic(short, arrow_io.table_to_bytes(table.slice(0, table.num_rows - 1)))
     problems, _, _ = compare_spot_check(entry, short, sample)
-    assert problems == ["1 width, seed_a, seed_b group(s) do not have 84 rows, e.g. (1024, 2, 3)"]
+    from pygen.experiments.connectivity import WIDTHS
+
+    assert problems == [f"1 width, seed_a, seed_b group(s) do not have 84 rows, e.g. ({WIDTHS[-1]}, 2, 3)"]

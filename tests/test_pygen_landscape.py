@@ -277,7 +277,81 @@ def test_walk_slide_quotes_the_width_16_barriers():
     assert f"ends {g(m16['linear'][2], 3)}" in walk_claim
 
 
-WIDTH_SLIDE_TESTS_PENDING = True
+def width_slide_numbers():
+    """What the width slide quotes, as it prints it."""
+    b = barriers()
+    widest = max(b)
+    q = lambda width, path: f"{g(b[width][path][0], 2)} ± {g(b[width][path][1], 2)}"  # noqa: E731
+    rows = read("mode_connectivity.arrow")
+    n_params = dict(zip(rows.column("width").to_pylist(), rows.column("n_params").to_pylist()))
+    return {
+        "activation": f"activation matching {q(8, 'activation')} eV² at 8 units, {q(256, 'activation')} at 256, "
+                      f"{q(widest, 'activation')} at {widest:,} ({n_params[widest]:,} parameters for 3,199 training rows)",
+        "weights": f"weight matching {q(8, 'aligned')}, {q(64, 'aligned')} at 64, {q(widest, 'aligned')} at {widest:,}",
+        "straight": f"straight line {q(widest, 'linear')}",
+        "ends": f"the end points' own loss {g(b[widest]['linear'][2], 2)} eV²",
+        "bezier": f"trained Bezier curve {g(b[widest]['bezier'][0], 2)}",
+    }
+
+
+def test_width_slide_verdict_holds_in_the_sweep_and_quotes_it():
+    b = barriers()
+    widths = sorted(b)
+    assert widths == list(connectivity.WIDTHS) == [2 ** k for k in range(3, widths[-1].bit_length())]
+    for width in widths:
+        assert sorted(b[width]) == sorted(connectivity.PATHS)
+        assert all(len(b[width][path][3]) == 6 for path in connectivity.PATHS)
+        # both alignments lower the straight line's barrier on average, the Bezier curve is lowest
+        assert b[width]["bezier"][0] < min(b[width]["aligned"][0], b[width]["activation"][0]) < b[width]["linear"][0]
+    mean = lambda width, path: b[width][path][0]  # noqa: E731
+    sd = lambda width, path: b[width][path][1]  # noqa: E731
+    # "it shrinks": by more than the spread from 8 to 256 units (activation), from 8 to 64 (weights)
+    assert mean(256, "activation") < mean(8, "activation") - sd(8, "activation")
+    assert mean(64, "aligned") < mean(8, "aligned") - sd(64, "aligned")
+    # "then stops": no wider network lowers the mean by more than one spread below 256 (64) units
+    for width in (w for w in widths if w > 256):
+        assert mean(width, "activation") > mean(256, "activation") - sd(256, "activation"), width
+    for width in (w for w in widths if w > 64):
+        assert mean(width, "aligned") > mean(64, "aligned") - sd(64, "aligned"), width
+    # "well above zero": at the widest, more than twice the end points' own loss
+    widest = widths[-1]
+    for path in ("aligned", "activation"):
+        assert mean(widest, path) > 2 * b[widest][path][2], path
+    # the notes: weight matching's spread between pairs grows again past 64 units
+    assert sd(widest, "aligned") > 2 * sd(64, "aligned")
+    # "the same order and the same levelling off" on the test loss
+    t = barriers("test_loss")
+    for width in widths:
+        assert t[width]["bezier"][0] < min(t[width]["aligned"][0], t[width]["activation"][0]) < t[width]["linear"][0]
+    assert t[256]["activation"][0] < t[8]["activation"][0] - t[8]["activation"][1]
+    for width in (w for w in widths if w > 256):
+        assert t[width]["activation"][0] > t[256]["activation"][0] - t[256]["activation"][1], width
+    claim = " ".join(claim_text("Data: barriers and width").split())
+    for name, quoted in width_slide_numbers().items():
+        assert quoted in claim, (name, quoted)
+
+
+def test_width_slide_parameter_counts_and_distances_are_the_files(problem):
+    rows = read("mode_connectivity.arrow")
+    counts = dict(zip(rows.column("width").to_pylist(), rows.column("n_params").to_pylist()))
+    assert counts == {h: h * h + 139 * h + 1 for h in connectivity.WIDTHS}
+    assert problem.x_train.shape[0] == 3199
+    assert json.loads(rows.schema.metadata[b"parameters"])["n_train"] == 3199
+    # the parameters outnumber the training rows between 16 and 32 units (the figure's rule)
+    assert counts[16] < 3199 < counts[32]
+    widest = connectivity.WIDTHS[-1]
+    notes = " ".join(slide("Data: barriers and width").split())
+    assert "between 16 and 32 units" in notes and f"{widest:,} units have {counts[widest]:,} parameters" in notes
+    # the trained networks of the widest sweep are as far apart as their random initialisations
+    sizes = connectivity.layer_sizes(widest)
+    init = [np.linalg.norm(mlp.init_params(a, sizes) - mlp.init_params(b, sizes)) for a, b in connectivity.pairs()]
+    at_zero = [r for r in rows.to_pylist() if r["width"] == widest and r["t"] == 0]
+    trained = [r["end_distance"] for r in at_zero if r["path"] == "linear"]
+    aligned = [r["end_distance"] for r in at_zero if r["path"] == "aligned"]
+    assert len(trained) == len(init) == 6
+    assert abs(np.mean(trained) / np.mean(init) - 1) < 0.05
+    assert f"{np.mean(trained):.0f} apart, their random initialisations {np.mean(init):.0f}" in notes
+    assert f"weight matching brings them only to {np.mean(aligned):.0f}" in notes
 
 
 def test_surface_slide_numbers_are_the_files():
@@ -423,10 +497,12 @@ problem = mlp.Problem(base.x_train, base.y_train, base.x_test, base.y_test, c.la
 nets = c.train_networks(problem, width)
 perms, _ = c.weight_matching(nets[0], nets[1], problem.layer_sizes)
 aligned = c.permute(nets[1], perms, problem.layer_sizes)
+activation = c.permute(nets[1], c.activation_matching(nets[0], nets[1], problem.x_train, problem.layer_sizes),
+                       problem.layer_sizes)
 mid = c.train_bezier(problem, width, [(nets[a], nets[b]) for a, b in c.pairs()], [a for a, _ in c.pairs()])[0]
 out = {}
 for path in c.PATHS:
-    anchors, coefs = c.path_anchors_and_coefs(path, nets[0], nets[1], aligned, mid, c.t_values())
+    anchors, coefs = c.path_anchors_and_coefs(path, nets[0], nets[1], aligned, mid, c.t_values(), activation)
     out[path] = subspace.Subspace(anchors, problem.x_train, problem.y_train, problem.layer_sizes).losses(coefs).tolist()
 print(json.dumps(out))
 """
@@ -434,8 +510,8 @@ print(json.dumps(out))
 
 def test_connectivity_reproduces_within_tolerance_with_one_xla_thread():
     """As for the edge of stability (tests/test_pygen_data.py): one XLA thread changes the summation
-    order of every matrix product; training, weight matching (a discrete choice) and the Bezier
-    curve of the width-8 pair (0, 1) must still give the committed losses within the tolerance."""
+    order of every matrix product; training, weight and activation matching (discrete choices) and
+    the Bezier curve of the width-8 pair (0, 1) must still give the committed losses within the tolerance."""
     import os
     import sys
 

@@ -1,6 +1,6 @@
 // The barrier between two trained networks against the hidden width, one line per path, with the
 // width at which the parameters outnumber the training rows marked (slide "Data: barriers and
-// width"; mode_connectivity.arrow, 8 to 1,024 units, 6 seed pairs per width).
+// width"; mode_connectivity.arrow, 8 to 512 units, 6 seed pairs per width).
 
 import {Plot} from "../libs.js";
 import {NEUTRAL_COLORS as GREY} from "./style.js";
