@@ -282,15 +282,11 @@ def width_slide_numbers():
     b = barriers()
     widest = max(b)
     q = lambda width, path: f"{g(b[width][path][0], 2)} ± {g(b[width][path][1], 2)}"  # noqa: E731
-    rows = read("mode_connectivity.arrow")
-    n_params = dict(zip(rows.column("width").to_pylist(), rows.column("n_params").to_pylist()))
     return {
         "activation": f"activation matching {q(8, 'activation')} eV² at 8 units, {q(256, 'activation')} at 256, "
-                      f"{q(widest, 'activation')} at {widest:,} ({n_params[widest]:,} parameters for 3,199 training rows)",
+                      f"{q(widest, 'activation')} at {widest:,}",
         "weights": f"weight matching {q(8, 'aligned')}, {q(64, 'aligned')} at 64, {q(widest, 'aligned')} at {widest:,}",
-        "straight": f"straight line {q(widest, 'linear')}",
         "ends": f"the end points' own loss {g(b[widest]['linear'][2], 2)} eV²",
-        "bezier": f"trained Bezier curve {g(b[widest]['bezier'][0], 2)}",
     }
 
 
@@ -319,13 +315,16 @@ def test_width_slide_verdict_holds_in_the_sweep_and_quotes_it():
         assert mean(widest, path) > 2 * b[widest][path][2], path
     # the notes: weight matching's spread between pairs grows again past 64 units
     assert sd(widest, "aligned") > 2 * sd(64, "aligned")
-    # "the same order and the same levelling off" on the test loss
+    # the notes on the test loss: the same order of the paths; activation matching "keeps falling
+    # slowly" past 256 units (by less than a third), and the figures they quote
     t = barriers("test_loss")
     for width in widths:
         assert t[width]["bezier"][0] < min(t[width]["aligned"][0], t[width]["activation"][0]) < t[width]["linear"][0]
-    assert t[256]["activation"][0] < t[8]["activation"][0] - t[8]["activation"][1]
-    for width in (w for w in widths if w > 256):
-        assert t[width]["activation"][0] > t[256]["activation"][0] - t[256]["activation"][1], width
+    later = [t[w]["activation"][0] for w in widths if w >= 256]
+    assert all(b_ < a_ for a_, b_ in zip(later, later[1:])) and later[-1] > later[0] * 2 / 3
+    notes = " ".join(slide("Data: barriers and width").split())
+    assert (f"to {g(t[widest]['activation'][0], 2)} eV² at {widest:,} units, on top of the end points' own "
+            f"{g(t[widest]['linear'][2], 2)}") in notes
     claim = " ".join(claim_text("Data: barriers and width").split())
     for name, quoted in width_slide_numbers().items():
         assert quoted in claim, (name, quoted)

@@ -1,4 +1,4 @@
-"""Permutation symmetry and mode connectivity of the band-gap network, from 8 to 512 hidden units.
+"""Permutation symmetry and mode connectivity of the band-gap network, from 8 to 1,024 hidden units.
 
 - Two networks from different seeds; the loss along the straight line between them and its
   barrier (maximum along the path minus the mean of the two end points).
@@ -13,10 +13,9 @@
   one layer does not change the next layer's activations).
 - A quadratic Bezier curve between the two unaligned end points, its middle control point
   trained as Garipov et al. 2018 do (one t ~ U(0, 1) per minibatch, SGD + momentum).
-- Entezari et al. 2022: the barrier after alignment at every power of two from 8 to 512 units (1,024 is one entry of WIDTHS away;
-  see WIDTHS).
+- Entezari et al. 2022: the barrier after alignment at every power of two from 8 to 1,024 units.
 
-The sweep takes minutes (width 512 has 333,313 parameters), so `mode_connectivity.arrow` is
+The sweep takes minutes (width 1,024 has 1.2 million parameters), so `mode_connectivity.arrow` is
 in pygen's heavy tier: `--check` regenerates only its `SPOT_CHECK` rows (README, "heavy tier").
 
 The networks are 136 -> h -> h -> 1 (tanh), trained with the deck's SGD + momentum rule
@@ -38,9 +37,7 @@ from ..registry import entry_table as _table
 from .settings import TRAINING_TOLERANCE, Context
 from .settings import training_parameters as _training_parameters
 
-# Issue 24 asks for 1,024 too: its run did not finish on the shared machine before the deadline
-# (see the branch's report); add 1024 here and run `python -m pygen --tier heavy` to complete it.
-WIDTHS = (8, 16, 32, 64, 128, 256, 512)
+WIDTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
 SEEDS = (0, 1, 2, 3)  # every pair of them: 6 pairs per width
 # Up to this width the 4 networks (and the 6 Bezier curves) are trained in one vmapped call, as
 # the file's first version did (its widths 8, 16 and 64 keep their bits); wider ones one network
@@ -410,7 +407,7 @@ def spot_check_connectivity(ctx: Context) -> pa.Table:
 MODE_CONNECTIVITY = DataFile(
     name="mode_connectivity",
     filename="mode_connectivity.arrow",
-    title="Loss between two trained networks, 8 to 512 hidden units: straight line, after weight or "
+    title="Loss between two trained networks, 8 to 1,024 hidden units: straight line, after weight or "
     "activation matching, Bezier curve",
     claim="Tests mode connectivity: whether networks trained from different seeds are joined by "
     "low-loss paths (Garipov et al. 2018), whether the straight line between them is low once hidden "

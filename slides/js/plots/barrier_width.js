@@ -1,6 +1,6 @@
 // The barrier between two trained networks against the hidden width, one line per path, with the
 // width at which the parameters outnumber the training rows marked (slide "Data: barriers and
-// width"; mode_connectivity.arrow, 8 to 512 units, 6 seed pairs per width).
+// width"; mode_connectivity.arrow, 8 to 1,024 units, 6 seed pairs per width).
 
 import {Plot} from "../libs.js";
 import {NEUTRAL_COLORS as GREY} from "./style.js";
@@ -119,7 +119,7 @@ export function barrier_width_plot(loaded, {loss = "train", width = 960, height 
         ticks: widths,
         tickFormat: (d) => String(d),
       }),
-      y: axis(`Barrier on the ${which} loss (eV²)`, {grid: true, domain: [0, top * 1.05]}),
+      y: axis(`Barrier, ${which} loss (eV²)`, {grid: true, domain: [0, top * 1.05]}),
       caption,
       marks,
     }),
