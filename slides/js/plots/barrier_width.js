@@ -100,7 +100,7 @@ export function barrier_width_plot(loaded, {loss = "train", width = 960, height 
   const widest = widths[widths.length - 1];
   const at = (path) => shifted.find((r) => r.width === widest && r.path === path);
   const caption =
-    `Mean over ${rows[0].n} seed pairs per width, bars ± 1 sd. At ${widest} units (${at("linear").n_params.toLocaleString("en")} parameters): ` +
+    `Mean over ${rows[0].n} seed pairs per width, bars ± 1 sd. At ${widest.toLocaleString("en")} units (${at("linear").n_params.toLocaleString("en")} parameters): ` +
     Object.keys(PATH_STYLES)
       .filter((p) => at(p))
       .map((p) => `${CAPTION_NAMES[p]} ${fmt(at(p).mean)} ± ${fmt(at(p).sd, 2)}`)
