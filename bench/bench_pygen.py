@@ -1,6 +1,6 @@
 """Benchmark of pygen's data generation; prints one JSON object.
 
-    python bench/bench_pygen.py [--repeats N] [--skip-full]
+    python bench/bench_pygen.py [--repeats N] [--skip-full] [--skip-generators] [--heavy] [--check]
 
 Each measurement runs in its own child process, so that its peak resident memory
 (`ru_maxrss` of that child) is its own:
@@ -10,7 +10,7 @@ Each measurement runs in its own child process, so that its peak resident memory
 - top_eigenvalue: the Lanczos estimate from Hessian-vector products
   (`hessian.model_top_eigenvalue`), median of N after one warm-up.
 The exact/Lanczos ratio is of medians measured in the same child, side by side.
-- every_generator: every entry of `DATA_FILES` in one child, in the order of a full regeneration
+- every_generator: every entry of `DATA_FILES` but the heavy tier in one child, in the order of a full regeneration
   (so each shares the trained networks of the files before it, as in `python -m pygen`): its own
   wall and CPU time, and the child's peak RSS when it has finished;
 - generators: each generator of the landscape and mode-connectivity experiments (issue 11) alone
@@ -18,6 +18,14 @@ The exact/Lanczos ratio is of medians measured in the same child, side by side.
   which a full regeneration shares with earlier files), and all of them in one child after the
   files they build on, in the order of a full regeneration (`incremental_s`: what each adds to
   `python -m pygen`).
+- heavy_tier (with --heavy; minutes): each file of the heavy tier built alone in its own child, as
+  `python -m pygen --tier heavy` builds it (wall time, CPU time of all threads, peak RSS), and its
+  spot check (what `--check` regenerates of it), and their sum. The budget is 10 minutes of wall
+  time on the idle 2-core machine; on a shared machine the CPU time says more (XLA uses both cores:
+  idle wall time is about CPU time / the `threads_busy` of an unloaded run).
+- check (with --check): `python -m pygen --check --quiet` as CI runs it (the standard tier in full,
+  the heavy tier's spot check), wall time.
+The full regeneration above is the standard tier (`python -m pygen`), as before the heavy tier.
 """
 
 from __future__ import annotations
@@ -72,8 +80,9 @@ def measure_in_child(repeats: int) -> dict:
     return rows
 
 
+# (mode_connectivity is in the heavy tier since issue 24: --heavy times it)
 NEW_GENERATORS = ("landscape_surface", "landscape_pca", "landscape_path", "sharp_flat_interpolation",
-                  "mode_connectivity", "connectivity_predictions")
+                  "connectivity_predictions")
 # the files whose training runs the new generators reuse in a full regeneration
 SHARED_BEFORE = ("training_curves", "batch_sharpness")
 
@@ -97,7 +106,7 @@ EVERY_CHILD = (
     "from pygen.experiments.settings import Context;"
     "tmp = Path(tempfile.mkdtemp()); shutil.copy(Path(sys.argv[1]) / 'bandgap_zhuo2018.arrow', tmp);"
     "ctx = Context(tmp); out = {}\n"
-    "for entry in DATA_FILES:\n"
+    "for entry in (e for e in DATA_FILES if e.tier != 'heavy'):\n"
     "    w0, c0 = time.perf_counter(), time.process_time(); produce(entry, ctx)\n"
     "    out[entry.name] = {'wall_s': round(time.perf_counter() - w0, 2), 'cpu_s': round(time.process_time() - c0, 2),"
     " 'peak_rss_bytes_so_far': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}\n"
@@ -136,6 +145,43 @@ def generators() -> dict:
     return result
 
 
+HEAVY_CHILD = (
+    "import json, resource, sys, time; from pathlib import Path;"
+    "from pygen.generators import BY_NAME; from pygen.registry import produce, produce_spot_check;"
+    "from pygen.experiments.settings import Context;"
+    "entry = BY_NAME[sys.argv[2]]; ctx = Context(Path(sys.argv[1]));"
+    "build = produce_spot_check if sys.argv[3] == 'spot' else produce;"
+    "w0, c0 = time.perf_counter(), time.process_time(); table = build(entry, ctx);"
+    "wall, cpu = time.perf_counter() - w0, time.process_time() - c0;"
+    "print(json.dumps({'wall_s': round(wall, 1), 'cpu_s': round(cpu, 1), 'threads_busy': round(cpu / wall, 2),"
+    " 'rows': table.num_rows, 'peak_rss_bytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))"
+)
+
+
+def heavy_tier() -> dict:
+    sys.path.insert(0, str(ROOT))
+    from pygen.generators import DATA_FILES
+
+    result = {}
+    for entry in (e for e in DATA_FILES if e.tier == "heavy"):
+        for kind in ("full", "spot"):
+            wall, proc = _child([sys.executable, "-c", HEAVY_CHILD, str(DATA), entry.name, kind])
+            if proc.returncode != 0:
+                raise SystemExit(f"{entry.name} ({kind}) failed:\n{proc.stderr}")
+            report = json.loads(proc.stdout.strip().splitlines()[-1])
+            report["child_wall_s"] = round(wall, 1)  # with the interpreter's start and JAX's import
+            result.setdefault(entry.filename, {})["regeneration" if kind == "full" else "spot_check"] = report
+    result["total_regeneration_wall_s"] = round(sum(r["regeneration"]["child_wall_s"] for r in result.values()), 1)
+    result["total_regeneration_cpu_s"] = round(sum(r["regeneration"]["cpu_s"] for r in result.values()
+                                                   if isinstance(r, dict)), 1)
+    return result
+
+
+def check_time() -> dict:
+    wall, proc = _child([sys.executable, "-m", "pygen", "--check", "--quiet"])
+    return {"wall_s": round(wall, 1), "returncode": proc.returncode, "summary": proc.stderr.strip().splitlines()[-1:]}
+
+
 def full_regeneration() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -157,6 +203,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-full", action="store_true", help="skip the full regeneration (about a minute and a half)")
     parser.add_argument("--skip-generators", action="store_true", help="skip timing the generators")
+    parser.add_argument("--heavy", action="store_true", help="time each file of the heavy tier and its spot check (minutes)")
+    parser.add_argument("--check", action="store_true", help="time `python -m pygen --check` as CI runs it")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -175,6 +223,10 @@ def main() -> None:
         result["generators"] = generators()
     if not args.skip_full:
         result["full_regeneration"] = full_regeneration()
+    if args.heavy:
+        result["heavy_tier"] = heavy_tier()
+    if args.check:
+        result["check"] = check_time()
     print(json.dumps(result, indent=2))
 
 

@@ -15,6 +15,11 @@ def _check_rule(entry) -> str:
     if entry.requires_package:
         rule += (f"; regenerated only where {entry.requires_package} is installed, otherwise "
                  "`--check` verifies its structure and a checksum of its values recorded in `pygen/materials.py`, and says so")
+    if entry.tier == "heavy":
+        rule += ("; **heavy tier** (its generator takes minutes): `python -m pygen` leaves it alone, "
+                 "`python -m pygen --tier heavy` regenerates it, `--check` regenerates and compares only the rows "
+                 f"its spot check rebuilds (matched on {', '.join(f'`{k}`' for k in entry.spot_check_keys)}), "
+                 "`--check --tier heavy` all of them")
     return rule
 
 
@@ -29,10 +34,12 @@ def render_readme(data_files, default_tolerance) -> str:
         "columns are declared next to the code that fills them, in `pygen/experiments/`.",
         "",
         "```",
-        "python -m pygen                 # regenerate every file, with progress",
+        "python -m pygen                 # regenerate every file of the standard tier, with progress",
+        "python -m pygen --tier heavy    # regenerate the heavy tier (files whose generators take minutes)",
         "python -m pygen --list          # the files and what each supports",
         "python -m pygen --only NAME     # regenerate one file (NAME as in --list)",
         "python -m pygen --check         # regenerate in memory, compare, exit 1 naming each file that differs",
+        "                                # (the heavy tier: a spot check of some rows; --tier heavy: all)",
         "```",
         "",
         "## Format",

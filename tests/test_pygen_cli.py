@@ -208,7 +208,113 @@ def test_network_experiments_explain_a_missing_band_gap_file(tmp_path):
 
 def test_full_check_passes_on_the_committed_data():
     """`python -m pygen --check`: every file in data/ is what the generators produce now
-    (bit for bit, or within the tolerance data/README.md states for the network files)."""
+    (bit for bit, or within the tolerance data/README.md states for the network files); the heavy
+    tier's files by the rows their spot check regenerates, which the output says."""
     result = pygen("--check", "--quiet")
     assert result.returncode == 0, result.stderr
     assert f"all {len(DATA_FILES)} file(s) match" in result.stderr
+    heavy = [entry for entry in DATA_FILES if entry.tier == "heavy"]
+    assert heavy
+    for entry in heavy:
+        assert f"{entry.filename}: heavy tier, " in result.stderr and "`--check --tier heavy` compares all" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# The heavy tier: files whose generators take minutes
+
+
+def test_every_heavy_file_has_a_spot_check_and_the_list_says_heavy():
+    heavy = [entry for entry in DATA_FILES if entry.tier == "heavy"]
+    assert [entry.name for entry in heavy] == ["mode_connectivity"]
+    for entry in heavy:
+        assert entry.spot_check is not None and entry.spot_check_keys
+        assert set(entry.spot_check_keys) <= {c.name for c in entry.columns}
+    listing = pygen("--list").stdout
+    for entry in DATA_FILES:
+        line = next(line for line in listing.splitlines() if line.startswith(entry.name + " "))
+        assert ("heavy tier" in line) == (entry.tier == "heavy"), line
+
+
+def _fake_entries(monkeypatch, calls):
+    def light(ctx):
+        calls.append("light")
+        return "light text\n"
+
+    def heavy(ctx):
+        calls.append("heavy")
+        return "heavy text\n"
+
+    light_entry = dataclasses.replace(BY_NAME["readme"], name="light", filename="light.md", build=light)
+    heavy_entry = dataclasses.replace(BY_NAME["readme"], name="heavy", filename="heavy.md", build=heavy, tier="heavy")
+    monkeypatch.setattr(cli, "DATA_FILES", (light_entry, heavy_entry))
+    monkeypatch.setattr(cli, "BY_NAME", {"light": light_entry, "heavy": heavy_entry})
+
+
+def test_regeneration_leaves_the_heavy_tier_alone_unless_asked(tmp_path, monkeypatch, capsys):
+    calls = []
+    _fake_entries(monkeypatch, calls)
+    assert cli.main(["--data-dir", str(tmp_path)]) == 0
+    assert calls == ["light"] and not (tmp_path / "heavy.md").exists()
+    assert "the heavy tier (heavy.md) was not regenerated: `python -m pygen --tier heavy`" in capsys.readouterr().err
+    assert cli.main(["--tier", "heavy", "--data-dir", str(tmp_path)]) == 0
+    assert calls == ["light", "heavy"] and (tmp_path / "heavy.md").read_text() == "heavy text\n"
+    assert cli.main(["--only", "heavy", "--data-dir", str(tmp_path)]) == 0  # named: regenerated
+    assert cli.main(["--tier", "all", "--data-dir", str(tmp_path)]) == 0
+    assert calls == ["light", "heavy", "heavy", "light", "heavy"]
+
+
+def test_bad_tier_is_a_usage_error():
+    result = pygen("--tier", "medium")
+    assert result.returncode == 2 and "invalid choice: 'medium'" in result.stderr
+
+
+def _connectivity_sample(rows_of):
+    """A spot check's result made from the committed file's own rows (no training)."""
+    from pygen import arrow_io
+
+    table = arrow_io.read_table(DATA / "mode_connectivity.arrow")
+    keep = [rows_of(w, a, b) for w, a, b in zip(*(table.column(k).to_pylist() for k in ("width", "seed_a", "seed_b")))]
+    import pyarrow as pa
+
+    return table, table.filter(pa.array(keep))
+
+
+def test_spot_check_compares_exactly_the_sampled_rows(tmp_path):
+    from pygen import arrow_io
+    from pygen.registry import compare_spot_check
+
+    entry = BY_NAME["mode_connectivity"]
+    path = DATA / "mode_connectivity.arrow"
+    table, sample = _connectivity_sample(lambda w, a, b: w == 8 or (w == 256 and (a, b) == (0, 1)))
+    problems, checked, total = compare_spot_check(entry, path, sample)
+    assert problems == [] and checked == sample.num_rows < total == table.num_rows
+    # a changed loss in a sampled row is found ...
+    losses = sample.column("train_loss").to_numpy().copy()
+    losses[5] *= 1 + 1e-4
+    changed = sample.set_column(sample.schema.get_field_index("train_loss"), "train_loss", [losses])
+    problems, _, _ = compare_spot_check(entry, path, changed)
+    assert len(problems) == 1 and "'train_loss': 1 value(s) differ" in problems[0]
+    # ... and so is a missing row or another parameter set (the metadata is compared too)
+    problems, _, _ = compare_spot_check(entry, path, sample.slice(1))
+    assert any("row count differs" in p for p in problems)
+    moved = arrow_io.read_table(path).filter(
+        [w == 8 for w in table.column("width").to_pylist()])
+    copy = tmp_path / "mode_connectivity.arrow"
+    arrow_io.write_atomic(copy, arrow_io.table_to_bytes(moved.replace_schema_metadata(
+        {**moved.schema.metadata, b"parameters": b"{}"})))
+    problems, _, _ = compare_spot_check(entry, copy, moved)
+    assert any("metadata 'parameters' differs" in p for p in problems)
+    problems, _, _ = compare_spot_check(entry, tmp_path / "absent.arrow", sample)
+    assert problems == ["missing"]
+    # rows outside the spot check are not compared, but a file without some of them is found
+    keep = [w != 512 for w in table.column("width").to_pylist()]
+    partial = tmp_path / "partial.arrow"
+    arrow_io.write_atomic(partial, arrow_io.table_to_bytes(table.filter(keep)))
+    problems, _, _ = compare_spot_check(entry, partial, sample)
+    assert len(problems) == 1 and "missing [(512, 0, 1), (512, 0, 2)" in problems[0]
+    short = tmp_path / "short.arrow"
+    arrow_io.write_atomic(short, arrow_io.table_to_bytes(table.slice(0, table.num_rows - 1)))
+    problems, _, _ = compare_spot_check(entry, short, sample)
+    from pygen.experiments.connectivity import WIDTHS
+
+    assert problems == [f"1 width, seed_a, seed_b group(s) do not have 84 rows, e.g. ({WIDTHS[-1]}, 2, 3)"]

@@ -1,9 +1,11 @@
-"""What makes the landscape and mode-connectivity data trustworthy (issue 11): the filter
-normalisation, the surface at its centre, permutation invariance, weight matching, the Bezier
-end points, the jitted trainer against the deck's optimizer, and the claims the slides draw."""
+"""What makes the landscape and mode-connectivity data trustworthy (issues 11 and 24): the filter
+normalisation, the surface at its centre, permutation invariance, weight and activation matching,
+the Bezier end points, the jitted trainer against the deck's optimizer, the heavy tier's spot
+check, and the claims the slides draw."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -150,6 +152,35 @@ def test_weight_matching_is_never_worse_than_the_identity(width):
     assert sweeps == 1 and all(np.array_equal(p, np.arange(width)) for p in again)
 
 
+@pytest.mark.parametrize("width", [8, 64, 256])
+def test_activation_matching_undoes_a_permutation(problem, width):
+    sizes, theta = network(13, width)
+    rng = np.random.RandomState(200 + width)
+    shuffled = connectivity.permute(theta, [rng.permutation(width), rng.permutation(width)], sizes)
+    perms = connectivity.activation_matching(theta, shuffled, problem.x_train, sizes)
+    np.testing.assert_array_equal(connectivity.permute(shuffled, perms, sizes), theta)
+
+
+def test_activation_matching_maximises_the_summed_inner_products_of_activations(problem):
+    sizes, a = network(1, 16)
+    _, b = network(2, 16)
+    perms = connectivity.activation_matching(a, b, problem.x_train, sizes)
+    aligned = connectivity.permute(b, perms, sizes)
+    za = connectivity.hidden_activations(a, problem.x_train, sizes)
+    zb = connectivity.hidden_activations(aligned, problem.x_train, sizes)
+    z_identity = connectivity.hidden_activations(b, problem.x_train, sizes)
+    rng = np.random.RandomState(3)
+    for layer in range(2):
+        matched = float(np.sum(za[layer] * zb[layer]))
+        assert matched >= float(np.sum(za[layer] * z_identity[layer]))
+        # no random permutation does better (the assignment is optimal, not only an improvement)
+        for _ in range(50):
+            other = z_identity[layer][:, rng.permutation(16)]
+            assert matched >= float(np.sum(za[layer] * other)) - 1e-9 * abs(matched)
+    # the activations of the permuted network are the original ones, reordered
+    np.testing.assert_allclose(zb[1], z_identity[1][:, perms[1]], rtol=1e-12, atol=1e-12)
+
+
 def test_bezier_and_line_coefficients_start_and_end_at_the_solutions():
     np.testing.assert_array_equal(subspace.bezier_coefs([0.0, 1.0]), [[1, 0, 0], [0, 0, 1]])
     np.testing.assert_array_equal(subspace.line_coefs([0.0, 1.0]), [[1, 0], [0, 1]])
@@ -177,8 +208,12 @@ def test_connectivity_file_paths_share_their_end_points():
             assert rows[0]["match_objective"] >= rows[0]["identity_objective"]
             assert rows[0]["end_distance"] < linear[0]["end_distance"]
             assert 1 <= rows[0]["matching_sweeps"] < connectivity.MAX_MATCHING_ITERATIONS
+        elif path == "activation":
+            # a permutation of b: same norm, so its distance to a follows from the inner product
+            assert rows[0]["matching_sweeps"] == 0
         else:
             assert rows[0]["match_objective"] == rows[0]["identity_objective"]
+            assert rows[0]["matching_sweeps"] == 0
 
 
 def test_jitted_momentum_follows_the_decks_optimizer(problem):
@@ -209,7 +244,8 @@ def claim_text(title):
     return section[section.index("**Claim tested:**") : section.index("```")]
 
 
-def barriers():
+def barriers(loss="train_loss"):
+    """{width: {path: (mean, sd, mean of the end points' loss, barrier per pair)}} on `loss`."""
     out = {}
     for (width, _a, _b, path), rows in connectivity_paths().items():
         out.setdefault(width, {}).setdefault(path, []).append(rows)
@@ -217,8 +253,8 @@ def barriers():
     for width, paths in out.items():
         summary[width] = {}
         for path, runs in paths.items():
-            values = np.array([connectivity.barrier([r["train_loss"] for r in run]) for run in runs])
-            ends = np.mean([(run[0]["train_loss"] + run[-1]["train_loss"]) / 2 for run in runs])
+            values = np.array([connectivity.barrier([r[loss] for r in run]) for run in runs])
+            ends = np.mean([(run[0][loss] + run[-1][loss]) / 2 for run in runs])
             summary[width][path] = (values.mean(), values.std(ddof=1), ends, values)
     return summary
 
@@ -228,24 +264,11 @@ def g(value, digits):
     return f"{float(f'{value:.{digits}g}'):.{max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)}f}"
 
 
-def test_barrier_claims_hold_in_the_data_and_the_slides_quote_them():
+def test_walk_slide_quotes_the_width_16_barriers():
     b = barriers()
-    assert sorted(b) == [8, 16, 64]
-    for width, paths in b.items():
-        assert len(paths["linear"][3]) == 6
-        # alignment lowers the barrier for every pair; the Bezier curve is lower still
-        linear, aligned, bezier = (paths[p][3] for p in ("linear", "aligned", "bezier"))
-        assert np.all(aligned < linear) and np.all(bezier < aligned)
-        # but the aligned line is not a low-loss path: its barrier is above the ends' own loss
-        assert paths["aligned"][0] > 2 * paths["aligned"][2]
-    # wider is better connected after alignment (8 and 16 within each other's spread, 64 below both)
-    assert b[64]["aligned"][0] < min(b[8]["aligned"][0], b[16]["aligned"][0]) - b[64]["aligned"][1]
-    assert b[64]["aligned"][1] < b[16]["aligned"][1] < b[8]["aligned"][1]
-    width_claim = claim_text("Data: barriers and width")
-    for width, digits_sd in ((8, 2), (16, 2), (64, 1)):
-        mean, spread, _, _ = b[width]["aligned"]
-        assert f"{g(mean, 2)} ± {g(spread, digits_sd)}" in width_claim, (width, mean, spread)
-    assert f"the end points' own loss is {g(b[64]['aligned'][2], 2)} eV²" in width_claim
+    # at width 16 (the walk) alignment lowers the barrier for every pair, the Bezier curve lower still
+    linear, aligned, bezier = (b[16][p][3] for p in ("linear", "aligned", "bezier"))
+    assert np.all(aligned < linear) and np.all(bezier < aligned)
     walk_claim = claim_text("Data: walking from one network to the other")
     m16 = b[16]
     assert f"{g(m16['linear'][0], 3)} ± {g(m16['linear'][1], 2)} eV² straight" in walk_claim
@@ -254,11 +277,80 @@ def test_barrier_claims_hold_in_the_data_and_the_slides_quote_them():
     assert f"ends {g(m16['linear'][2], 3)}" in walk_claim
 
 
-def test_width_slide_parameter_counts_are_the_files():
-    rows = read("mode_connectivity.arrow").to_pylist()
-    counts = {r["width"]: r["n_params"] for r in rows}
-    assert counts == {8: 1177, 16: 2481, 64: 12993}
-    assert "12,993 parameters for 3,199 training rows" in claim_text("Data: barriers and width")
+def width_slide_numbers():
+    """What the width slide quotes, as it prints it."""
+    b = barriers()
+    widest = max(b)
+    q = lambda width, path: f"{g(b[width][path][0], 2)} ± {g(b[width][path][1], 2)}"  # noqa: E731
+    return {
+        "activation": f"activation matching {q(8, 'activation')} eV² at 8 units, {q(256, 'activation')} at 256, "
+                      f"{q(widest, 'activation')} at {widest:,}",
+        "weights": f"weight matching {q(8, 'aligned')}, {q(64, 'aligned')} at 64, {q(widest, 'aligned')} at {widest:,}",
+        "ends": f"the end points' own loss {g(b[widest]['linear'][2], 2)} eV²",
+    }
+
+
+def test_width_slide_verdict_holds_in_the_sweep_and_quotes_it():
+    b = barriers()
+    widths = sorted(b)
+    assert widths == list(connectivity.WIDTHS) == [2 ** k for k in range(3, widths[-1].bit_length())]
+    for width in widths:
+        assert sorted(b[width]) == sorted(connectivity.PATHS)
+        assert all(len(b[width][path][3]) == 6 for path in connectivity.PATHS)
+        # both alignments lower the straight line's barrier on average, the Bezier curve is lowest
+        assert b[width]["bezier"][0] < min(b[width]["aligned"][0], b[width]["activation"][0]) < b[width]["linear"][0]
+    mean = lambda width, path: b[width][path][0]  # noqa: E731
+    sd = lambda width, path: b[width][path][1]  # noqa: E731
+    # "it shrinks": by more than the spread from 8 to 256 units (activation), from 8 to 64 (weights)
+    assert mean(256, "activation") < mean(8, "activation") - sd(8, "activation")
+    assert mean(64, "aligned") < mean(8, "aligned") - sd(64, "aligned")
+    # "then stops": no wider network lowers the mean by more than one spread below 256 (64) units
+    for width in (w for w in widths if w > 256):
+        assert mean(width, "activation") > mean(256, "activation") - sd(256, "activation"), width
+    for width in (w for w in widths if w > 64):
+        assert mean(width, "aligned") > mean(64, "aligned") - sd(64, "aligned"), width
+    # "well above zero": at the widest, more than twice the end points' own loss
+    widest = widths[-1]
+    for path in ("aligned", "activation"):
+        assert mean(widest, path) > 2 * b[widest][path][2], path
+    # the notes: weight matching's spread between pairs grows again past 64 units
+    assert sd(widest, "aligned") > 2 * sd(64, "aligned")
+    # the notes on the test loss: the same order of the paths; activation matching "keeps falling
+    # slowly" past 256 units (by less than a third), and the figures they quote
+    t = barriers("test_loss")
+    for width in widths:
+        assert t[width]["bezier"][0] < min(t[width]["aligned"][0], t[width]["activation"][0]) < t[width]["linear"][0]
+    later = [t[w]["activation"][0] for w in widths if w >= 256]
+    assert all(b_ < a_ for a_, b_ in zip(later, later[1:])) and later[-1] > later[0] * 2 / 3
+    notes = " ".join(slide("Data: barriers and width").split())
+    assert (f"to {g(t[widest]['activation'][0], 2)} eV² at {widest:,} units, on top of the end points' own "
+            f"{g(t[widest]['linear'][2], 2)}") in notes
+    claim = " ".join(claim_text("Data: barriers and width").split())
+    for name, quoted in width_slide_numbers().items():
+        assert quoted in claim, (name, quoted)
+
+
+def test_width_slide_parameter_counts_and_distances_are_the_files(problem):
+    rows = read("mode_connectivity.arrow")
+    counts = dict(zip(rows.column("width").to_pylist(), rows.column("n_params").to_pylist()))
+    assert counts == {h: h * h + 139 * h + 1 for h in connectivity.WIDTHS}
+    assert problem.x_train.shape[0] == 3199
+    assert json.loads(rows.schema.metadata[b"parameters"])["n_train"] == 3199
+    # the parameters outnumber the training rows between 16 and 32 units (the figure's rule)
+    assert counts[16] < 3199 < counts[32]
+    widest = connectivity.WIDTHS[-1]
+    notes = " ".join(slide("Data: barriers and width").split())
+    assert "between 16 and 32 units" in notes and f"{widest:,} units have {counts[widest]:,} parameters" in notes
+    # the trained networks of the widest sweep are as far apart as their random initialisations
+    sizes = connectivity.layer_sizes(widest)
+    init = [np.linalg.norm(mlp.init_params(a, sizes) - mlp.init_params(b, sizes)) for a, b in connectivity.pairs()]
+    at_zero = [r for r in rows.to_pylist() if r["width"] == widest and r["t"] == 0]
+    trained = [r["end_distance"] for r in at_zero if r["path"] == "linear"]
+    aligned = [r["end_distance"] for r in at_zero if r["path"] == "aligned"]
+    assert len(trained) == len(init) == 6
+    assert abs(np.mean(trained) / np.mean(init) - 1) < 0.05
+    assert f"{np.mean(trained):.0f} apart, their random initialisations {np.mean(init):.0f}" in notes
+    assert f"weight matching brings them only to {np.mean(aligned):.0f}" in notes
 
 
 def test_surface_slide_numbers_are_the_files():
@@ -310,12 +402,20 @@ def test_interpolation_slide_numbers_are_the_files():
 NODE_SUMMARY = """
 import {readFileSync} from "fs";
 import * as arrow from "./slides/vendor/arrow.js";
-import {barrier_summary, box_edge_summary, CONNECTIVITY_T_CONTROL} from "./slides/js/plots/landscape_plots.js";
+import {barrier_summary, parameters_match_rows} from "./slides/js/plots/connectivity.js";
+import {box_edge_summary} from "./slides/js/plots/landscape_surface.js";
+import {CONNECTIVITY_T_CONTROL} from "./slides/js/plots/connectivity_walk.js";
+import {barrier_width_rows, training_rows} from "./slides/js/plots/barrier_width.js";
 const load = (name) => {
   const table = arrow.tableFromIPC(readFileSync(`data/${name}`));
-  return {status: "ok", columns: table.schema.fields.map((f) => f.name), rows: table.toArray().map((r) => r.toJSON())};
+  return {status: "ok", columns: table.schema.fields.map((f) => f.name), rows: table.toArray().map((r) => r.toJSON()),
+          metadata: Object.fromEntries(table.schema.metadata)};
 };
-console.log(JSON.stringify({barriers: barrier_summary(load("mode_connectivity.arrow")),
+const connectivity = load("mode_connectivity.arrow");
+console.log(JSON.stringify({barriers: barrier_summary(connectivity),
+                            width_rows: {train: barrier_width_rows(connectivity, "train"), test: barrier_width_rows(connectivity, "test")},
+                            n_train: training_rows(connectivity),
+                            crossing: parameters_match_rows(barrier_summary(connectivity), training_rows(connectivity)),
                             edges: box_edge_summary(load("landscape_surface.arrow").rows),
                             t_control: CONNECTIVITY_T_CONTROL}));
 """
@@ -335,6 +435,21 @@ def test_slide_captions_compute_the_same_barriers_and_edges_as_python():
             assert got["mean"] == pytest.approx(mean, rel=1e-12)
             assert got["sd"] == pytest.approx(spread, rel=1e-12)
             assert got["end_train"] == pytest.approx(ends, rel=1e-12)
+    # the width figure's points, on the training and on the test loss
+    for loss, column in (("train", "train_loss"), ("test", "test_loss")):
+        expected = barriers(column)
+        rows = js["width_rows"][loss]
+        assert len(rows) == len(connectivity.WIDTHS) * len(connectivity.PATHS)
+        for row in rows:
+            mean, spread, ends, values = expected[row["width"]][row["path"]]
+            assert row["n"] == len(values) == 6
+            assert row["mean"] == pytest.approx(mean, rel=1e-12) and row["sd"] == pytest.approx(spread, rel=1e-12)
+            assert row["end"] == pytest.approx(ends, rel=1e-12)
+    # the marked width: parameters = training rows, h^2 + 139 h + 1 = 3,199
+    n_train = mlp.load_problem(DATA).x_train.shape[0]
+    assert js["n_train"] == n_train == 3199
+    assert js["crossing"] ** 2 + 139 * js["crossing"] + 1 == pytest.approx(n_train, rel=1e-12)
+    assert 16 < js["crossing"] < 32
     rows = read("landscape_surface.arrow").to_pylist()
     for optimizer in ("momentum", "adam"):
         edge = [r["train_loss"] for r in rows if r["optimizer"] == optimizer and (abs(r["a"]) == 1 or abs(r["b"]) == 1)]
@@ -345,6 +460,29 @@ def test_slide_captions_compute_the_same_barriers_and_edges_as_python():
     stops = [spec["min"] + k * spec["step"] for k in range(round((spec["max"] - spec["min"]) / spec["step"]) + 1)]
     file_t = sorted(set(read("connectivity_predictions.arrow").column("t").to_pylist()))
     assert np.float32(stops).tolist() == file_t and float(np.float32(spec["value"])) in file_t
+
+
+def test_spot_check_rows_are_the_full_sweeps_bit_for_bit(monkeypatch):
+    """`pygen --check` compares the heavy file's rows with a spot check that computes them by the
+    same calls as the full sweep: on one machine they agree bit for bit, for a jointly trained
+    width and for a pair of a width trained one network at a time (here 128, cheaper than the
+    spot check's own)."""
+    from pygen import arrow_io
+    from pygen.experiments.settings import Context
+    from pygen.generators import BY_NAME
+    from pygen.registry import compare_spot_check, produce_spot_check
+
+    monkeypatch.setitem(connectivity.SPOT_CHECK, "widths", (8,))
+    monkeypatch.setitem(connectivity.SPOT_CHECK, "wide", (128, (1, 3)))
+    assert 128 > connectivity.JOINT_MAX_WIDTH
+    # bit for bit, rows only (whether the file holds every width is test_pygen_cli.py's)
+    entry = dataclasses.replace(BY_NAME["mode_connectivity"], tolerance=None, expected_keys=None)
+    sample = produce_spot_check(entry, Context(DATA))
+    assert sorted(set(zip(sample.column("width").to_pylist(), sample.column("seed_a").to_pylist(),
+                          sample.column("seed_b").to_pylist()))) == [(8, a, b) for a, b in connectivity.pairs()] + [(128, 1, 3)]
+    problems, checked, total = compare_spot_check(entry, DATA / "mode_connectivity.arrow", sample)
+    assert problems == [] and checked == sample.num_rows == 7 * len(connectivity.PATHS) * connectivity.N_T
+    assert total == arrow_io.read_table(DATA / "mode_connectivity.arrow").num_rows
 
 
 CONNECTIVITY_CHILD = """
@@ -358,10 +496,12 @@ problem = mlp.Problem(base.x_train, base.y_train, base.x_test, base.y_test, c.la
 nets = c.train_networks(problem, width)
 perms, _ = c.weight_matching(nets[0], nets[1], problem.layer_sizes)
 aligned = c.permute(nets[1], perms, problem.layer_sizes)
+activation = c.permute(nets[1], c.activation_matching(nets[0], nets[1], problem.x_train, problem.layer_sizes),
+                       problem.layer_sizes)
 mid = c.train_bezier(problem, width, [(nets[a], nets[b]) for a, b in c.pairs()], [a for a, _ in c.pairs()])[0]
 out = {}
 for path in c.PATHS:
-    anchors, coefs = c.path_anchors_and_coefs(path, nets[0], nets[1], aligned, mid, c.t_values())
+    anchors, coefs = c.path_anchors_and_coefs(path, nets[0], nets[1], aligned, mid, c.t_values(), activation)
     out[path] = subspace.Subspace(anchors, problem.x_train, problem.y_train, problem.layer_sizes).losses(coefs).tolist()
 print(json.dumps(out))
 """
@@ -369,8 +509,8 @@ print(json.dumps(out))
 
 def test_connectivity_reproduces_within_tolerance_with_one_xla_thread():
     """As for the edge of stability (tests/test_pygen_data.py): one XLA thread changes the summation
-    order of every matrix product; training, weight matching (a discrete choice) and the Bezier
-    curve of the width-8 pair (0, 1) must still give the committed losses within the tolerance."""
+    order of every matrix product; training, weight and activation matching (discrete choices) and
+    the Bezier curve of the width-8 pair (0, 1) must still give the committed losses within the tolerance."""
     import os
     import sys
 
