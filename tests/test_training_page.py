@@ -256,6 +256,46 @@ def test_the_slide_keeps_the_keyboard_and_the_clicker_while_two_runs_train(open_
     assert training_link.read_training_state(link) == training_link.default_training_state()
 
 
+TRAINING_SLIDE_ID = "adam-vs-sgd-on-a-materials-dataset"
+PLAYING_RUNS = """(scope) => document.querySelector(`${scope} .tr-root`).training.runs()
+    .filter((run) => run.phase === "playing").length"""
+# the runs the widget has told to train (the last play/pause it sent each worker, which the worker
+# follows in order; the phase a worker reports lags behind by a message)
+TRAINING_NOW = """(scope) => document.querySelector(`${scope} .tr-root`).training.runs()
+    .filter((run) => run.sent_play).length"""
+EPOCHS = """(scope) => document.querySelector(`${scope} .tr-root`).training.runs().map((run) => run.rows.length)"""
+
+
+def test_on_another_slide_the_runs_take_turns_and_all_train_again_on_return(open_page):
+    """While the lecturer shows another slide, the two runs train one at a time (one core is left to
+    that slide's keys and sliders) and go on; back on the slide both train at once again."""
+    page = open_page("/slides/unit6.html", wait=None)
+    index = deck_slide(page, "Adam vs SGD on a materials dataset")
+    page.evaluate(f"Reveal.slide({index})")
+    scope = "section.present"
+    page.wait_for_selector(f"{scope} .tr-root svg", timeout=30000)
+    page.select_option(f"{scope} select[aria-label='preset']", "edge_of_stability")  # 600 epochs: long enough
+    wait_loaded(page, 2, scope)
+    page.locator(f"{scope} .tr-button", has_text="Start").click()
+    page.wait_for_function(f"({PLAYING_RUNS})('{scope}') === 2", timeout=30000)
+    root = f"document.getElementById('{TRAINING_SLIDE_ID}').querySelector('.tr-root')"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"{root}.dataset.inView === 'false'", timeout=5000)
+    away_scope = f"#{TRAINING_SLIDE_ID}"
+    before = page.evaluate(f"({EPOCHS})('{away_scope}')")
+    playing = []
+    for _ in range(10):
+        page.wait_for_timeout(200)
+        playing.append(page.evaluate(f"({TRAINING_NOW})('{away_scope}')"))
+    after = page.evaluate(f"({EPOCHS})('{away_scope}')")
+    assert playing == [1] * 10, playing
+    assert sum(after) > sum(before), (before, after)  # the runs went on in the background
+    assert max(after) - min(after) <= 3, after  # taking turns keeps them level
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"{root}.dataset.inView === 'true'", timeout=5000)
+    page.wait_for_function(f"({PLAYING_RUNS})('{scope}') === 2", timeout=10000)
+
+
 def test_print_shows_the_reference_runs_and_trains_nothing(open_page):
     def count_workers(page):
         page.add_init_script("""window.__workers = 0; const Native = window.Worker;

@@ -348,6 +348,43 @@ export function mount_training({
   }
 
   // --- runs and their workers
+  // On another slide of the deck the playing runs take turns, the one with the fewest epochs
+  // training, so that one of the two cores stays with the slide being shown: its keys and sliders
+  // keep their latency while the runs go on in the background. Back on this slide, all train.
+  let in_view = true;
+  function command(run, play) {
+    if (run.sent_play === play) return;
+    run.sent_play = play;
+    if (play) run.worker.play();
+    else run.worker.pause();
+  }
+  function share_cores() {
+    if (phase !== "playing") return;
+    const going = runs.filter((run) => run.worker && !run.error && !["loading", "done"].includes(run.phase));
+    let chosen = going;
+    if (!in_view && going.length > 1) {
+      const fewest = Math.min(...going.map((run) => run.rows.length));
+      const current = going.find((run) => run.sent_play);
+      // the run in turn keeps it until it is two epochs ahead: not a pause and a play every epoch
+      const keep = current && current.rows.length - fewest < 2;
+      chosen = [keep ? current : going.find((run) => run.rows.length === fewest)];
+    }
+    for (const run of going) command(run, chosen.includes(run));
+  }
+  const slide = on_page ? null : root;
+  function on_slide_change() {
+    const section = slide?.closest("section");
+    const shown = !section || section.classList.contains("present");
+    if (shown === in_view) return;
+    in_view = shown;
+    root.dataset.inView = String(in_view);
+    share_cores();
+  }
+  if (slide && window.Reveal?.on) {
+    window.Reveal.on("slidechanged", on_slide_change);
+    invalidation?.then(() => window.Reveal.off("slidechanged", on_slide_change));
+  }
+
   function stop_all() {
     for (const run of runs) run.worker?.stop();
   }
@@ -366,6 +403,7 @@ export function mount_training({
       error: null,
       phase: "loading",
       worker: null,
+      sent_play: false, // the last of play/pause sent to the worker (its state once read: messages keep their order)
     };
     if (print) {
       // Paper shows a deterministic state: the reference rows of this configuration, no training.
@@ -379,13 +417,15 @@ export function mount_training({
       on_row: (row) => {
         run.rows.push(row);
         run.status = row.status === "diverged" ? "diverged" : run.status;
+        if (!in_view) share_cores();
         schedule_draw();
       },
       on_state: (message) => {
         run.phase = message.state;
         run.status = message.status;
         run.message = message.message;
-        if (message.state === "ready" && phase === "playing") run.worker.play();
+        if (message.state === "ready") run.sent_play = false; // a worker starts (and resets) paused
+        share_cores();
         update_phase();
         schedule_draw();
       },
@@ -474,16 +514,20 @@ export function mount_training({
   start.addEventListener("click", () => {
     if (phase === "playing") {
       phase = "paused";
-      for (const run of runs) run.worker?.pause();
+      for (const run of runs) if (run.worker) command(run, false);
     } else {
       phase = "playing";
-      for (const run of runs) run.worker?.play();
+      share_cores();
     }
     update_phase();
   });
   step.addEventListener("click", () => {
     phase = "paused";
-    for (const run of runs) run.worker?.step();
+    for (const run of runs) {
+      if (!run.worker) continue;
+      run.sent_play = false; // a step leaves the worker paused
+      run.worker.step();
+    }
     update_phase();
   });
   reset.addEventListener("click", () => {
@@ -492,6 +536,7 @@ export function mount_training({
       run.rows = [];
       run.status = "running";
       run.phase = "loading";
+      run.sent_play = false;
       run.worker?.reset();
     }
     update_phase();

@@ -78,7 +78,7 @@ const HANDLERS = {
     begin();
   },
   play() {
-    if (!run || finished()) return;
+    if (!run || finished() || playing) return; // a second "play" must not start a second loop
     playing = true;
     report("playing");
     keep_playing(generation);
