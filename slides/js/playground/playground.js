@@ -9,6 +9,7 @@
 
 import {decode_hash, default_state, encode_hash, run_playground} from "./state.js";
 import {runs_csv} from "./csv.js";
+import {copy_text, download_text} from "./sharing.js";
 import {surface_panel, surface_key, loss_panel, loss_axes_key} from "./panels.js";
 import {make_player} from "./animation.js";
 import {fill_readout, hover_text, run_line} from "./readout.js";
@@ -267,37 +268,10 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     link_message.textContent = "";
     apply(default_state());
   });
-  csv.addEventListener("click", () => {
-    const blob = new Blob([runs_csv(runs)], {type: "text/csv"});
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `playground-${state.surface}-seed${state.seed}.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  });
+  csv.addEventListener("click", () => download_text(`playground-${state.surface}-seed${state.seed}.csv`, runs_csv(runs)));
   copy.addEventListener("click", async () => {
     const link = current_link();
-    let done = false;
-    try {
-      await navigator.clipboard.writeText(link);
-      done = true;
-    } catch {
-      // no clipboard API (not a secure context): copy from a selected text box
-      const box = document.createElement("textarea");
-      box.value = link;
-      box.style.position = "fixed";
-      box.style.opacity = "0";
-      document.body.append(box);
-      box.select();
-      try {
-        done = document.execCommand("copy");
-      } catch {
-        done = false;
-      }
-      box.remove();
-    }
+    const done = await copy_text(link);
     input_message.textContent = done ? "Link copied: it reproduces this run exactly, noise included." : `Copy this link by hand: ${link}`;
     root.dataset.copied = link;
   });

@@ -21,6 +21,7 @@ import {
   clone_training_state,
 } from "./link.js";
 import {training_csv} from "./csv.js";
+import {copy_text, download_text} from "../playground/sharing.js";
 import {TRAINING_PRESETS} from "../core/trainer.js";
 import {start_run_worker} from "./runs.js";
 import {run_dash, training_panel} from "./plots.js";
@@ -553,25 +554,12 @@ export function mount_training({
     phase = "idle";
     apply(default_training_state());
   });
-  csv.addEventListener("click", () => {
-    const blob = new Blob([training_csv(runs.map((run) => ({optimizer: run.optimizer, rows: run.rows})))], {type: "text/csv"});
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = "training-runs.csv";
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  });
+  csv.addEventListener("click", () =>
+    download_text("training-runs.csv", training_csv(runs.map((run) => ({optimizer: run.optimizer, rows: run.rows})))),
+  );
   copy.addEventListener("click", async () => {
     const link = current_link();
-    let done = false;
-    try {
-      await navigator.clipboard.writeText(link);
-      done = true;
-    } catch {
-      done = false;
-    }
+    const done = await copy_text(link);
     error_line.textContent = done
       ? "Link copied: it reproduces these runs exactly; `python3 -m pygen replay '<link>'` retrains them in Python."
       : `Copy this link by hand: ${link}`;
