@@ -35,6 +35,9 @@ CUT_OFF = """() => {
     const s = getComputedStyle(el);
     // (KaTeX's MathML copy of a formula is for screen readers: clipped to nothing on screen)
     if (s.visibility === "hidden" || s.display === "none" || el.closest("[aria-hidden=true], .visually-hidden, .katex-mathml")) continue;
+    // the folded content of a closed <details> keeps its boxes in Chromium (content-visibility), unseen
+    const fold = el.closest("details:not([open])");
+    if (fold && !el.closest("summary")) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if ((r.right > W + 1 || r.left < -1) && !clips(el)) {

@@ -28,6 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 WORKER = ROOT / "tests" / "js" / "training_worker.mjs"
 
+# One worker of pytest-xdist runs the whole file, in order: test_the_breadth_was_covered counts
+# what the runs before it covered (and the module's Node process is started once).
+pytestmark = pytest.mark.xdist_group("training_twin")
+
 
 @pytest.fixture(scope="module")
 def node():

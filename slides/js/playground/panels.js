@@ -5,7 +5,7 @@
 // paths: a control change or an animation frame redraws only the canvas (8 paths x 1,000
 // steps in about a millisecond), never the SVG.
 
-import {Plot, OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH, tick_count, format_number, describe_plot} from "./view.js";
+import {Plot, OPTIMIZER_COLORS, OPTIMIZER_DASHES, PATH_WIDTH, tick_count, format_number, describe_plot, describe_layers} from "./view.js";
 import {make_surface} from "./core.js";
 import {contour_layer} from "../plots/contours.js";
 import {SURFACE_SETUP} from "./state.js";
@@ -35,7 +35,7 @@ function layer(figure, width, height) {
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
   // The paths are drawn on the canvas over the SVG's axes; the figure's text alternative
-  // (describe_plot) speaks for both, and the readout under the panels gives the numbers.
+  // (describe_layers on the surface panel, describe_plot on the loss panel) speaks for both, and the readout under the panels gives the numbers.
   canvas.setAttribute("aria-hidden", "true");
   box.append(figure, canvas);
   const context = canvas.getContext("2d");
@@ -90,17 +90,18 @@ export function surface_panel(state, {width, height}, {deck = false} = {}) {
     y: {domain: view.y, label: one_d ? "loss f(x)" : "y", labelAnchor: "center", labelArrow: "none", ...ticks("y")},
     marks: [Plot.frame({stroke: "#bbbbbb"}), ...background],
   });
-  describe_plot(
-    figure,
-    `${one_d ? "The loss curve" : "Contours of the loss surface"} ${state.surface} with each ticked optimizer's path; the readout below lists where each run is`,
-  );
   const {box, canvas, context} = layer(figure, size.width, size.height);
   box.classList.add("pg-surface");
   if (!one_d) {
     const contours = contour_layer(surface, view, {...size, levels: 16, margins: M});
-    contours.setAttribute("aria-hidden", "true"); // the figure's text alternative speaks for it
     box.prepend(contours); // under the figure (transparent: its axes and frame over the shading)
   }
+  // the stacked layers (contours, axes, the canvas's paths) are one image with one description
+  describe_layers(
+    box,
+    figure,
+    `${one_d ? "The loss curve" : "Contours of the loss surface"} ${state.surface} with each ticked optimizer's path; the readout below lists where each run is`,
+  );
   const sx = figure.scale("x");
   const sy = figure.scale("y");
   const frame = {

@@ -6,7 +6,7 @@ import {surface_marks, curve_marks} from "../plots/trajectory.js";
 import {OPTIMIZER_COLORS, OPTIMIZER_DASHES, OPTIMIZER_LABELS, PATH_WIDTH} from "../plots/style.js";
 import {tick_count} from "../plots/axes.js";
 import {format_number} from "../plots/readouts.js";
-import {describe_plot} from "../plots/describe.js";
+import {describe_plot, describe_layers} from "../plots/describe.js";
 
 export {
   Plot,
@@ -18,5 +18,6 @@ export {
   PATH_WIDTH,
   tick_count,
   format_number,
+  describe_layers,
   describe_plot,
 };
