@@ -114,7 +114,10 @@ def test_start_pause_step_reset(open_page):
     page.get_by_role("button", name="Reset").click()
     assert page.get_by_role("button", name="Start").is_visible()
     page.wait_for_function("document.querySelector('.tr-root').training.runs().every((r) => r.rows.length === 1)")
-    assert all(": epoch 0/200" in line for line in readout(page))
+    # the readout follows at the next frame (which a loaded machine can delay)
+    page.wait_for_function("""() => { const lines = [...document.querySelectorAll('.tr-readout .tr-line')];
+        return lines.length === 2 && lines.every((l) => l.innerText.includes(': epoch 0/200')); }""", timeout=5000)
+    assert all(": epoch 0/200" in line for line in readout(page)), readout(page)
 
 
 def test_controls_change_the_link_and_restart_only_their_run(open_page):
