@@ -74,6 +74,9 @@ RUN_AXE = r"""async ([slide, rules]) => {
     return ratio < needed ? [{target: n.target.join(" "), html: `${ratio.toFixed(2)}:1 < ${needed}:1: ` + n.html.slice(0, 120)}] : [];
   });
   return {
+    // a node the page replaced while axe ran (a plot redrawn as data arrives) has no style to judge
+    replaced: [...result.violations.flatMap((v) => v.nodes), ...contrast(result.incomplete)]
+      .some((n) => n.element && !n.element.isConnected),
     faint_svg_text,
     violations: result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html.slice(0, 160)}))})),
@@ -146,6 +149,11 @@ def axe_violations(run, high_contrast: bool = False) -> list[str]:
 
     def check(slide_index: int | None, variant: str, rules: list[str] | None, shown_slide: int):
         result = page.evaluate(RUN_AXE, [slide_index, rules])
+        for _ in range(3):  # judged again once the page has stopped replacing what axe looked at
+            if not result["replaced"]:
+                break
+            page.wait_for_timeout(1000)
+            result = page.evaluate(RUN_AXE, [slide_index, rules])
         violations = result["violations"]
         if slide_index is not None or not run.deck.reveal:
             # JUDGED_TEXT: the colour rules must have judged the slide's text, not passed it by.

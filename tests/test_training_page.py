@@ -71,6 +71,8 @@ def test_hostile_links_fall_back_to_the_defaults_with_a_message(open_page, link)
     if "%" not in link:
         assert message == error  # word for word the Python twin's
     assert training_link.read_training_state(page.evaluate("location.hash")) == training_link.default_training_state()
+    # the default runs are built, then drawn at the next frame
+    page.wait_for_function("document.querySelectorAll('.tr-readout .tr-line').length === 2", timeout=10000)
     assert len(readout(page)) == 2
 
 
