@@ -105,6 +105,14 @@ const vendored_from_packages = {
 };
 
 const COMMON = {bundle: true, format: "esm", target: "es2020", write: false, logLevel: "silent", metafile: true};
+// A bundle the site serves (the deck's and each page's): minified, with a linked source map.
+const MINIFIED = {
+  minify: true,
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "eof",
+  plugins: [dynamic_imports_stay(MODULES), vendored_from_packages],
+};
 
 /** Our modules (under slides/js/) of the cells' static import graph, in the order esbuild met them. */
 async function deck_modules(entry_paths, bundle_dir) {
@@ -166,11 +174,7 @@ async function build_deck(deck) {
     ...COMMON,
     stdin: entry_of(as_written),
     outfile: bundle_path,
-    minify: true,
-    sourcemap: "linked",
-    sourcesContent: false,
-    legalComments: "eof",
-    plugins: [dynamic_imports_stay(MODULES), vendored_from_packages],
+    ...MINIFIED,
   });
   const [, output] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
   if (output.exports.length !== export_count) {
@@ -195,11 +199,7 @@ async function build_page({name, module, exports}) {
     ...COMMON,
     stdin: entry,
     outfile: bundle_path,
-    minify: true,
-    sourcemap: "linked",
-    sourcesContent: false,
-    legalComments: "eof",
-    plugins: [dynamic_imports_stay(MODULES), vendored_from_packages],
+    ...MINIFIED,
   });
   const [, output] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
   const missing = exports.filter((e) => !output.exports.includes(e));
