@@ -97,3 +97,46 @@ def test_a_slider_redraws_its_plot_before_the_next_frame(harness_session, site):
         assert not run.report.failures, run.report.failures
     finally:
         run.close()
+
+
+# Every chart's <style> (Plot's rules) lives once in <head> (slides/js/shared_styles.js), so that a
+# redraw adds and removes no stylesheet, which made Chromium rebuild the whole deck's style rules
+# on every slider move (issue 25). The rules still apply: a chart keeps Plot's max-width and its
+# text keeps `white-space: pre`.
+JS_CHART_STYLES = """async (slide_id) => {
+  const slide = document.getElementById(slide_id);
+  const count = () => ({
+    in_charts: document.querySelectorAll('.reveal .slides svg style, .reveal .slides figure style').length,
+    hoisted: document.head.querySelectorAll('style[data-hoisted-from="plot"]').length,
+    sheets: document.styleSheets.length,
+  });
+  const before = count();
+  for (const slider of slide.querySelectorAll('input[type=range]')) {
+    slider.value = String(Number(slider.value) + Number(slider.step || 1));
+    slider.dispatchEvent(new Event('input', {bubbles: true}));
+    await new Promise(requestAnimationFrame);
+  }
+  await new Promise(requestAnimationFrame);
+  const chart = slide.querySelector('svg[class^="plot-"]');
+  const text = chart && chart.querySelector('text');
+  return {before, after: count(), max_width: chart && getComputedStyle(chart).maxWidth,
+          white_space: text && getComputedStyle(text).whiteSpace};
+}"""
+
+
+def test_charts_share_one_stylesheet_and_a_redraw_adds_none(harness_session, site):
+    harness_session.server.serve(site)
+    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
+    try:
+        slide = next(s for s in run.deck.slides if s.title == "Try it: learning-rate schedules")
+        run.show(slide.index)
+        run.settle()
+        result = run.page.evaluate(JS_CHART_STYLES, "try-it-learning-rate-schedules")
+        assert result["before"]["in_charts"] == 0 and result["after"]["in_charts"] == 0, result
+        assert result["before"]["hoisted"] >= 1, f"Plot's rules are not in <head>: {result}"
+        assert result["after"]["sheets"] == result["before"]["sheets"], f"a redraw changed the stylesheets: {result}"
+        assert result["max_width"] == "100%" and result["white_space"] == "pre", result
+        run.collect("after the slider moves", run.settle(), slide=slide.index)
+        assert not run.report.failures, run.report.failures
+    finally:
+        run.close()

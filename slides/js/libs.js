@@ -21,11 +21,20 @@
 // `resources:`.
 
 import * as d3 from "../vendor/d3.js";
-import * as Plot from "../vendor/plot.js";
+import * as vendored_Plot from "../vendor/plot.js";
 import * as Inputs from "../vendor/inputs.js";
 import * as htl from "../vendor/htl.js";
 import {marked} from "../vendor/marked.js";
 import {template} from "../vendor/observable_template.js";
+import {hoist_styles} from "./shared_styles.js";
+
+// Plot as published, except that its charts and legends keep no <style> of their own: the rules
+// go once into the page's <head> (shared_styles.js says why: a redraw then costs no style rebuild).
+const Plot = Object.freeze({
+  ...vendored_Plot,
+  plot: (options) => hoist_styles(vendored_Plot.plot(options)),
+  legend: (options) => hoist_styles(vendored_Plot.legend(options)),
+});
 
 // Observable's `md`: a tagged template whose interpolated DOM nodes (a plot, an input) are
 // placed where they appear in the text; a single top-level element is returned unwrapped.
