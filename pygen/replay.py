@@ -157,6 +157,35 @@ def _parse_fields(text):
     return fields
 
 
+class LinkFields:
+    """The fields of a link (a whole URL, or its hash with or without '#'), read one at a time:
+    `take` reads a field and marks it read, `unread` gives the others in the link's order, for the
+    caller to read by pattern or refuse by name. LinkError if the link is not text or malformed."""
+
+    def __init__(self, link):
+        if not isinstance(link, str):
+            raise LinkError("it is not text")
+        text = link.split("#", 1)[1] if "#" in link else link
+        self.fields = _parse_fields(text) if text else {}
+        self.read = set()
+
+    def __contains__(self, key):
+        return key in self.fields
+
+    def __bool__(self):
+        return bool(self.fields)
+
+    def __iter__(self):
+        return iter(self.fields)
+
+    def take(self, key):
+        self.read.add(key)
+        return self.fields[key]
+
+    def unread(self):
+        return [(key, value) for key, value in self.fields.items() if key not in self.read]
+
+
 def _with_surface(state, name):
     state["surface"] = name
     state["surface_params"] = dict(make_surface(name).params)
@@ -180,21 +209,13 @@ def _read_start(text, surface):
 
 def read_state(link):
     """The state a link (a whole URL, or its hash with or without '#') stands for; LinkError if refused."""
-    if not isinstance(link, str):
-        raise LinkError("it is not text")
-    text = link.split("#", 1)[1] if "#" in link else link
+    fields = LinkFields(link)
     state = default_state()
-    if text == "":
+    if not fields:
         return state
-    fields = _parse_fields(text)
-    used = set()
-
-    def take(key):
-        used.add(key)
-        return fields[key]
-
-    if "v" in fields and take("v") != FORMAT_VERSION:
-        raise LinkError(f"unknown link version {_shown(fields['v'])}; expected {FORMAT_VERSION}")
+    take = fields.take
+    if "v" in fields and (version := take("v")) != FORMAT_VERSION:
+        raise LinkError(f"unknown link version {_shown(version)}; expected {FORMAT_VERSION}")
     if "surface" in fields:
         _with_surface(state, _read_name("surface", take("surface"), SURFACE_NAMES))
     if "schedule" in fields:
@@ -206,9 +227,7 @@ def read_state(link):
         if len(set(names)) != len(names):
             raise LinkError(f"opt lists an optimizer twice: {_shown(text_opt)}")
         state["enabled"] = [name for name in OPTIMIZER_NAMES if name in names]
-    for key, value in fields.items():
-        if key in used:
-            continue
+    for key, value in fields.unread():
         head, dot, tail = key.partition(".")
         tail = tail if dot else None
         if tail is None and key == "batch":

@@ -16,7 +16,7 @@ import numpy as np
 
 from .core.optimizers import DEFAULT_HYPER, OPTIMIZER_NAMES
 from .core.trainer import TRAINING_DEFAULTS
-from .replay import HYPER_LIMITS, LinkError, _parse_fields, _range, _read_name, _read_number, _shown, js_number
+from .replay import HYPER_LIMITS, LinkError, LinkFields, _range, _read_name, _read_number, _shown, js_number
 
 TRAINING_FORMAT_VERSION = "1"
 MAX_RUNS = 4
@@ -61,21 +61,13 @@ def is_training_link(link) -> bool:
 
 def read_training_state(link):
     """The state a link (a whole URL, or its hash with or without '#') stands for; LinkError if refused."""
-    if not isinstance(link, str):
-        raise LinkError("it is not text")
-    text = link.split("#", 1)[1] if "#" in link else link
+    fields = LinkFields(link)
     state = default_training_state()
-    if text == "":
+    if not fields:
         return state
-    fields = _parse_fields(text)
-    used = set()
-
-    def take(key):
-        used.add(key)
-        return fields[key]
-
-    if "train" in fields and take("train") != TRAINING_FORMAT_VERSION:
-        raise LinkError(f"unknown training link version {_shown(fields['train'])}; expected {TRAINING_FORMAT_VERSION}")
+    take = fields.take
+    if "train" in fields and (version := take("train")) != TRAINING_FORMAT_VERSION:
+        raise LinkError(f"unknown training link version {_shown(version)}; expected {TRAINING_FORMAT_VERSION}")
     for key, limit in (("rows", ROWS_LIMIT), ("epochs", EPOCHS_LIMIT), ("sharpness", SHARPNESS_LIMIT)):
         if key in fields:
             state[key] = _read_number(key, take(key), limit)
@@ -92,9 +84,7 @@ def read_training_state(link):
         run["batch"] = min(run["batch"], state["rows"])
     rows = state["rows"]
     batch_limit = _range(1, rows, f"a whole number in [1, {rows}] (the training rows)", integer=True)
-    for key, value in fields.items():
-        if key in used:
-            continue
+    for key, value in fields.unread():
         head, dot, tail = key.partition(".")
         match = RUN_KEY.fullmatch(head)
         if not match or not dot:
