@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from node_core import bits, decode_numbers, python_numbers
+from node_core import NodeCore, bits, decode_numbers, python_numbers
 from pygen import replay
 from pygen.core.optimizers import OPTIMIZER_NAMES
 
@@ -60,22 +60,11 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def worker():
-    node = shutil.which("node")
-    if node is None:
+    if shutil.which("node") is None:
         pytest.skip("node is not on PATH: the playground parity test needs Node.js >= 18")
-    process = subprocess.Popen([node, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                               encoding="utf-8", bufsize=1, cwd=ROOT)
-
-    def call(op, **payload):
-        process.stdin.write(json.dumps({"op": op, **payload}) + "\n")
-        process.stdin.flush()
-        reply = json.loads(process.stdout.readline())
-        assert "error" not in reply, reply.get("error")
-        return reply["ok"]
-
-    yield call
-    process.stdin.close()
-    process.wait(timeout=10)
+    core = NodeCore(WORKER)
+    yield core.call
+    core.close()
 
 
 def js_hash(link):

@@ -7,7 +7,6 @@ pygen/training_link.py) reads the same links. No render or browser is needed
 """
 
 import base64
-import json
 import shutil
 import struct
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from node_core import NodeCore
 from pygen import training_link
 from pygen.core.optimizers import OPTIMIZER_NAMES
 
@@ -54,22 +54,11 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def worker():
-    node = shutil.which("node")
-    if node is None:
+    if shutil.which("node") is None:
         pytest.skip("node is not on PATH: the training link test needs Node.js >= 18")
-    process = subprocess.Popen([node, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                               encoding="utf-8", bufsize=1, cwd=ROOT)
-
-    def call(op, **payload):
-        process.stdin.write(json.dumps({"op": op, **payload}) + "\n")
-        process.stdin.flush()
-        reply = json.loads(process.stdout.readline())
-        assert "error" not in reply, reply.get("error")
-        return reply["ok"]
-
-    yield call
-    process.stdin.close()
-    process.wait(timeout=10)
+    core = NodeCore(WORKER)
+    yield core.call
+    core.close()
 
 
 def js_hash(link):
