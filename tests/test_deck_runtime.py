@@ -140,3 +140,93 @@ def test_charts_share_one_stylesheet_and_a_redraw_adds_none(harness_session, sit
         assert not run.report.failures, run.report.failures
     finally:
         run.close()
+
+
+# A value Quarto hides (a declaration such as `hess_runs = run_scene(...)`) is rendered by its
+# inspector once, not again at every move of a slider (render_hidden_values_once, issue 25),
+# while the plots redraw and no cell is left running.
+JS_HIDDEN_VALUES = """async (slide_id) => {
+  const slide = document.getElementById(slide_id);
+  const hidden = () => [...slide.querySelectorAll('div.observablehq.quarto-ojs-hide')]
+    .filter(div => div.firstChild && div.firstChild.classList && div.firstChild.classList.contains('observablehq--inspect'));
+  const before = hidden().map(div => [div, div.firstChild]);
+  const plot = slide.querySelector('.trajectory-layers');
+  const slider = slide.querySelector('input[type=range]');
+  slider.value = String(Number(slider.value) + Number(slider.step || 1));
+  slider.dispatchEvent(new Event('input', {bubbles: true}));
+  await new Promise(requestAnimationFrame);
+  await new Promise(requestAnimationFrame);
+  return {hidden: before.length, rerendered: before.filter(([div, child]) => div.firstChild !== child).length,
+          plot_redrawn: slide.querySelector('.trajectory-layers') !== plot,
+          running: slide.querySelectorAll('.observablehq--running').length,
+          patched: window._ojs.ojsConnector.inspectorClass.prototype[Symbol.for("deck.hidden_values_rendered_once")] === true};
+}"""
+
+
+def test_hidden_values_are_not_rendered_again_on_a_slider_move(harness_session, site):
+    harness_session.server.serve(site)
+    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
+    try:
+        slide = next(s for s in run.deck.slides if s.title == "Try it: Hessian eigenvalues")
+        run.show(slide.index)
+        run.settle()
+        result = run.page.evaluate(JS_HIDDEN_VALUES, "try-it-hessian-eigenvalues")
+        assert result["patched"], "render_hidden_values_once is not installed: is it called by the deck?"
+        assert result["hidden"] >= 3 and result["rerendered"] == 0, result
+        assert result["plot_redrawn"] and result["running"] == 0, result
+        run.collect("after the slider move", run.settle(), slide=slide.index)
+        assert not run.report.failures, run.report.failures
+    finally:
+        run.close()
+
+
+# The rule of render_hidden_values_once in Node, against a stand-in inspector and nodes: which
+# values are rendered again and which are not.
+HIDDEN_STAND_IN = """
+import {render_hidden_values_once} from "./slides/js/deck_runtime.js";
+globalThis.Node = class Node {};
+globalThis.CustomEvent = class CustomEvent { constructor(type) { this.type = type; } };
+class ClassList extends Set {
+  contains(name) { return this.has(name); }
+  remove(...names) { names.forEach((name) => this.delete(name)); }
+}
+class Element extends Node {
+  constructor(name, classes) { super(); Object.assign(this, {nodeName: name, classList: new ClassList(classes), childNodes: [], events: []}); }
+  get firstChild() { return this.childNodes[0] ?? null; }
+  dispatchEvent(event) { this.events.push(event.type); }
+}
+const element = (name, classes = []) => new Element(name, classes);
+class Inspector {
+  constructor(node) { this._node = node; this.rendered = 0; }
+  fulfilled(value) { this.rendered++; this._node.classList.delete("observablehq--running"); }
+}
+const log = {installed: render_hidden_values_once({inspectorClass: Inspector}),
+             again: render_hidden_values_once({inspectorClass: Inspector}),
+             none: render_hidden_values_once(undefined)};
+const case_of = (classes, children) => {
+  const node = element("DIV", classes);
+  node.childNodes.push(...children);
+  const inspector = new Inspector(node);
+  inspector.fulfilled({a: 1});
+  inspector.fulfilled(new Node());
+  return {rendered: inspector.rendered, running: node.classList.has("observablehq--running"), events: node.events};
+};
+const tree = () => element("SPAN", ["observablehq--inspect"]);
+log.hidden_value = case_of(["quarto-ojs-hide", "observablehq--running"], [tree()]);
+log.shown_value = case_of([], [tree()]);
+log.after_error = case_of(["quarto-ojs-hide"], [element("DIV", ["observablehq--inspect"]), element("DIV", ["callout-important"])]);
+log.in_error = case_of(["quarto-ojs-hide", "observablehq--error"], [tree()]);
+log.empty = case_of(["quarto-ojs-hide"], []);
+console.log(JSON.stringify(log));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_hidden_value_rule_renders_errors_dom_values_and_shown_values():
+    log = node(HIDDEN_STAND_IN)
+    assert log["installed"] is True and log["again"] is True and log["none"] is False
+    # A hidden tree: the object value is not rendered (running cleared, "update" sent); a DOM value is.
+    assert log["hidden_value"] == {"rendered": 1, "running": False, "events": ["update"]}
+    # Everything else is rendered every time.
+    for case in ("shown_value", "after_error", "in_error", "empty"):
+        assert log[case]["rendered"] == 2 and log[case]["events"] == [], (case, log[case])

@@ -49,3 +49,47 @@ export function recompute_on_input(runtime = quarto_runtime(), target = globalTh
   runtime[PATCHED] = true;
   return true;
 }
+
+// A hidden value is rendered once, not again at every change (issue 25: a slow laptop).
+//
+// Every declaration of a cell (`hess_runs = run_scene(...)`) has an Observable inspector, which
+// renders the value as a collapsed object tree each time it changes; Quarto then hides that tree
+// (class quarto-ojs-hide), since a declaration is not an output. On the Hessian slide a move of a
+// slider re-rendered five such hidden trees, walking the runs' arrays: a fifth of the move's
+// script. Once Quarto has hidden an inspector's tree, a new value that is not a DOM node only
+// clears the running state, as the inspector would, and leaves the hidden tree as it is.
+// Errors and DOM values are rendered as before, and so is the first value after an error (the
+// node then holds the error and Quarto's callout, which that rendering clears).
+const HIDDEN_PATCHED = Symbol.for("deck.hidden_values_rendered_once");
+
+function is_dom_value(value) {
+  return typeof Node !== "undefined" && value instanceof Node;
+}
+
+// The inspector's node holds only a value's tree (a span) that Quarto has hidden: not an error
+// (a div, then Quarto's error callout beside it, which the next value must clear).
+function shows_a_hidden_value(node) {
+  const tree = node.firstChild;
+  return (
+    node.classList.contains("quarto-ojs-hide") &&
+    !node.classList.contains("observablehq--error") &&
+    node.childNodes.length === 1 &&
+    tree.nodeName === "SPAN" &&
+    tree.classList.contains("observablehq--inspect")
+  );
+}
+
+export function render_hidden_values_once(connector = globalThis._ojs?.ojsConnector) {
+  const inspector = connector?.inspectorClass;
+  if (typeof inspector?.prototype?.fulfilled !== "function") return false;
+  if (inspector.prototype[HIDDEN_PATCHED]) return true;
+  const fulfilled = inspector.prototype.fulfilled;
+  inspector.prototype.fulfilled = function (value, name) {
+    if (!shows_a_hidden_value(this._node) || is_dom_value(value)) return fulfilled.call(this, value, name);
+    const node = this._node;
+    node.classList.remove("observablehq--running");
+    node.dispatchEvent(new CustomEvent("update", {detail: {}}));
+  };
+  inspector.prototype[HIDDEN_PATCHED] = true;
+  return true;
+}
