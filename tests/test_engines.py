@@ -52,3 +52,39 @@ def test_playground_links_give_the_same_bits_in_every_engine(engine_sessions, si
         print(f"{engine}: {compared} rows of {len(LINKS)} links bit-identical with pygen replay")
     finally:
         page.close()
+
+
+# A HiDPI screen in the other engines: Firefox at a device pixel ratio of 2 (WebDriver BiDi's
+# viewport), WebKitGTK drawn by GTK at scale 2 (GDK_SCALE, engines.py), as a Retina iPad draws
+# Safari. The deck fills a 1920 x 1080 screen, and the playground's canvases hold a pixel per
+# device pixel (not a 1x bitmap scaled up).
+HIDPI = """async () => {
+  const deadline = performance.now() + 60000;
+  while (!document.querySelector("section.present .pg-root canvas") && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 300));
+  const canvases = [...document.querySelectorAll("section.present .pg-root canvas")].map((c) => {
+    const r = c.getBoundingClientRect();
+    return {backing: c.width, device: r.width * devicePixelRatio};
+  });
+  return {dpr: devicePixelRatio, scale: Reveal.getScale(), margin: Reveal.getConfig().margin,
+          width: innerWidth, height: innerHeight, canvases};
+}"""
+
+
+@pytest.mark.parametrize("engine", ["firefox", "webkit"])
+def test_deck_on_a_hidpi_screen(engine_sessions, site, engine):
+    session = engine_sessions(engine)
+    session.server.serve(site)
+    page = session.engine.new_page(1920, 1080, scale=2)
+    try:
+        page.goto(session.server.url("slides/unit6.html") + "#/try-it-optimizer-playground")
+        got = page.evaluate(HIDPI)
+        assert got["dpr"] == 2, f"{engine}: devicePixelRatio {got['dpr']}"
+        fill = min(got["width"] / 1050, got["height"] / 700) * (1 - got["margin"])
+        assert got["scale"] == pytest.approx(fill, rel=0.01), f"{engine}: the deck does not fill the screen: {got}"
+        assert got["canvases"], f"{engine}: the playground slide has no canvas"
+        for c in got["canvases"]:
+            assert c["backing"] >= 0.98 * c["device"], f"{engine}: a canvas of {c['backing']} px is upscaled to {c['device']:.0f} device px"
+    finally:
+        page.close()

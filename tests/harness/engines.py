@@ -341,29 +341,36 @@ class WebKitEngine:
                 raise EngineError("Xvfb did not start")
             self.display = f":{number}"
 
-        self.driver = None
+        self.drivers: dict[int, object] = {}  # device pixel ratio -> its MiniBrowser's WebDriver
 
-    def start_browser(self):
-        """One MiniBrowser for the session (a WebDriver session takes seconds to start; starting
-        one per page sometimes never returned). Pages take turns in it; see WebKitPage.close."""
+    def start_browser(self, scale: float = 1):
+        """One MiniBrowser per device pixel ratio for the session (a WebDriver session takes
+        seconds to start; starting one per page sometimes never returned). Pages take turns in it;
+        see WebKitPage.close. WebKitGTK's WebDriver has no device emulation, but GTK draws a
+        window at a whole-number scale when GDK_SCALE says so, and WebKit then reports that
+        devicePixelRatio and rasterises at it, as on a HiDPI screen (a Retina iPad is 2)."""
         from selenium import webdriver
         from selenium.webdriver.webkitgtk.service import Service
 
-        if self.driver is None:
+        if scale != int(scale) or scale < 1:
+            raise EngineError(f"WebKitGTK draws at whole-number device pixel ratios only (GDK_SCALE), not {scale}")
+        scale = int(scale)
+        if scale not in self.drivers:
             options = webdriver.WebKitGTKOptions()
             options.binary_location = MINIBROWSER
             options.add_argument("--automation")
-            env = {**os.environ, **({"DISPLAY": self.display} if self.display else {})}
-            self.driver = webdriver.WebKitGTK(options=options, service=Service(executable_path=WEBKIT_DRIVER, env=env))
-            self.driver.set_script_timeout(120)
-        return self.driver
+            env = {**os.environ, "GDK_SCALE": str(scale), **({"DISPLAY": self.display} if self.display else {})}
+            driver = webdriver.WebKitGTK(options=options, service=Service(executable_path=WEBKIT_DRIVER, env=env))
+            driver.set_script_timeout(120)
+            self.drivers[scale] = driver
+        return self.drivers[scale]
 
     def new_page(self, width: int, height: int, scale: float = 1, touch: bool = False) -> "WebKitPage":
         return WebKitPage(self, width, height, scale, touch)
 
     def close(self):
-        if self.driver is not None:
-            self.driver.quit()
+        for driver in self.drivers.values():
+            driver.quit()
         if self.xvfb is not None:
             self.xvfb.terminate()
             self.xvfb.wait(timeout=10)
@@ -375,9 +382,7 @@ class WebKitPage(EnginePage):
 
     def __init__(self, engine: WebKitEngine, width: int, height: int, scale: float, touch: bool):
         super().__init__(width, height)
-        if scale != 1:
-            raise EngineError("WebKitGTK's WebDriver cannot set a device pixel ratio")
-        self.driver = engine.start_browser()
+        self.driver = engine.start_browser(scale)
         self.set_viewport(width, height)
 
     def set_viewport(self, width: int, height: int):
