@@ -14,7 +14,7 @@ import {surface_panel} from "./surface_panel.js";
 import {loss_panel} from "./loss_panel.js";
 import {page_address} from "./address.js";
 import {make_player} from "./animation.js";
-import {fill_readout, hover_text, run_line} from "./readout.js";
+import {fill_readout, hover_text, update_readout} from "./readout.js";
 import {make_controls} from "./controls.js";
 import {PHONE_WIDTH, install_styles} from "./styles.js";
 import {awaiting_slide} from "../plots/readouts.js";
@@ -46,6 +46,12 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+// A text written only when it changes: the same text written again is still a new text node
+// to lay out and paint in the frame after a change.
+function set_text(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 function button(text, title) {
@@ -152,20 +158,13 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   function draw(k) {
     surface.draw(runs, k, hover);
     loss?.draw(k, hover);
-    step_label.textContent = `step ${k} / ${state.steps}`;
+    set_text(step_label, `step ${k} / ${state.steps}`);
     // the words follow the animation (a run "diverges" in the text when the animation gets
     // there), at most about 8 times a second while playing: text layout is the costly part
     const now = performance.now();
     if (player?.playing && k < state.steps && now - readout_at < 120) return;
     readout_at = now;
-    const lines = readout.querySelectorAll(".pg-line[data-optimizer]");
-    if (lines.length === runs.length) {
-      runs.forEach((run, i) => {
-        const line = run_line(run, k, {compact});
-        lines[i].className = line.bad ? "pg-line pg-bad" : "pg-line";
-        lines[i].lastChild.textContent = line.text;
-      });
-    }
+    update_readout(readout, runs, k, {compact});
   }
   const player = make_player(
     (k) => draw(k),
@@ -181,10 +180,10 @@ export function mount_playground({mode = "page", link_base = "../playground.html
 
   function apply(next) {
     state = next;
-    input_message.textContent = "";
+    set_text(input_message, "");
     runs = run_playground(state, run_cache);
     hover = null;
-    hover_line.textContent = hover_hint;
+    set_text(hover_line, hover_hint);
     // the contours and axes of the last few surfaces are kept: switching back builds nothing
     surface.show(state);
     loss?.show(runs, state.steps);

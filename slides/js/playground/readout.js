@@ -44,19 +44,26 @@ export function hover_text(hit, {compact = false} = {}) {
   return `${label_of(optimizer)}, step ${row.step}: θ = ${theta_text(row.theta)}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}, lr ${format_number(row.lr)}`;
 }
 
-// The readout's lines are rewritten in place when the same optimizers are shown (a change of
-// a setting), built anew only when the ticked optimizers change.
-export function fill_readout(panel, runs, state, k, {compact = false} = {}) {
+// The lines of the runs at step k, rewritten in place; false when the panel shows other
+// optimizers (then fill_readout builds it anew). The animation calls this at most about 8 times
+// a second, a change of a setting once.
+export function update_readout(panel, runs, k, {compact = false} = {}) {
   const lines = panel.querySelectorAll(".pg-line[data-optimizer]");
+  if (runs.length === 0 || lines.length !== runs.length || !runs.every((run, i) => lines[i].dataset.optimizer === run.optimizer)) return false;
+  runs.forEach((run, i) => {
+    const line = run_line(run, k, {compact});
+    const className = line.bad ? "pg-line pg-bad" : "pg-line";
+    if (lines[i].className !== className) lines[i].className = className;
+    if (lines[i].lastChild.textContent !== line.text) lines[i].lastChild.textContent = line.text;
+  });
+  return true;
+}
+
+// The whole readout: a line per run and the noise in use (rewritten in place when the same
+// optimizers are shown).
+export function fill_readout(panel, runs, state, k, {compact = false} = {}) {
   const note = panel.querySelector(".pg-note");
-  const same = note && runs.length > 0 && lines.length === runs.length && runs.every((run, i) => lines[i].dataset.optimizer === run.optimizer);
-  if (same) {
-    runs.forEach((run, i) => {
-      const line = run_line(run, k, {compact});
-      const className = line.bad ? "pg-line pg-bad" : "pg-line";
-      if (lines[i].className !== className) lines[i].className = className;
-      if (lines[i].lastChild.textContent !== line.text) lines[i].lastChild.textContent = line.text;
-    });
+  if (note && update_readout(panel, runs, k, {compact})) {
     const text = noise_line(state, {compact});
     if (note.textContent !== text) note.textContent = text;
     return;
