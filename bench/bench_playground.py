@@ -213,7 +213,35 @@ def profile_changes(page, selector: str, values: list, event: str, path: Path) -
         per_thread.setdefault(thread, {}).setdefault(kind, 0.0)
         per_thread[thread][kind] += e.get("dur", 0) / 1000 / len(values)
     # a kind nested in another of the same thread (a Layout inside a FunctionCall) is counted in both
-    return {thread: {k: round(v, 2) for k, v in kinds.items()} for thread, kinds in sorted(per_thread.items())}
+    summary_ = {thread: {k: round(v, 2) for k, v in kinds.items()} for thread, kinds in sorted(per_thread.items())}
+    summary_["path_to_frame_ms"] = path_to_frame(events)
+    return summary_
+
+
+def path_to_frame(events: list) -> dict:
+    """Medians over the changes traced: the change's event handler ("change"), the time from its
+    end to the start of the renderer's next main frame ("wait": for the next vsync and for a CPU),
+    and that frame's style, layout, paint and commit ("frame"); "change_cpu" and "frame_cpu" are
+    the CPU time of the renderer's main thread in them (the trace's thread time), which a loaded
+    machine does not inflate: on a shared machine, compare those."""
+    dispatches = sorted((e for e in events if e.get("ph") == "X" and e.get("name") == "EventDispatch"
+                         and (e.get("args", {}).get("data", {}) or {}).get("type") in ("change", "input")),
+                        key=lambda e: e["ts"])
+    frames = sorted((e for e in events if e.get("ph") == "X" and e.get("name") == "ProxyMain::BeginMainFrame"), key=lambda e: e["ts"])
+    figures = {"change": [], "change_cpu": [], "wait": [], "frame": [], "frame_cpu": []}
+    for d in dispatches:
+        end = d["ts"] + d.get("dur", 0)
+        after = next((f for f in frames if f["pid"] == d["pid"] and f["ts"] >= end), None)
+        if after is None:
+            continue
+        figures["change"].append(d.get("dur", 0) / 1000)
+        figures["change_cpu"].append(d.get("tdur", d.get("dur", 0)) / 1000)
+        figures["wait"].append((after["ts"] - end) / 1000)
+        figures["frame"].append(after.get("dur", 0) / 1000)
+        figures["frame_cpu"].append(after.get("tdur", after.get("dur", 0)) / 1000)
+    if not figures["change"]:
+        return {}
+    return {**{k: round(statistics.median(v), 2) for k, v in figures.items()}, "changes": len(figures["change"])}
 
 
 def main(argv=None) -> int:

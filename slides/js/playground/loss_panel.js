@@ -1,7 +1,7 @@
 // The playground's loss plot: the loss of each run against the step, on a log scale.
 
 import {Plot, OPTIMIZER_COLORS, format_number, describe_plot} from "./view.js";
-import {MARGINS, canvas_layer, linear_map, marker, ring, row_point} from "./panels.js";
+import {MARGINS, canvas_layer, linear_map, marker, polyline, ring, row_point} from "./panels.js";
 
 // What the loss panel plots: the loss itself when every loss is > 0, otherwise the loss above
 // the lowest one reached (plus a floor), since a log axis cannot show zero or negative values.
@@ -42,7 +42,7 @@ function domain_of(lo, hi) {
 // (panels.js): show(runs, steps) rebuilds the SVG axes only when they change (a new
 // number of steps, the losses in other decades), under the same canvas.
 export function loss_panel({width, height}) {
-  const {box, canvas, context, fit, layers} = canvas_layer("pg-loss");
+  const {box, canvas, context, fit, layers, pixel} = canvas_layer("pg-loss");
   const left = MARGINS.left + 8;
   const frame = {x: left, y: MARGINS.top, w: width - left - MARGINS.right, h: height - MARGINS.top - MARGINS.bottom};
   let runs = [];
@@ -82,6 +82,7 @@ export function loss_panel({width, height}) {
   }
 
   function draw(k, highlight = null) {
+    const tolerance = pixel();
     context.clearRect(0, 0, width, height);
     context.save();
     context.beginPath();
@@ -100,12 +101,7 @@ export function loss_panel({width, height}) {
         if (to <= from) continue;
         context.globalAlpha = alpha;
         context.beginPath();
-        for (let i = from; i <= to; i++) {
-          const px = sx(rows[i].step);
-          const py = sy.apply(transform.value(rows[i].loss));
-          if (i === from) context.moveTo(px, py);
-          else context.lineTo(px, py);
-        }
+        polyline(context, from, to, (i) => sx(rows[i].step), (i) => sy.apply(transform.value(rows[i].loss)), tolerance);
         context.stroke();
       }
       context.globalAlpha = 1;

@@ -7,7 +7,7 @@ import {Plot, OPTIMIZER_COLORS, PATH_WIDTH, tick_count, describe_layers} from ".
 import {make_surface} from "./core.js";
 import {contour_layer} from "../plots/contours.js";
 import {SURFACE_SETUP} from "./state.js";
-import {MARGINS, DECK_MARGINS, canvas_layer, dash_array, equal_frame, linear_map, marker, recent_cache, ring, row_point} from "./panels.js";
+import {MARGINS, DECK_MARGINS, canvas_layer, dash_array, equal_frame, linear_map, marker, polyline, recent_cache, ring, row_point} from "./panels.js";
 
 const CURVE_COLOR = "#34495e";
 
@@ -54,7 +54,7 @@ function surface_axes(state, surface, {width, height}, deck) {
 // paths, fewer ticks). show(state) puts the state's surface in the box; draw, nearest and
 // invert work on the surface shown.
 export function surface_panel({width, height}, {deck = false} = {}) {
-  const {box, canvas, context, fit, layers} = canvas_layer("pg-surface");
+  const {box, canvas, context, fit, layers, pixel} = canvas_layer("pg-surface");
   // Axes by surface (the view is the surface's, whatever its parameters; the 1D curve by
   // setting), contours by setting: switching back to a surface seen lately builds nothing.
   const axes_cache = recent_cache(8);
@@ -93,6 +93,7 @@ export function surface_panel({width, height}, {deck = false} = {}) {
   function draw(runs, k, highlight = null) {
     const {size, frame} = axes;
     const one_d = axes.one_d;
+    const tolerance = pixel();
     context.clearRect(0, 0, size.width, size.height);
     context.save();
     context.beginPath();
@@ -108,13 +109,7 @@ export function surface_panel({width, height}, {deck = false} = {}) {
       context.lineJoin = "round";
       if (deck) context.setLineDash(dash_array(optimizer));
       context.beginPath();
-      for (let i = 0; i <= last; i++) {
-        const theta = rows[i].theta;
-        const x = px(theta[0]);
-        const y = py(one_d ? rows[i].loss : theta[1]);
-        if (i === 0) context.moveTo(x, y);
-        else context.lineTo(x, y);
-      }
+      polyline(context, 0, last, (i) => px(rows[i].theta[0]), (i) => py(one_d ? rows[i].loss : rows[i].theta[1]), tolerance);
       context.stroke();
       context.setLineDash([]);
       if (last < 80) {
