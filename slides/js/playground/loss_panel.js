@@ -101,7 +101,14 @@ export function loss_panel({width, height}) {
         if (to <= from) continue;
         context.globalAlpha = alpha;
         context.beginPath();
-        polyline(context, from, to, (i) => sx(rows[i].step), (i) => sy.apply(transform.value(rows[i].loss)), tolerance);
+        polyline(
+          context,
+          from,
+          to,
+          (i) => sx(rows[i].step),
+          (i) => sy.apply(transform.value(rows[i].loss)),
+          tolerance,
+        );
         context.stroke();
       }
       context.globalAlpha = 1;

@@ -49,7 +49,8 @@ export function hover_text(hit, {compact = false} = {}) {
 // a second, a change of a setting once.
 export function update_readout(panel, runs, k, {compact = false} = {}) {
   const lines = panel.querySelectorAll(".pg-line[data-optimizer]");
-  if (runs.length === 0 || lines.length !== runs.length || !runs.every((run, i) => lines[i].dataset.optimizer === run.optimizer)) return false;
+  if (runs.length === 0 || lines.length !== runs.length || !runs.every((run, i) => lines[i].dataset.optimizer === run.optimizer))
+    return false;
   runs.forEach((run, i) => {
     const line = run_line(run, k, {compact});
     const className = line.bad ? "pg-line pg-bad" : "pg-line";

@@ -7,7 +7,19 @@ import {Plot, OPTIMIZER_COLORS, PATH_WIDTH, tick_count, describe_layers} from ".
 import {make_surface} from "./core.js";
 import {contour_layer} from "../plots/contours.js";
 import {SURFACE_SETUP} from "./state.js";
-import {MARGINS, DECK_MARGINS, canvas_layer, dash_array, equal_frame, linear_map, marker, polyline, recent_cache, ring, row_point} from "./panels.js";
+import {
+  MARGINS,
+  DECK_MARGINS,
+  canvas_layer,
+  dash_array,
+  equal_frame,
+  linear_map,
+  marker,
+  polyline,
+  recent_cache,
+  ring,
+  row_point,
+} from "./panels.js";
 
 const CURVE_COLOR = "#34495e";
 
@@ -109,7 +121,14 @@ export function surface_panel({width, height}, {deck = false} = {}) {
       context.lineJoin = "round";
       if (deck) context.setLineDash(dash_array(optimizer));
       context.beginPath();
-      polyline(context, 0, last, (i) => px(rows[i].theta[0]), (i) => py(one_d ? rows[i].loss : rows[i].theta[1]), tolerance);
+      polyline(
+        context,
+        0,
+        last,
+        (i) => px(rows[i].theta[0]),
+        (i) => py(one_d ? rows[i].loss : rows[i].theta[1]),
+        tolerance,
+      );
       context.stroke();
       context.setLineDash([]);
       if (last < 80) {
