@@ -115,7 +115,8 @@ def test_playground_by_touch_on_a_phone(screen):
     canvas.scroll_into_view_if_needed()
     bounds = canvas.bounding_box()
     page.touchscreen.tap(bounds["x"] + bounds["width"] * 0.7, bounds["y"] + bounds["height"] * 0.3)
-    assert page.evaluate("location.hash").split("&start=")[1].split("&")[0] != start, "a tap did not move the start"
+    moved = f"() => location.hash.includes('&start=') && location.hash.split('&start=')[1].split('&')[0] !== '{start}'"
+    page.wait_for_function(moved, timeout=2000)  # the address follows a moment after (address.js)
     page.get_by_role("button", name="Reset").tap()
     page.get_by_role("button", name="Step").tap()
     assert page.locator(".pg-step").inner_text().startswith("step 1 /")
@@ -126,7 +127,7 @@ def test_playground_by_touch_on_a_phone(screen):
     touch_drag(page, b["x"] + b["width"] * 0.9, b["y"] + b["height"] / 2, b["x"] + b["width"] * 0.2, b["y"] + b["height"] / 2)
     page.wait_for_timeout(200)
     assert steps.input_value() != before, "the steps slider did not follow the finger"
-    assert f"steps={steps.input_value()}&" in page.evaluate("location.hash")
+    page.wait_for_function(f"() => location.hash.includes('steps={steps.input_value()}&')", timeout=2000)
     assert not page.errors
 
 

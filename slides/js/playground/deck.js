@@ -1,4 +1,4 @@
-// The deck's playground slide ("Try it: optimizer playground"). The widget's ten modules are
+// The deck's playground slide ("Try it: optimizer playground"). The widget's thirteen modules are
 // fetched when the slide is first shown (first_shown in deck_slides.js), not with the deck: on a
 // cold load they were the last of the deck's module requests (issue 10). Until then the slide
 // holds an empty box of the widget's height. In print mode, the overview and the speaker view

@@ -10,9 +10,11 @@
 import {decode_hash, default_state, encode_hash, run_playground} from "./state.js";
 import {runs_csv} from "./csv.js";
 import {copy_text, download_text} from "./sharing.js";
-import {surface_panel, surface_key, loss_panel, loss_axes_key} from "./panels.js";
+import {surface_panel} from "./surface_panel.js";
+import {loss_panel} from "./loss_panel.js";
+import {page_address} from "./address.js";
 import {make_player} from "./animation.js";
-import {fill_readout, hover_text, run_line} from "./readout.js";
+import {fill_readout, hover_text, update_readout} from "./readout.js";
 import {make_controls} from "./controls.js";
 import {PHONE_WIDTH, install_styles} from "./styles.js";
 import {awaiting_slide} from "../plots/readouts.js";
@@ -46,6 +48,12 @@ function el(tag, className, text) {
   return node;
 }
 
+// A text written only when it changes: the same text written again is still a new text node
+// to lay out and paint in the frame after a change.
+function set_text(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function button(text, title) {
   const node = el("button", "pg-button", text);
   node.type = "button";
@@ -66,14 +74,13 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   const first = decode_hash(hash ?? (on_page ? window.location.hash : ""));
   let state = first.state;
   let runs = [];
-  let surface = null;
-  let shown_key = null;
-  let loss = null;
   let hover = null;
   const run_cache = new Map();
-  const surface_cache = new Map();
-  let loss_key = null;
   let readout_at = 0;
+  // the two plots stay for the widget's life; a change redraws their canvases
+  const surface = surface_panel(sizes.plot, {deck: !on_page});
+  const loss = on_page ? loss_panel(sizes.loss) : null;
+  const address = on_page ? page_address() : null;
 
   // --- layout
   const link_message = el("div", "pg-message");
@@ -81,7 +88,9 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   const input_message = el("div", "pg-input-error");
   input_message.setAttribute("role", "alert");
   const surface_slot = el("div", "pg-slot");
+  surface_slot.append(surface.element);
   const loss_slot = el("div", "pg-slot");
+  if (loss) loss_slot.append(loss.element);
   const hover_line = el("div", "pg-hover", "");
   const hover_hint = compact
     ? "Hover a path to read a point; click the plot to move the start."
@@ -149,20 +158,13 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   function draw(k) {
     surface.draw(runs, k, hover);
     loss?.draw(k, hover);
-    step_label.textContent = `step ${k} / ${state.steps}`;
+    set_text(step_label, `step ${k} / ${state.steps}`);
     // the words follow the animation (a run "diverges" in the text when the animation gets
     // there), at most about 8 times a second while playing: text layout is the costly part
     const now = performance.now();
     if (player?.playing && k < state.steps && now - readout_at < 120) return;
     readout_at = now;
-    const lines = readout.querySelectorAll(".pg-line[data-optimizer]");
-    if (lines.length === runs.length) {
-      runs.forEach((run, i) => {
-        const line = run_line(run, k, {compact});
-        lines[i].className = line.bad ? "pg-line pg-bad" : "pg-line";
-        lines[i].lastChild.textContent = line.text;
-      });
-    }
+    update_readout(readout, runs, k, {compact});
   }
   const player = make_player(
     (k) => draw(k),
@@ -171,51 +173,29 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     },
   );
 
-  function current_link() {
-    const hash = encode_hash(state);
+  function current_link(hash = encode_hash(state)) {
     if (on_page) return `${window.location.href.split("#")[0]}#${hash}`;
     return `${new URL(link_base, window.location.href).href}#${hash}`;
   }
 
   function apply(next) {
     state = next;
-    input_message.textContent = "";
+    set_text(input_message, "");
     runs = run_playground(state, run_cache);
     hover = null;
-    hover_line.textContent = hover_hint;
-    const key = surface_key(state);
-    if (key !== shown_key) {
-      shown_key = key;
-      // the contours of the last few surfaces are kept: switching back is instant
-      surface = surface_cache.get(key);
-      if (!surface) {
-        surface = surface_panel(state, sizes.plot, {deck: !on_page});
-        attach_surface_events(surface);
-        if (surface_cache.size >= 8) surface_cache.delete(surface_cache.keys().next().value);
-        surface_cache.set(key, surface);
-      }
-      surface_slot.replaceChildren(surface.element);
-    }
-    if (on_page) {
-      const axes = loss_axes_key(runs, state.steps);
-      if (axes !== loss_key) {
-        loss_key = axes;
-        loss = loss_panel(runs, state.steps, sizes.loss);
-        loss_slot.replaceChildren(loss.element);
-        attach_loss_events();
-      } else {
-        loss.set_runs(runs);
-      }
-    }
+    set_text(hover_line, hover_hint);
+    // the contours and axes of the last few surfaces are kept: switching back builds nothing
+    surface.show(state);
+    loss?.show(runs, state.steps);
     fill_readout(readout, runs, state, state.steps, {compact});
     controls.sync(state);
     player.load(state.steps);
+    const hash = encode_hash(state);
     if (on_page) {
-      const hash = `#${encode_hash(state)}`;
-      if (window.location.hash !== hash) history.replaceState(null, "", hash);
-      link_box.value = current_link();
+      address.follow(`#${hash}`);
+      link_box.value = current_link(hash);
     }
-    root.dataset.hash = encode_hash(state);
+    root.dataset.hash = hash;
   }
 
   // --- pointer: hover readout and click-to-start
@@ -232,32 +212,28 @@ export function mount_playground({mode = "page", link_base = "../playground.html
     loss?.draw(player.k, hover);
   }
 
-  function attach_surface_events(panel) {
-    const {canvas, size} = panel;
-    canvas.addEventListener("pointermove", (event) => {
-      const [px, py] = local(event, canvas, size.width);
-      show_hover(panel.nearest(runs, player.k, px, py));
-    });
-    canvas.addEventListener("pointerleave", () => show_hover(null));
-    canvas.addEventListener("click", (event) => {
-      const [px, py] = local(event, canvas, size.width);
-      const point = panel.invert(px, py);
-      if (!point) return;
-      const round = (v) => Math.round(v * 1000) / 1000;
-      const text = panel.one_d ? String(round(point[0])) : `${round(point[0])},${round(point[1])}`;
-      const next = decode_hash(`#${encode_hash(state).replace(/start=[^&]*/, `start=${text}`)}`);
-      if (next.error) app.error(next.error);
-      else apply(next.state);
-    });
-  }
+  surface.canvas.addEventListener("pointermove", (event) => {
+    const [px, py] = local(event, surface.canvas, surface.size.width);
+    show_hover(surface.nearest(runs, player.k, px, py));
+  });
+  surface.canvas.addEventListener("pointerleave", () => show_hover(null));
+  surface.canvas.addEventListener("click", (event) => {
+    const [px, py] = local(event, surface.canvas, surface.size.width);
+    const point = surface.invert(px, py);
+    if (!point) return;
+    const round = (v) => Math.round(v * 1000) / 1000;
+    const text = surface.one_d ? String(round(point[0])) : `${round(point[0])},${round(point[1])}`;
+    const next = decode_hash(`#${encode_hash(state).replace(/start=[^&]*/, `start=${text}`)}`);
+    if (next.error) app.error(next.error);
+    else apply(next.state);
+  });
 
-  function attach_loss_events() {
-    const canvas = loss.canvas;
-    canvas.addEventListener("pointermove", (event) => {
-      const [px, py] = local(event, canvas, sizes.loss.width);
+  if (loss) {
+    loss.canvas.addEventListener("pointermove", (event) => {
+      const [px, py] = local(event, loss.canvas, loss.size.width);
       show_hover(loss.nearest(px, py));
     });
-    canvas.addEventListener("pointerleave", () => show_hover(null));
+    loss.canvas.addEventListener("pointerleave", () => show_hover(null));
   }
 
   // --- buttons
@@ -279,6 +255,7 @@ export function mount_playground({mode = "page", link_base = "../playground.html
   if (on_page) {
     window.addEventListener("hashchange", () => {
       if (window.location.hash === `#${encode_hash(state)}`) return;
+      address.drop();
       const read = decode_hash(window.location.hash);
       link_message.textContent = read.error ?? "";
       apply(read.state);
@@ -287,6 +264,7 @@ export function mount_playground({mode = "page", link_base = "../playground.html
 
   link_message.textContent = first.error ?? "";
   apply(state);
+  address?.flush(); // a link opened is written back at once, as it was read
   root.playground = {player, state: () => state, runs: () => runs, apply, encode: () => encode_hash(state)};
   return root;
 }

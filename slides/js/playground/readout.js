@@ -44,7 +44,31 @@ export function hover_text(hit, {compact = false} = {}) {
   return `${label_of(optimizer)}, step ${row.step}: θ = ${theta_text(row.theta)}, loss ${format_number(row.loss)}, |grad| ${format_number(row.grad_norm)}, lr ${format_number(row.lr)}`;
 }
 
+// The lines of the runs at step k, rewritten in place; false when the panel shows other
+// optimizers (then fill_readout builds it anew). The animation calls this at most about 8 times
+// a second, a change of a setting once.
+export function update_readout(panel, runs, k, {compact = false} = {}) {
+  const lines = panel.querySelectorAll(".pg-line[data-optimizer]");
+  if (runs.length === 0 || lines.length !== runs.length || !runs.every((run, i) => lines[i].dataset.optimizer === run.optimizer))
+    return false;
+  runs.forEach((run, i) => {
+    const line = run_line(run, k, {compact});
+    const className = line.bad ? "pg-line pg-bad" : "pg-line";
+    if (lines[i].className !== className) lines[i].className = className;
+    if (lines[i].lastChild.textContent !== line.text) lines[i].lastChild.textContent = line.text;
+  });
+  return true;
+}
+
+// The whole readout: a line per run and the noise in use (rewritten in place when the same
+// optimizers are shown).
 export function fill_readout(panel, runs, state, k, {compact = false} = {}) {
+  const note = panel.querySelector(".pg-note");
+  if (note && update_readout(panel, runs, k, {compact})) {
+    const text = noise_line(state, {compact});
+    if (note.textContent !== text) note.textContent = text;
+    return;
+  }
   panel.replaceChildren();
   for (const run of runs) {
     const line = run_line(run, k, {compact});
@@ -65,8 +89,8 @@ export function fill_readout(panel, runs, state, k, {compact = false} = {}) {
     row.textContent = compact ? "No optimizer is ticked." : "No optimizer is selected: tick one on the left.";
     panel.append(row);
   }
-  const note = document.createElement("div");
-  note.className = "pg-line pg-note";
-  note.textContent = noise_line(state, {compact});
-  panel.append(note);
+  const note_line = document.createElement("div");
+  note_line.className = "pg-line pg-note";
+  note_line.textContent = noise_line(state, {compact});
+  panel.append(note_line);
 }
