@@ -202,6 +202,45 @@ export function parse_fields(text) {
   return fields;
 }
 
+// The fields of a link's hash (with or without "#"), read one at a time: `take` reads a field and
+// marks it read, `unread()` gives the others in the link's order, for the caller to read by pattern
+// or refuse by name (pygen/replay.py LinkFields). Throws LinkError if the hash is not text or malformed.
+export class LinkFields {
+  constructor(hash) {
+    if (typeof hash !== "string") throw new LinkError("it is not text");
+    const text = hash.startsWith("#") ? hash.slice(1) : hash;
+    this.fields = text === "" ? new Map() : parse_fields(text);
+    this.read = new Set();
+  }
+  get empty() {
+    return this.fields.size === 0;
+  }
+  has(key) {
+    return this.fields.has(key);
+  }
+  keys() {
+    return this.fields.keys();
+  }
+  take(key) {
+    this.read.add(key);
+    return this.fields.get(key);
+  }
+  unread() {
+    return [...this.fields].filter(([key]) => !this.read.has(key));
+  }
+}
+
+// {state, error}: the state `read` makes of a link and null, or `defaults()` and a sentence
+// saying why the link was refused.
+export function decode_link(hash, read, defaults) {
+  try {
+    return {state: read(hash), error: null};
+  } catch (error) {
+    if (!(error instanceof LinkError)) throw error;
+    return {state: defaults(), error: `This link could not be read (${error.message}). The defaults are shown.`};
+  }
+}
+
 function read_start(text, surface) {
   const setup = SURFACE_SETUP[surface];
   const dim = setup.start.length;
@@ -218,17 +257,12 @@ function read_start(text, surface) {
 
 // The state a hash stands for. Throws LinkError naming the first problem.
 function read_state(hash) {
-  const text = hash.startsWith("#") ? hash.slice(1) : hash;
+  const fields = new LinkFields(hash);
   const state = default_state();
-  if (text === "") return state;
-  const fields = parse_fields(text);
-  const used = new Set();
-  const take = (key) => {
-    used.add(key);
-    return fields.get(key);
-  };
+  if (fields.empty) return state;
+  const take = (key) => fields.take(key);
   if (fields.has("v") && take("v") !== FORMAT_VERSION)
-    throw new LinkError(`unknown link version ${shown(fields.get("v"))}; expected ${FORMAT_VERSION}`);
+    throw new LinkError(`unknown link version ${shown(fields.fields.get("v"))}; expected ${FORMAT_VERSION}`);
   if (fields.has("surface")) {
     const surface = read_name("surface", take("surface"), SURFACE_NAMES);
     Object.assign(state, with_surface(state, surface));
@@ -243,8 +277,7 @@ function read_state(hash) {
     if (new Set(names).size !== names.length) throw new LinkError(`opt lists an optimizer twice: ${shown(text_opt)}`);
     state.enabled = OPTIMIZER_NAMES.filter((name) => names.includes(name));
   }
-  for (const [key, value] of fields) {
-    if (used.has(key)) continue;
+  for (const [key, value] of fields.unread()) {
     const dot = key.indexOf(".");
     const head = dot < 0 ? key : key.slice(0, dot);
     const tail = dot < 0 ? null : key.slice(dot + 1);
@@ -277,14 +310,7 @@ function read_state(hash) {
 
 // {state, error}: the link's state and null, or the defaults and a sentence saying why.
 export function decode_hash(hash) {
-  if (typeof hash !== "string")
-    return {state: default_state(), error: "This link could not be read: it is not text. The defaults are shown."};
-  try {
-    return {state: read_state(hash), error: null};
-  } catch (error) {
-    if (!(error instanceof LinkError)) throw error;
-    return {state: default_state(), error: `This link could not be read (${error.message}). The defaults are shown.`};
-  }
+  return decode_link(hash, read_state, default_state);
 }
 
 // The hash of a state, without "#". Every number is written with String(x); every optimizer's

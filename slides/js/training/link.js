@@ -21,7 +21,7 @@
 // not fit it): "step" halves the rate every 10 epochs, "cosine" decays to 0 over the whole run,
 // "warmup_cosine" warms up for one epoch, then decays to 0 (training_schedule_params).
 
-import {LinkError, parse_fields, range, read_name, read_number, shown, HYPER_LIMITS} from "../playground/state.js";
+import {LinkError, LinkFields, decode_link, range, read_name, read_number, shown, HYPER_LIMITS} from "../playground/state.js";
 import {OPTIMIZER_NAMES, DEFAULT_HYPER} from "../core/optimizers.js";
 import {TRAINING_DEFAULTS, TRAINING_PRESETS} from "../core/trainer.js";
 
@@ -77,17 +77,12 @@ const RUN_KEY = /^run([1-9])$/; // one digit: MAX_RUNS < 10
 
 // The state a hash stands for. Throws LinkError naming the first problem.
 function read_training_state(hash) {
-  const text = hash.startsWith("#") ? hash.slice(1) : hash;
+  const fields = new LinkFields(hash);
   const state = default_training_state();
-  if (text === "") return state;
-  const fields = parse_fields(text);
-  const used = new Set();
-  const take = (key) => {
-    used.add(key);
-    return fields.get(key);
-  };
+  if (fields.empty) return state;
+  const take = (key) => fields.take(key);
   if (fields.has("train") && take("train") !== TRAINING_FORMAT_VERSION)
-    throw new LinkError(`unknown training link version ${shown(fields.get("train"))}; expected ${TRAINING_FORMAT_VERSION}`);
+    throw new LinkError(`unknown training link version ${shown(fields.fields.get("train"))}; expected ${TRAINING_FORMAT_VERSION}`);
   for (const key of ["rows", "epochs", "sharpness"]) {
     const limit = {rows: ROWS_LIMIT, epochs: EPOCHS_LIMIT, sharpness: SHARPNESS_LIMIT}[key];
     if (fields.has(key)) state[key] = read_number(key, take(key), limit);
@@ -108,8 +103,7 @@ function read_training_state(hash) {
   // a run's default batch (64) is cut to the training rows when the link uses fewer
   for (const run of state.runs) run.batch = Math.min(run.batch, state.rows);
   const batch_limit = range(1, state.rows, `a whole number in [1, ${state.rows}] (the training rows)`, {integer: true});
-  for (const [key, value] of fields) {
-    if (used.has(key)) continue;
+  for (const [key, value] of fields.unread()) {
     const dot = key.indexOf(".");
     const head = dot < 0 ? key : key.slice(0, dot);
     const tail = dot < 0 ? null : key.slice(dot + 1);
@@ -129,14 +123,7 @@ function read_training_state(hash) {
 
 // {state, error}: the link's state and null, or the defaults and a sentence saying why.
 export function decode_training_hash(hash) {
-  if (typeof hash !== "string")
-    return {state: default_training_state(), error: "This link could not be read: it is not text. The defaults are shown."};
-  try {
-    return {state: read_training_state(hash), error: null};
-  } catch (error) {
-    if (!(error instanceof LinkError)) throw error;
-    return {state: default_training_state(), error: `This link could not be read (${error.message}). The defaults are shown.`};
-  }
+  return decode_link(hash, read_training_state, default_training_state);
 }
 
 // The hash of a state, without "#". Every number is written with String(x).
