@@ -6,6 +6,7 @@ input, the rest by frame). In the deck: a slider's plot changes before the next 
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -13,6 +14,23 @@ from test_deck_helpers_js import node
 
 DECK = "slides/unit6.html"
 SADDLE = "try-it-escaping-a-saddle"
+
+
+@contextmanager
+def deck_slide(harness_session, site, title):
+    """The rendered deck opened at the slide titled `title` (shown, its cells settled): yields the
+    run and the slide; afterwards the deck must have reported no failure."""
+    harness_session.server.serve(site)
+    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
+    try:
+        slide = next(s for s in run.deck.slides if s.title == title)
+        run.show(slide.index)
+        run.settle()
+        yield run, slide
+        run.collect("after the slider moves", run.settle(), slide=slide.index)
+        assert not run.report.failures, run.report.failures
+    finally:
+        run.close()
 
 # A runtime with the method the patch replaces: it records which computations ran by frame.
 STAND_IN = """
@@ -84,19 +102,11 @@ JS_MOVE_AND_WATCH = """async (slide_id) => {
 
 
 def test_a_slider_redraws_its_plot_before_the_next_frame(harness_session, site):
-    harness_session.server.serve(site)
-    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
-    try:
-        slide = next(s for s in run.deck.slides if s.title == "Try it: escaping a saddle")
-        run.show(slide.index)
+    with deck_slide(harness_session, site, "Try it: escaping a saddle") as (run, _):
         result = run.page.evaluate(JS_MOVE_AND_WATCH, SADDLE)
         assert result["patched"], "Quarto's runtime is not patched: is deck_runtime.js imported by the deck?"
         assert result["plot"] and result["replaced"], result
         assert result["before_frame"], f"the plot changed after the next animation frame: {result}"
-        run.collect("after the slider move", run.settle(), slide=slide.index)
-        assert not run.report.failures, run.report.failures
-    finally:
-        run.close()
 
 
 # Every chart's <style> (Plot's rules) lives once in <head> (slides/js/shared_styles.js), so that a
@@ -125,21 +135,12 @@ JS_CHART_STYLES = """async (slide_id) => {
 
 
 def test_charts_share_one_stylesheet_and_a_redraw_adds_none(harness_session, site):
-    harness_session.server.serve(site)
-    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
-    try:
-        slide = next(s for s in run.deck.slides if s.title == "Try it: learning-rate schedules")
-        run.show(slide.index)
-        run.settle()
+    with deck_slide(harness_session, site, "Try it: learning-rate schedules") as (run, _):
         result = run.page.evaluate(JS_CHART_STYLES, "try-it-learning-rate-schedules")
         assert result["before"]["in_charts"] == 0 and result["after"]["in_charts"] == 0, result
         assert result["before"]["hoisted"] >= 1, f"Plot's rules are not in <head>: {result}"
         assert result["after"]["sheets"] == result["before"]["sheets"], f"a redraw changed the stylesheets: {result}"
         assert result["max_width"] == "100%" and result["white_space"] == "pre", result
-        run.collect("after the slider moves", run.settle(), slide=slide.index)
-        assert not run.report.failures, run.report.failures
-    finally:
-        run.close()
 
 
 # A value Quarto hides (a declaration such as `hess_runs = run_scene(...)`) is rendered by its
@@ -164,20 +165,11 @@ JS_HIDDEN_VALUES = """async (slide_id) => {
 
 
 def test_hidden_values_are_not_rendered_again_on_a_slider_move(harness_session, site):
-    harness_session.server.serve(site)
-    run = harness_session.open_url(harness_session.server.url(DECK), DECK, every_slide=False)
-    try:
-        slide = next(s for s in run.deck.slides if s.title == "Try it: Hessian eigenvalues")
-        run.show(slide.index)
-        run.settle()
+    with deck_slide(harness_session, site, "Try it: Hessian eigenvalues") as (run, _):
         result = run.page.evaluate(JS_HIDDEN_VALUES, "try-it-hessian-eigenvalues")
         assert result["patched"], "render_hidden_values_once is not installed: is it called by the deck?"
         assert result["hidden"] >= 3 and result["rerendered"] == 0, result
         assert result["plot_redrawn"] and result["running"] == 0, result
-        run.collect("after the slider move", run.settle(), slide=slide.index)
-        assert not run.report.failures, run.report.failures
-    finally:
-        run.close()
 
 
 # The rule of render_hidden_values_once in Node, against a stand-in inspector and nodes: which
@@ -191,7 +183,10 @@ class ClassList extends Set {
   remove(...names) { names.forEach((name) => this.delete(name)); }
 }
 class Element extends Node {
-  constructor(name, classes) { super(); Object.assign(this, {nodeName: name, classList: new ClassList(classes), childNodes: [], events: []}); }
+  constructor(name, classes) {
+    super();
+    Object.assign(this, {nodeName: name, classList: new ClassList(classes), childNodes: [], events: []});
+  }
   get firstChild() { return this.childNodes[0] ?? null; }
   dispatchEvent(event) { this.events.push(event.type); }
 }
