@@ -36,7 +36,8 @@ const SITE = join(ROOT, "_site");
 
 const CLASSIC_SCRIPT = /<script src="([^"]+)"><\/script>/g;
 // Quarto writes the OJS runtime's tag with its attributes the other way round.
-const QUARTO_MODULE = /<script (?:src="([^"]*site_libs\/quarto-(?:html|ojs)\/[^"]+)" type="module"|type="module" src="([^"]*site_libs\/quarto-ojs\/[^"]+)")><\/script>/g;
+const QUARTO_MODULE =
+  /<script (?:src="([^"]*site_libs\/quarto-(?:html|ojs)\/[^"]+)" type="module"|type="module" src="([^"]*site_libs\/quarto-ojs\/[^"]+)")><\/script>/g;
 const ICONS_CSS = /<link href="([^"]*site_libs\/bootstrap\/bootstrap-icons\.css)" rel="stylesheet">/g;
 
 /** The page's HTML with its <head> rewritten (see above), and what changed. */
