@@ -41,10 +41,13 @@ const SLIDES = join(ROOT, "slides");
 const MODULES = join(SLIDES, "js");
 const DECKS = ["unit6"];
 // Pages that mount one widget from a plain module script, without Quarto's OJS runtime (issue 26:
-// playground.qmd). Each loads one minified file, slides/js/<name>.bundle.js, that exports only
-// what the page calls, so esbuild leaves out whatever that does not reach (no import map: nothing
-// else on the page imports the modules).
-const PAGES = [{name: "playground", module: "./js/playground/playground.js", exports: ["mount_playground"]}];
+// playground.qmd, training.qmd). Each loads one minified file, slides/js/<name>.bundle.js, that
+// exports only what the page calls, so esbuild leaves out whatever that does not reach (no import
+// map: nothing else on the page imports the modules).
+const PAGES = [
+  {name: "playground", module: "./js/playground/playground.js", exports: ["mount_playground"]},
+  {name: "training", module: "./js/training/widget.js", exports: ["mount_training"]},
+];
 
 const OJS_BLOCK = /^```\{ojs\}\n([\s\S]*?)^```/gm;
 const STATIC_IMPORT = /(?:^|[;\s])import\s+[^;"'()]*?\s+from\s+["'](\.\/js\/[^"']+)["']/g;

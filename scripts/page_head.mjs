@@ -17,11 +17,13 @@
 //    the same order, after the page is parsed and before DOMContentLoaded, where every one of
 //    Quarto's scripts starts its work anyway (their top level only defines functions and adds
 //    DOMContentLoaded listeners; the inline script in the <body> waits for DOMContentLoaded too);
-//  - Quarto's own module scripts (site_libs/quarto-html/) get fetchpriority="low": they run after
-//    parsing already; at low priority they no longer compete with the stylesheets and fonts;
+//  - Quarto's own module scripts (site_libs/quarto-html/, and the OJS runtime of a page or deck
+//    with {ojs} cells, site_libs/quarto-ojs/) get fetchpriority="low": they run after parsing
+//    already; at low priority they no longer compete with the stylesheets and fonts (the OJS
+//    runtime is 139 KB compressed, and a deck's first slide needs no cell);
 //  - bootstrap-icons.css loads without blocking the first paint (media="print" until it has
 //    arrived, the usual pattern; <noscript> keeps it for a browser without JavaScript).
-// Everything else (the stylesheets the page is drawn with, the OJS runtime, import maps, inline
+// Everything else (the stylesheets the page is drawn with, import maps, inline
 // scripts) stays as it is. A page whose <head> has none of these is left alone; a classic script
 // that is already async or deferred stays as it is.
 
@@ -33,7 +35,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SITE = join(ROOT, "_site");
 
 const CLASSIC_SCRIPT = /<script src="([^"]+)"><\/script>/g;
-const QUARTO_MODULE = /<script src="([^"]*site_libs\/quarto-html\/[^"]+)" type="module"><\/script>/g;
+// Quarto writes the OJS runtime's tag with its attributes the other way round.
+const QUARTO_MODULE =
+  /<script (?:src="([^"]*site_libs\/quarto-(?:html|ojs)\/[^"]+)" type="module"|type="module" src="([^"]*site_libs\/quarto-ojs\/[^"]+)")><\/script>/g;
 const ICONS_CSS = /<link href="([^"]*site_libs\/bootstrap\/bootstrap-icons\.css)" rel="stylesheet">/g;
 
 /** The page's HTML with its <head> rewritten (see above), and what changed. */
@@ -47,7 +51,8 @@ export function rewrite_head(html) {
       changes.push(`defer ${src}`);
       return `<script defer src="${src}"></script>`;
     })
-    .replace(QUARTO_MODULE, (_, src) => {
+    .replace(QUARTO_MODULE, (_, src_first, type_first) => {
+      const src = src_first ?? type_first;
       changes.push(`low priority ${src}`);
       return `<script src="${src}" type="module" fetchpriority="low"></script>`;
     })

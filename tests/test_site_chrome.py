@@ -111,6 +111,7 @@ def test_no_script_in_the_head_holds_up_the_first_paint(site, page):
 def test_page_head_rewrite_keeps_the_order_and_touches_only_the_head():
     html = ('<html><head><script src="a.js"></script><script src="site_libs/quarto-html/q.js" type="module"></script>'
             '<script async src="b.js"></script><script src="c.js"></script>'
+            '<script type="module" src="../site_libs/quarto-ojs/quarto-ojs-runtime.js"></script>'
             '<link href="site_libs/bootstrap/bootstrap-icons.css" rel="stylesheet"></head>'
             '<body><script src="reveal.js"></script></body></html>')
     code = ("import {rewrite_head} from './scripts/page_head.mjs';"
@@ -120,7 +121,8 @@ def test_page_head_rewrite_keeps_the_order_and_touches_only_the_head():
     head, body = out.split("</head>")
     assert re.findall(r"<script[^>]*>", head) == [
         '<script defer src="a.js">', '<script src="site_libs/quarto-html/q.js" type="module" fetchpriority="low">',
-        '<script async src="b.js">', '<script defer src="c.js">']
+        '<script async src="b.js">', '<script defer src="c.js">',
+        '<script src="../site_libs/quarto-ojs/quarto-ojs-runtime.js" type="module" fetchpriority="low">']
     assert 'media="print" onload="this.media=\'all\'"' in head and "<noscript>" in head
     assert body == '<body><script src="reveal.js"></script></body></html>', "the <body> was changed"
 

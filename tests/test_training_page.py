@@ -10,6 +10,7 @@ The bit-for-bit replay itself is tested without a browser in tests/test_training
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -318,3 +319,23 @@ def test_print_shows_the_reference_runs_and_trains_nothing(open_page):
     assert page.locator(f"{scope} .tr-button", has_text="Start").is_disabled()
     # drawn: each run's training loss is a line of the loss plot
     assert page.locator(f"{scope} .tr-plots figure").first.locator('g[aria-label="line"] path').count() >= 2
+
+
+def test_the_page_loads_one_bundle_and_not_the_ojs_runtime(open_page):
+    """training.qmd mounts the widget from slides/js/training.bundle.js (scripts/deck_bundle.mjs,
+    PAGES), as the playground page does (issue 26: the page on a phone): no Quarto OJS runtime,
+    and none of the widget's modules fetched by itself on the page's thread (the workers import
+    their own files: slides/js/training/worker.js and the core)."""
+    requests = []
+
+    def prepare(page):
+        page.on("request", lambda r: requests.append(urlsplit(r.url).path.lstrip("/")))
+
+    page = open_page(PAGE, wait=WIDGET, prepare=prepare)
+    wait_loaded(page, 2)
+    paths = requests
+    assert paths.count("slides/js/training.bundle.js") == 1, paths
+    assert not [p for p in paths if "quarto-ojs" in p], paths
+    for module in ("slides/js/training/widget.js", "slides/js/training/plots.js", "slides/js/libs.js", "slides/js/deck_data.js"):
+        assert module not in paths, f"{module} fetched by itself: {paths}"
+    assert "slides/js/training/worker.js" in paths, "no training worker started"

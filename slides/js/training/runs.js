@@ -2,6 +2,8 @@
 // two runs train at once on two cores and the slide's thread only draws. Each run reports its
 // rows as they come; a worker that fails to start or dies is reported in words, never silently.
 
+import {TRAINING_WORKER_URL} from "../training_worker.js";
+
 // A worker that has not answered "load" after this long is reported as not starting (a module
 // worker whose script cannot be fetched fires "error" at once; this catches a hung one).
 const START_TIMEOUT_MS = 60000;
@@ -23,7 +25,7 @@ export function start_run_worker({config, data_url, on_row, on_state, on_error, 
     if (!answered) fail("its worker did not start within a minute");
   }, START_TIMEOUT_MS);
   try {
-    worker = new Worker(worker_url ?? new URL("./worker.js", import.meta.url), {type: "module"});
+    worker = new Worker(worker_url ?? TRAINING_WORKER_URL, {type: "module"});
   } catch (error) {
     fail(`this browser could not start a training worker (${String(error?.message ?? error)})`);
     return {play() {}, pause() {}, step() {}, reset() {}, stop() {}};

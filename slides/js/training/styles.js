@@ -12,6 +12,8 @@ const CSS = `
 .tr-slot figure { margin: 0; }
 .tr-page .line-legend { display: flex; flex-wrap: wrap; gap: 2px 18px; margin-bottom: 4px; }
 .tr-page .line-legend-item { display: inline-flex; gap: 6px; align-items: center; }
+/* A phone: a select whose longest option is wider than the screen (the presets) stays on it. */
+.tr-page .tr-select { max-width: 100%; }
 .tr-readout .tr-line { margin: 1px 0; font-variant-numeric: tabular-nums; }
 .tr-readout .tr-bad, .tr-error { color: #b00020; font-weight: 600; }
 .tr-run { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin: 3px 0; }
