@@ -3,14 +3,15 @@
 // line on each level. One SVG, kept per surface by trajectory.js.
 //
 // A slider that changes the surface (a condition number, an eigenvalue) redraws this layer, so
-// it is made to fit in that slider's frame (issue 10): the level lines are marching-squares
-// segments (geometry.js isolines) and the shading the level sets they bound, chained into rings
-// (geometry.js level_set_rings: no stitching search, as d3.contours does in 16 ms per surface in
-// Chromium on the deck's 5 px grid). Both are vectors, so the bands are sharp at the screen's
-// resolution (a projector, where reveal.js scales the slide up, a high-DPI screen, paper) and
-// their edges are the lines (issue 23; a raster of one pixel per sample, scaled smoothly by the
-// browser, blurred them over a grid cell). Coordinates are whole tenths of a pixel (a group
-// scaled by 1/10): integers are written out several times faster than decimals.
+// it is made to fit in that slider's frame (issue 10): the shading is the level sets as rings
+// (geometry.js level_set_rings: marching squares, the segments chained by the cell edges they
+// cross, no stitching search as d3.contours' 16 ms per surface in Chromium on the deck's 5 px
+// grid), and the level lines are the rings' edges: one path per level fills and strokes. Both are
+// vectors, so the bands are sharp at the screen's resolution (a projector, where reveal.js scales
+// the slide up, a high-DPI screen, paper) and end on their lines (issue 23; a raster of one pixel
+// per sample, scaled smoothly by the browser, blurred them over a grid cell). Coordinates are
+// whole tenths of a pixel (a group scaled by 1/10): integers are written out several times faster
+// than decimals.
 
 import {d3} from "../libs.js";
 import {contour_levels, isolines, level_set_rings, surface_grid} from "./geometry.js";
@@ -94,12 +95,17 @@ export function contour_layer(surface, view, {width, height, levels = 14, margin
     .attr("clip-path", `url(#${clip_id})`)
     .append("g")
     .attr("transform", `scale(${1 / TENTHS})`);
+  const bands = rings_paths(level_set_rings(grid, thresholds), px, py);
+  // The rings' edges in the view are the level lines (what isolines gives), so the same path data
+  // draws both, computed and parsed once; their edges outside it are clipped. A NaN or infinite
+  // sample gives the rings edges where isolines has no position for a line: then isolines draws them.
+  const lines = grid.values.every(Number.isFinite) ? bands : lines_paths(isolines(grid, thresholds), px, py);
   contour
     .append("g")
     .attr("fill", SURFACE_SHADE)
     .attr("fill-opacity", LEVEL_OPACITY)
     .selectAll("path")
-    .data(rings_paths(level_set_rings(grid, thresholds), px, py))
+    .data(bands)
     .join("path")
     .attr("d", (d) => d);
   contour
@@ -109,8 +115,9 @@ export function contour_layer(surface, view, {width, height, levels = 14, margin
     .attr("stroke-opacity", LINE_OPACITY)
     .attr("stroke-width", LINE_WIDTH * TENTHS)
     .attr("stroke-linecap", "round")
+    .attr("stroke-linejoin", "round")
     .selectAll("path")
-    .data(lines_paths(isolines(grid, thresholds), px, py))
+    .data(lines)
     .join("path")
     .attr("d", (d) => d);
   return svg.node();

@@ -256,9 +256,9 @@ function cell_segments(a, b, c, d, x0, y0, threshold, segments) {
 }
 
 // The nested level sets {f >= threshold} of a grid from surface_grid as closed rings, for
-// ascending thresholds, over the whole view (0..nx, 0..ny in grid coordinates: the outermost
-// samples extend to its edges, and the rings close around it half a cell outside, for the caller
-// to clip). Their edges inside the view are isolines' segments, the same numbers (the same
+// ascending thresholds, over the whole view (0..nx, 0..ny in grid coordinates: the grid is
+// extrapolated half a cell beyond the outermost samples, to its edges, and the rings close around
+// it half a cell outside, for the caller to clip). Their edges inside the view are isolines' segments, the same numbers (the same
 // marching squares, a saddle split as cell_segments splits it), chained: outer rings go
 // counterclockwise and holes clockwise, so one path of a level's rings filled nonzero is the level
 // set, with no seam. Per threshold one flat array: a ring is its vertex count, then x, y of each
@@ -267,14 +267,26 @@ function cell_segments(a, b, c, d, x0, y0, threshold, segments) {
 // lies exactly on the lines.
 export function level_set_rings(grid, thresholds) {
   const {values, width: nx, height: ny} = grid;
-  // The grid with its edge samples repeated once around it (at -1/2 and n + 1/2), then a frame of
-  // samples below every level, on which every ring closes.
+  // The grid extended by one sample on each side (at -1/2 and n + 1/2), extrapolated linearly from
+  // the two samples inside (so a level line runs on straight to the view's edge; the edge sample
+  // repeated where that is not finite), then a frame of samples below every level, on which every
+  // ring closes.
   const wide = nx + 4;
   const high = ny + 4;
   const padded = new Float64Array(wide * high).fill(-Infinity);
-  for (let j = -1; j <= ny; j++) {
-    const row = Math.min(Math.max(j, 0), ny - 1) * nx;
-    for (let i = -1; i <= nx; i++) padded[(j + 2) * wide + i + 2] = values[row + Math.min(Math.max(i, 0), nx - 1)];
+  const beyond = (edge, inside) => {
+    const v = 2 * edge - inside;
+    return Number.isFinite(v) ? v : edge;
+  };
+  const at = (i, j) => (j + 2) * wide + i + 2;
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) padded[at(i, j)] = values[j * nx + i];
+    padded[at(-1, j)] = nx > 1 ? beyond(values[j * nx], values[j * nx + 1]) : values[j * nx];
+    padded[at(nx, j)] = nx > 1 ? beyond(values[j * nx + nx - 1], values[j * nx + nx - 2]) : values[j * nx + nx - 1];
+  }
+  for (let i = -1; i <= nx; i++) {
+    padded[at(i, -1)] = ny > 1 ? beyond(padded[at(i, 0)], padded[at(i, 1)]) : padded[at(i, 0)];
+    padded[at(i, ny)] = ny > 1 ? beyond(padded[at(i, ny - 1)], padded[at(i, ny - 2)]) : padded[at(i, ny - 1)];
   }
   // Edge ids: 2 (j wide + i) for the edge from sample (i, j) to (i + 1, j), + 1 for (i, j) to (i, j + 1).
   const crossing_at = (edge, threshold) => {
@@ -330,8 +342,12 @@ export function level_set_rings(grid, thresholds) {
         const n = flat.length;
         const side = on_frame(x, y);
         // the last vertex lies between its predecessor and this one on the same side of the frame
-        if (side && n - count_at > 4 && (side & on_frame(flat[n - 2], flat[n - 1]) & on_frame(flat[n - 4], flat[n - 3])) &&
-            (side & 1 ? x === flat[n - 2] && x === flat[n - 4] : y === flat[n - 1] && y === flat[n - 3])) {
+        if (
+          side &&
+          n - count_at > 4 &&
+          side & on_frame(flat[n - 2], flat[n - 1]) & on_frame(flat[n - 4], flat[n - 3]) &&
+          (side & 1 ? x === flat[n - 2] && x === flat[n - 4] : y === flat[n - 1] && y === flat[n - 3])
+        ) {
           flat[n - 2] = x;
           flat[n - 1] = y;
         } else flat.push(x, y);
@@ -340,6 +356,7 @@ export function level_set_rings(grid, thresholds) {
         edge = following;
       } while (edge !== start && edge >= 0);
       flat[count_at] = (flat.length - count_at - 1) / 2;
+      if (flat[count_at] < 3) flat.length = count_at; // a point or a line: a sample that only touches the level
     }
     for (let p = 0; p < list.length; p += 2) next[list[p]] = -1;
     return flat;
@@ -362,7 +379,7 @@ const CELL_PAIRS = Array.from({length: 32}, (_, index) => {
   for (let k = 0; k < 4; k++) {
     if (!above[k] || above[(k + 1) % 4]) continue;
     let m = (k + 3) % 4;
-    if (!cut) for (m = (k + 1) % 4; !above[(m + 1) % 4]; ) m = (m + 1) % 4;
+    if (!cut) for (m = (k + 1) % 4; !above[(m + 1) % 4];) m = (m + 1) % 4;
     pairs.push(k, m);
   }
   return pairs;
