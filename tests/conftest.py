@@ -4,6 +4,8 @@ to this file); its fixtures are imported here so every test module can use them.
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness.fixtures import (  # noqa: E402,F401
@@ -83,8 +85,10 @@ def _module_fixture_group(item) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    import pytest
+    # tryfirst: before pytest-xdist's own hook, which names each test's group in its node id
+    # (`...@webkit`) from the xdist_group markers set here; after it a marker groups nothing.
 
     for item in items:
         # One worker per browser engine (pytest-xdist --dist loadgroup): each starts its Firefox
