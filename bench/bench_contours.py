@@ -12,6 +12,8 @@ plot size (532 x 504), under reveal.js's scale of a screen, and measures in the 
   painted   from the start to the first animation frame after the frame that showed it (the
             style, layout, paint and commit of the new layer; raster is on Chromium's raster threads,
             and the second frame waits for the first frame's raster to be activated).
+--overlay measures instead what a slider that keeps the surface costs: a new paths SVG over the
+kept contour layer (the plot's area is painted again, the contours with it).
 Screens: 1050x700 at device pixel ratio 1 (the deck's own size, scale 1), 1920x1080 (scale 1.65)
 and 1920x1080 at device pixel ratio 2 (3840x2160 device pixels). Samples of the two sites
 alternate (same surfaces, same order), so a busy moment of the shared machine hits both. Prints
@@ -65,6 +67,31 @@ SETUP = """async ({scale, width, height}) => {
     const t2 = performance.now();
     return {build: t1 - t0, painted: t2 - t0};
   };
+  // A slider that does not change the surface (a learning rate) redraws only the paths over the
+  // kept contours: the plot's area is painted again, contours included.
+  window.__overlay_sample = async (k) => {
+    if (!stage.firstChild) await window.__contour_sample(0);
+    stage.querySelectorAll('.overlay').forEach((e) => e.remove());
+    await frame();
+    const t0 = performance.now();
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('class', 'overlay');
+    svg.setAttribute('width', width);
+    svg.setAttribute('height', height);
+    svg.style.cssText = 'position:absolute;left:0;top:0';
+    let d = `M60,${40 + (k % 7)}`;
+    for (let i = 1; i < 40; i++) d += `L${60 + i * 11},${40 + ((i * 37 + k * 13) % 400)}`;
+    const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', '#d55e00');
+    path.setAttribute('stroke-width', '3');
+    svg.append(path);
+    stage.append(svg);
+    await frame();
+    await frame();
+    return {painted: performance.now() - t0};
+  };
 }"""
 
 
@@ -80,6 +107,8 @@ def main(argv=None) -> int:
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--cpu-throttle", type=float, default=1.0)
     parser.add_argument("--screens", default=",".join(SCREENS))
+    parser.add_argument("--overlay", action="store_true",
+                        help="measure instead a redraw of a paths layer over the kept contours (a slider that keeps the surface)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -106,19 +135,20 @@ def main(argv=None) -> int:
                 for k in range(3):  # warm up
                     page.evaluate("(k) => window.__contour_sample(k)", 1000 + k)
                 pages[name] = page
-            samples = {name: {"build": [], "painted": []} for name in pages}
+            samples = {name: {} for name in pages}
             for k in range(args.samples):
                 for name, page in pages.items():
-                    got = page.evaluate("(k) => window.__contour_sample(k)", k)
+                    sample = "__overlay_sample" if args.overlay else "__contour_sample"
+                    got = page.evaluate(f"(k) => window.{sample}(k)", k)
                     for key in got:
-                        samples[name][key].append(got[key])
+                        samples[name].setdefault(key, []).append(got[key])
             result = {}
             for name, s in samples.items():
                 result[name] = {key: {"median": round(statistics.median(v), 2), "p95": round(percentile(v, 0.95), 2)}
                                 for key, v in s.items()}
             if "baseline" in result:
                 result["ratio_median"] = {key: round(result["ours"][key]["median"] / result["baseline"][key]["median"], 3)
-                                          for key in ("build", "painted")}
+                                          for key in result["ours"]}
             report["screens"][screen] = {"scale": round(scale, 3), "device_pixel_ratio": dpr, **result}
             for page in pages.values():
                 page.context.close()
