@@ -432,7 +432,6 @@ def test_isoline_segments_split_a_saddle_cell_by_its_centre_and_skip_non_finite_
         cut: P.isoline_segments(cell([1, 0, 0, 1]), 0.6),
         nan: P.isoline_segments(cell([1, NaN, 0, 1]), 0.5),
         flat: P.isoline_segments(cell([1, 1, 1, 1]), 0.5),
-        reached: Array.from(P.levels_reached([-1, 0.5, 2, NaN, Infinity], [0, 1, 2])),
       }));""")
     # Grid row 0 is [1, 0] (lower left, lower right), row 1 is [0, 1] (upper left, upper right).
     def pairs(flat):
@@ -445,7 +444,6 @@ def test_isoline_segments_split_a_saddle_cell_by_its_centre_and_skip_non_finite_
     # an edge of the NaN sample, where there is no crossing position: none is drawn.
     assert result["nan"] == []
     assert result["flat"] == []
-    assert result["reached"] == [0, 1, 3, 0, 3]
 
 
 def test_isolines_in_one_pass_give_each_threshold_what_it_gives_alone():
@@ -482,3 +480,102 @@ def test_isolines_in_one_pass_give_each_threshold_what_it_gives_alone():
       console.log(JSON.stringify(out));""")
     assert result["grids"] == 300 and result["segments"] > 1000, result
     assert result["different"] == []
+
+
+# Rings of a flat array from level_set_rings: [[x0, y0, x1, y1, ...], ...].
+RINGS_JS = """
+  const rings_of = (flat) => { const out = [];
+    for (let at = 0; at < flat.length; at += 1 + 2 * flat[at]) out.push(flat.slice(at + 1, at + 1 + 2 * flat[at]));
+    return out; };
+  const area = (ring) => { let a = 0; const n = ring.length / 2;
+    for (let v = 0; v < n; v++) { const w = (v + 1) % n; a += ring[2 * v] * ring[2 * w + 1] - ring[2 * w] * ring[2 * v + 1]; }
+    return a / 2; };
+  const key = (x0, y0, x1, y1) => { const p = `${x0},${y0}`, q = `${x1},${y1}`; return p < q ? `${p};${q}` : `${q};${p}`; };
+  // the rings' edges with both ends in the view's samples (0.5 .. n - 0.5), as undirected keys
+  const ring_edges = (flat, grid) => { const inside = (x, y) => x >= 0.5 && x <= grid.width - 0.5 && y >= 0.5 && y <= grid.height - 0.5;
+    const out = []; for (const ring of rings_of(flat)) { const n = ring.length / 2;
+      for (let v = 0; v < n; v++) { const w = (v + 1) % n;
+        const [x0, y0, x1, y1] = [ring[2 * v], ring[2 * v + 1], ring[2 * w], ring[2 * w + 1]];
+        if (inside(x0, y0) && inside(x1, y1)) out.push(key(x0, y0, x1, y1)); } }
+    return out.sort(); };
+  const segment_keys = (segments) => { const out = [];
+    for (let k = 0; k < segments.length; k += 4) out.push(key(...segments.slice(k, k + 4))); return out.sort(); };
+  // an edge along the outermost samples' line: there (on a tie with a sample) the cells beyond the
+  // samples, which isolines does not have, can add or take one
+  const on_hull = (grid) => (e) => { const [p, q] = e.split(";").map((t) => t.split(",").map(Number));
+    const along = (k, n) => [0.5, n - 0.5].some((v) => p[k] === v && q[k] === v);
+    return along(0, grid.width) || along(1, grid.height); };
+"""
+
+
+def test_filled_level_sets_are_bounded_by_the_level_lines_themselves():
+    # The shading under the level lines (contours.js, issue 23) is the level sets {f >= t} as
+    # rings: inside the view their edges are exactly isolines' segments (the same numbers, so the
+    # bands and the lines coincide at any zoom), on smooth surfaces and on grids with ties (but
+    # for edges along the outermost samples, where a tie lets the cells beyond them join in), NaN
+    # and infinite samples; outer rings run counterclockwise, holes clockwise (a level's
+    # signed area is the set's area, between none and the whole view); a level below every sample
+    # (none NaN or -Infinity) is the whole view, up to the half cell outside it that the plot clips.
+    result = node(PLOTS + RINGS_JS + """
+      const out = {levels: 0, segments: 0, different: [], areas: [], short_rings: 0, whole: []};
+      const compare = (name, grid, thresholds, exact) => {
+        const rings = P.level_set_rings(grid, thresholds);
+        const lines = P.isolines(grid, thresholds);
+        thresholds.forEach((t, k) => {
+          out.levels++;
+          const ties = (edges) => (exact === "ties" ? edges.filter((e) => !on_hull(grid)(e)) : edges);
+          const fill = ties(ring_edges(rings[k], grid));
+          const line = ties(segment_keys(lines[k]));
+          out.segments += line.length;
+          // exact: the same edges; with NaN or infinite samples isolines leaves some segments out
+          const ok = exact ? JSON.stringify(fill) === JSON.stringify(line) : line.every((e) => fill.includes(e));
+          if (!ok) out.different.push([name, t]);
+          const a = rings_of(rings[k]).reduce((sum, ring) => sum + area(ring), 0);
+          if (!(a >= 0 && a <= (grid.width + 1) * (grid.height + 1))) out.areas.push([name, t, a]);
+          out.short_rings += rings_of(rings[k]).filter((ring) => ring.length < 6).length;
+        });
+        if (grid.values.some((v) => !(v > -Infinity))) return; // a NaN or -Infinity sample reaches no level
+        const below = rings_of(P.level_set_rings(grid, [-1e300])[0]);
+        out.whole.push([below.length, area(below[0]) === (grid.width + 1) * (grid.height + 1)]);
+      };
+      const surfaces = {
+        bowl: [([x, y]) => x * x + 3 * y * y, {x: [-2, 2], y: [-2, 2]}],
+        saddle: [([x, y]) => x * y + 0.1 * x, {x: [-2, 2], y: [-1.5, 2]}],
+        rosenbrock: [([x, y]) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, {x: [-2, 2], y: [-1, 3]}],
+      };
+      for (const [name, [f, view]] of Object.entries(surfaces)) {
+        const grid = P.surface_grid(f, view, 71, 53);
+        compare(name, grid, P.contour_levels(grid.values, 14), true);
+      }
+      let seed = 11;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      for (let trial = 0; trial < 200; trial++) {
+        const nx = 2 + Math.floor(random() * 9), ny = 2 + Math.floor(random() * 9);
+        const special = trial % 2 === 1;
+        const values = Float64Array.from({length: nx * ny}, () => {
+          const r = random();
+          if (special && r < 0.08) return r < 0.04 ? NaN : r < 0.06 ? Infinity : -Infinity;
+          return Math.floor(random() * 8) / 2; // ties with the thresholds
+        });
+        compare(`random ${trial}`, {values, width: nx, height: ny}, [-0.5, 0, 0.5, 1, 1.25, 2, 3, 3.5, 4], special ? false : "ties");
+      }
+      console.log(JSON.stringify(out));""")
+    assert result["levels"] > 1800 and result["segments"] > 5000, result
+    assert result["different"] == []
+    assert result["areas"] == []
+    assert result["short_rings"] == 0
+    assert len(result["whole"]) > 100 and all(w == [1, True] for w in result["whole"]), [w for w in result["whole"] if w != [1, True]]
+
+
+def test_a_saddle_cell_fills_as_its_level_line_splits_it():
+    # Corners (lower left, lower right, upper right, upper left) = (1, 0, 1, 0): a centre of 0.5
+    # joins the high corners (one ring), 0.6 cuts them off (two rings, each around one corner).
+    result = node(PLOTS + RINGS_JS + """
+      const cell = (values) => ({values: Float64Array.from(values), width: 2, height: 2});
+      const rings = (t) => rings_of(P.level_set_rings(cell([1, 0, 0, 1]), [t])[0]).map((r) => r.map((v) => Math.round(v * 1e9) / 1e9));
+      console.log(JSON.stringify({joined: rings(0.5), cut: rings(0.6)}));""")
+    assert len(result["joined"]) == 1
+    assert len(result["cut"]) == 2
+    # the cut rings pass through the cut segments' ends, (0.9, 0.5) (0.5, 0.9) and (1.5, 1.1) (1.1, 1.5)
+    points = [{(r[k], r[k + 1]) for k in range(0, len(r), 2)} for r in result["cut"]]
+    assert any({(0.9, 0.5), (0.5, 0.9)} <= p for p in points) and any({(1.5, 1.1), (1.1, 1.5)} <= p for p in points)

@@ -198,3 +198,61 @@ def test_deck_on_a_projector(screen, width, height, scale):
     for c in canvases:
         assert c["backing"] >= 0.98 * c["device"], f"a canvas of {c['backing']} px is upscaled to {c['device']:.0f} device px"
     assert not page.errors
+
+
+# The contour layer of the present slide alone: its level lines and every other layer of the plot
+# hidden, so that what is left is the shading. Returns the plot's frame (inside its clip, 2 px in)
+# in CSS pixels.
+SHADING_ONLY = """() => {
+  const svg = document.querySelector('section.present svg.trajectory-contours');
+  for (const layer of svg.parentElement.children) if (layer !== svg) layer.style.visibility = 'hidden';
+  svg.querySelectorAll('g[fill=none]').forEach((g) => g.setAttribute('stroke-opacity', '0'));
+  const box = svg.getBoundingClientRect();
+  const k = box.width / svg.width.baseVal.value;
+  const clip = (name) => Number(svg.querySelector('clipPath rect').getAttribute(name)) * k;
+  return {x: box.left + clip('x') + 2, y: box.top + clip('y') + 2, width: clip('width') - 4, height: clip('height') - 4};
+}"""
+
+
+def band_edges(png: bytes, bands: int = 16):
+    """How sharp the shading's bands are in a screenshot (device pixels): the fraction of pixels on
+    one of the `bands` most frequent colours (the bands' own), and the lengths of the runs of other
+    pixels along the rows (a band edge: 1-2 px antialiased when drawn at the screen's resolution,
+    the width of a scaled grid cell when a coarse raster is smoothed up)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(np.int16)
+    colours, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
+    plateaus = colours[np.argsort(counts)[::-1][:bands]]
+    off = np.ones(pixels.shape[:2], dtype=bool)
+    for colour in plateaus:
+        off &= np.abs(pixels - colour).max(axis=2) > 1
+    runs = []
+    for row in off:
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+        runs.extend((edges[1::2] - edges[::2]).tolist())
+    return {"on_bands": float(1 - off.mean()), "median_run": float(np.median(runs)) if runs else 0.0,
+            "p90_run": float(np.percentile(runs, 90)) if runs else 0.0, "size": pixels.shape[1::-1]}
+
+
+@pytest.mark.parametrize("scale", [1, 2], ids=["1920x1080", "3840x2160-dpr2"])
+def test_contour_shading_is_sharp_on_a_projector(screen, scale):
+    # The shading under the level lines is drawn at the screen's resolution (issue 23): on a
+    # projector reveal.js scales the slide up 1.4 times, at device pixel ratio 2 that is 2.8
+    # device pixels per pixel of the slide. Each band is one colour up to its level line, which
+    # it meets within 1-2 device pixels; the old raster of one pixel per 5 px grid cell, smoothed
+    # up by the browser, ramped from band to band over 10-30 device pixels (median 11 at DPR 2).
+    page = screen("slides/unit6.html", 1920, 1080, scale=scale)
+    open_deck_slide(page, "Try it: Hessian eigenvalues")
+    page.wait_for_selector("section.present svg.trajectory-contours", timeout=30000)
+    frame = page.evaluate(SHADING_ONLY)
+    page.wait_for_timeout(200)
+    sharpness = band_edges(page.screenshot(clip=frame))
+    # the screenshot is in device pixels: the plot's frame at the slide's scale times the ratio
+    assert sharpness["size"][0] >= 0.98 * frame["width"] * scale, sharpness
+    assert sharpness["on_bands"] >= 0.95, f"the shading has colours between its bands: {sharpness}"
+    assert sharpness["median_run"] <= 2 and sharpness["p90_run"] <= 4, f"band edges are ramps, not edges: {sharpness}"
+    assert not page.errors

@@ -17,12 +17,28 @@ from .site import REPO_ROOT, Render, copy_project, render
 RENDERED_ONCE = "HARNESS_RENDERED_ONCE"
 
 
-def render_once(path: Path) -> None:
-    """Render the project now and let every worker's `rendered_site` use this render."""
-    render(REPO_ROOT).save(path)
-    os.environ[RENDERED_ONCE] = str(path)
-
+# The same for the fixture project (`fixture_render`): the tests that use it run on both workers
+# (Chromium's, Firefox's and WebKit's), which rendered it once each.
+FIXTURE_RENDERED_ONCE = "HARNESS_FIXTURE_RENDERED_ONCE"
 FIXTURE_PROJECT = REPO_ROOT / "tests" / "fixtures" / "decks"
+
+
+def render_once(folder: Path, site: bool = True) -> None:
+    """Render the project (unless `site` is False) and the fixture project now, at the same time
+    (two Quarto processes: one core each), and let every worker's `rendered_site` and
+    `fixture_render` use these renders (their results are saved as JSON in `folder`)."""
+    import threading
+
+    # copied before the project's render starts writing into slides/js (which the fixtures link)
+    project = copy_project(FIXTURE_PROJECT, folder / "fixture" / "project")
+    thread = threading.Thread(target=lambda: render(project).save(folder / "fixture.json"))
+    thread.start()
+    if site:
+        render(REPO_ROOT).save(folder / "render.json")
+        os.environ[RENDERED_ONCE] = str(folder / "render.json")
+    thread.join()
+    if (folder / "fixture.json").exists():  # else the fixture renders it and says what failed
+        os.environ[FIXTURE_RENDERED_ONCE] = str(folder / "fixture.json")
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +95,8 @@ def site(rendered_site):
 def fixture_render(tmp_path_factory):
     """tests/fixtures/decks (a small Quarto project of broken and good decks) rendered by real
     Quarto in a scratch copy: its symbolic links to the real slides/js, vendor/ ... resolved."""
+    if os.environ.get(FIXTURE_RENDERED_ONCE):
+        return Render.load(os.environ[FIXTURE_RENDERED_ONCE])
     project = copy_project(FIXTURE_PROJECT, tmp_path_factory.mktemp("fixture") / "project")
     return render(project)
 

@@ -3,16 +3,19 @@
 // line on each level. One SVG, kept per surface by trajectory.js.
 //
 // A slider that changes the surface (a condition number, an eigenvalue) redraws this layer, so
-// it is made to fit in that slider's frame (issue 10): the level lines are marching-squares
-// segments (geometry.js isolines) and the shading a raster of how many levels each grid
-// sample reaches, one pixel per sample, scaled smoothly by the browser under the lines.
-// d3.contours drew the same picture as stitched polygons in 16 ms per surface in Chromium on the
-// deck's 5 px grid; this takes a few.
+// it is made to fit in that slider's frame (issue 10): the shading is the level sets as rings
+// (geometry.js level_set_rings: marching squares, the segments chained by the cell edges they
+// cross, no stitching search as d3.contours' 16 ms per surface in Chromium on the deck's 5 px
+// grid), and the level lines are the rings' edges: one path per level fills and strokes. Both are
+// vectors, so the bands are sharp at the screen's resolution (a projector, where reveal.js scales
+// the slide up, a high-DPI screen, paper) and end on their lines (issue 23; a raster of one pixel
+// per sample, scaled smoothly by the browser, blurred them over a grid cell). Coordinates are
+// whole tenths of a pixel (a group scaled by 1/10): integers are written out several times faster
+// than decimals.
 
 import {d3} from "../libs.js";
-import {contour_levels, isolines, levels_reached, surface_grid} from "./geometry.js";
+import {contour_levels, isolines, level_set_rings, surface_grid} from "./geometry.js";
 import {SURFACE_SHADE, TRAJECTORY_MARGINS} from "./style.js";
-import {printing} from "../print_mode.js";
 
 // Grid cells of about this many pixels for the level lines: they then look smooth on the
 // deck's surfaces (at 8 px the smallest ellipses turned into diamonds).
@@ -32,55 +35,30 @@ function grid_to_pixels(grid, frame, m) {
   };
 }
 
-// The shading as a PNG data URL, one pixel per grid sample, the top row the view's upper edge.
-function shade_image(grid, thresholds) {
-  const {width: nx, height: ny} = grid;
-  const reached = levels_reached(grid.values, thresholds);
-  const {r, g, b} = d3.rgb(SURFACE_SHADE);
-  const alpha = Array.from({length: thresholds.length + 1}, (_, k) => Math.round(255 * (1 - (1 - LEVEL_OPACITY) ** k)));
-  const canvas = document.createElement("canvas");
-  canvas.width = nx;
-  canvas.height = ny;
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(nx, ny);
-  for (let j = 0; j < ny; j++) {
-    const row = ny - 1 - j; // grid rows go up from the view's lower edge
-    for (let i = 0; i < nx; i++) {
-      const at = 4 * (row * nx + i);
-      image.data[at] = r;
-      image.data[at + 1] = g;
-      image.data[at + 2] = b;
-      image.data[at + 3] = alpha[reached[j * nx + i]];
+// Tenths of a pixel per pixel: the layer's paths are drawn in a group scaled by 1/TENTHS.
+const TENTHS = 10;
+
+// One path's data for each threshold: every ring of its level set, closed.
+function rings_paths(rings, px, py) {
+  return rings.map((flat) => {
+    let d = "";
+    for (let at = 0; at < flat.length; at += 1 + 2 * flat[at]) {
+      d += `M${px(flat[at + 1])},${py(flat[at + 2])}`;
+      for (let v = 1; v < flat[at]; v++) d += `L${px(flat[at + 1 + 2 * v])},${py(flat[at + 2 + 2 * v])}`;
+      d += "Z";
     }
-  }
-  context.putImageData(image, 0, 0);
-  return canvas.toDataURL();
+    return d;
+  });
 }
 
-// The shading for paper: the nested level sets as translucent polygons (d3.contours), so that a
-// printed plot stays a vector drawing. Slower than the raster, which does not matter in print.
-function vector_shading(grid, thresholds, frame, margins) {
-  const {width: nx, height: ny} = grid;
-  const to = grid_to_pixels(grid, frame, margins);
-  const to_pixels = d3.geoTransform({
-    point(gx, gy) {
-      this.stream.point(to.x(gx), to.y(gy));
-    },
+// One path's data for each threshold: its level line's segments.
+function lines_paths(lines, px, py) {
+  return lines.map((segments) => {
+    let d = "";
+    for (let k = 0; k < segments.length; k += 4)
+      d += `M${px(segments[k])},${py(segments[k + 1])}L${px(segments[k + 2])},${py(segments[k + 3])}`;
+    return d;
   });
-  const finite = Float64Array.from(grid.values, (v) => (Number.isFinite(v) ? v : NaN));
-  const shading = d3.create("svg:g").attr("fill", SURFACE_SHADE).attr("fill-opacity", LEVEL_OPACITY);
-  shading
-    .selectAll("path")
-    .data(
-      d3
-        .contours()
-        .size([nx, ny])
-        .thresholds(thresholds)(finite)
-        .filter((c) => c.coordinates.length),
-    )
-    .join("path")
-    .attr("d", d3.geoPath(to_pixels));
-  return shading.node();
 }
 
 // `margins`: the plot's margins (the frame inside them is the view), the trajectory plots' by
@@ -93,16 +71,9 @@ export function contour_layer(surface, view, {width, height, levels = 14, margin
   const grid = surface_grid(surface.f, view, nx, ny);
   const thresholds = contour_levels(grid.values, levels);
   const to = grid_to_pixels(grid, frame, m);
-  const px = (gx) => Math.round(10 * to.x(gx)) / 10;
-  const py = (gy) => Math.round(10 * to.y(gy)) / 10;
-  const lines = isolines(grid, thresholds);
-  const line_path = (_threshold, k) => {
-    const segments = lines[k];
-    let d = "";
-    for (let k = 0; k < segments.length; k += 4)
-      d += `M${px(segments[k])},${py(segments[k + 1])}L${px(segments[k + 2])},${py(segments[k + 3])}`;
-    return d;
-  };
+  // the same rounding for the bands and the lines: their edges stay the same points
+  const px = (gx) => Math.round(TENTHS * to.x(gx));
+  const py = (gy) => Math.round(TENTHS * to.y(gy));
   const clip_id = `trajectory-contour-clip-${++clip_count}`;
   const svg = d3
     .create("svg")
@@ -118,27 +89,36 @@ export function contour_layer(surface, view, {width, height, levels = 14, margin
     .attr("y", m.top)
     .attr("width", frame.width)
     .attr("height", frame.height);
-  const contour = svg.append("g").attr("aria-label", "contour").attr("clip-path", `url(#${clip_id})`);
-  if (printing()) contour.append(() => vector_shading(grid, thresholds, frame, m));
-  else
-    contour
-      .append("image")
-      .attr("x", m.left)
-      .attr("y", m.top)
-      .attr("width", frame.width)
-      .attr("height", frame.height)
-      .attr("preserveAspectRatio", "none")
-      .attr("href", shade_image(grid, thresholds));
+  const contour = svg
+    .append("g")
+    .attr("aria-label", "contour")
+    .attr("clip-path", `url(#${clip_id})`)
+    .append("g")
+    .attr("transform", `scale(${1 / TENTHS})`);
+  const bands = rings_paths(level_set_rings(grid, thresholds), px, py);
+  // The rings' edges in the view are the level lines (what isolines gives), so the same path data
+  // draws both, computed and parsed once; their edges outside it are clipped. A NaN or infinite
+  // sample gives the rings edges where isolines has no position for a line: then isolines draws them.
+  const lines = grid.values.every(Number.isFinite) ? bands : lines_paths(isolines(grid, thresholds), px, py);
+  contour
+    .append("g")
+    .attr("fill", SURFACE_SHADE)
+    .attr("fill-opacity", LEVEL_OPACITY)
+    .selectAll("path")
+    .data(bands)
+    .join("path")
+    .attr("d", (d) => d);
   contour
     .append("g")
     .attr("fill", "none")
     .attr("stroke", SURFACE_SHADE)
     .attr("stroke-opacity", LINE_OPACITY)
-    .attr("stroke-width", LINE_WIDTH)
+    .attr("stroke-width", LINE_WIDTH * TENTHS)
     .attr("stroke-linecap", "round")
+    .attr("stroke-linejoin", "round")
     .selectAll("path")
-    .data(thresholds)
+    .data(lines)
     .join("path")
-    .attr("d", line_path);
+    .attr("d", (d) => d);
   return svg.node();
 }

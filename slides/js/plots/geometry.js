@@ -255,15 +255,143 @@ function cell_segments(a, b, c, d, x0, y0, threshold, segments) {
   }
 }
 
-// How many of the ascending thresholds each grid value reaches (0 for a non-finite value): the
-// number of nested filled level sets {f >= threshold} over that sample.
-export function levels_reached(values, thresholds) {
-  const counts = new Uint8Array(values.length);
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k];
-    let n = 0;
-    while (n < thresholds.length && v >= thresholds[n]) n++;
-    counts[k] = n;
+// The nested level sets {f >= threshold} of a grid from surface_grid as closed rings, for
+// ascending thresholds, over the whole view (0..nx, 0..ny in grid coordinates: the grid is
+// extrapolated half a cell beyond the outermost samples, to its edges, and the rings close around
+// it half a cell outside, for the caller to clip). Their edges inside the view are isolines' segments, the same numbers (the same
+// marching squares, a saddle split as cell_segments splits it), chained: outer rings go
+// counterclockwise and holes clockwise, so one path of a level's rings filled nonzero is the level
+// set, with no seam. Per threshold one flat array: a ring is its vertex count, then x, y of each
+// vertex. A crossing isolines leaves out has a position here: by a NaN sample at the edge's middle,
+// by an infinite one at the finite end. Drawn as vectors, the shading is sharp at any scale and
+// lies exactly on the lines.
+export function level_set_rings(grid, thresholds) {
+  const {values, width: nx, height: ny} = grid;
+  // The grid extended by one sample on each side (at -1/2 and n + 1/2), extrapolated linearly from
+  // the two samples inside (so a level line runs on straight to the view's edge; the edge sample
+  // repeated where that is not finite), then a frame of samples below every level, on which every
+  // ring closes.
+  const wide = nx + 4;
+  const high = ny + 4;
+  const padded = new Float64Array(wide * high).fill(-Infinity);
+  const beyond = (edge, inside) => {
+    const v = 2 * edge - inside;
+    return Number.isFinite(v) ? v : edge;
+  };
+  const at = (i, j) => (j + 2) * wide + i + 2;
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) padded[at(i, j)] = values[j * nx + i];
+    padded[at(-1, j)] = nx > 1 ? beyond(values[j * nx], values[j * nx + 1]) : values[j * nx];
+    padded[at(nx, j)] = nx > 1 ? beyond(values[j * nx + nx - 1], values[j * nx + nx - 2]) : values[j * nx + nx - 1];
   }
-  return counts;
+  for (let i = -1; i <= nx; i++) {
+    padded[at(i, -1)] = ny > 1 ? beyond(padded[at(i, 0)], padded[at(i, 1)]) : padded[at(i, 0)];
+    padded[at(i, ny)] = ny > 1 ? beyond(padded[at(i, ny - 1)], padded[at(i, ny - 2)]) : padded[at(i, ny - 1)];
+  }
+  // Edge ids: 2 (j wide + i) for the edge from sample (i, j) to (i + 1, j), + 1 for (i, j) to (i, j + 1).
+  const crossing_at = (edge, threshold) => {
+    const at = edge >> 1;
+    const v0 = padded[at];
+    const v1 = padded[edge & 1 ? at + wide : at + 1];
+    const t = Math.min(1, Math.max(0, (threshold - v0) / (v1 - v0)));
+    if (Number.isFinite(t)) return t;
+    if (Number.isNaN(v0) || Number.isNaN(v1)) return 0.5;
+    // one end infinite: at the finite end; +Infinity against -Infinity (a frame sample): at +Infinity
+    if (Number.isFinite(v0) !== Number.isFinite(v1)) return Number.isFinite(v0) ? 0 : 1;
+    return v0 === Infinity ? 0 : 1;
+  };
+  // Per threshold, its cells' segments as pairs of edge ids: from the edge where the level set's
+  // boundary enters the cell to where it leaves (counterclockwise around the set).
+  const pairs = thresholds.map(() => []);
+  for (let j = 0; j + 1 < high; j++) {
+    for (let i = 0; i + 1 < wide; i++) {
+      const at = j * wide + i;
+      const a = padded[at];
+      const b = padded[at + 1];
+      const c = padded[at + wide + 1];
+      const d = padded[at + wide];
+      let top = -Infinity;
+      if (a > top) top = a;
+      if (b > top) top = b;
+      if (c > top) top = c;
+      if (d > top) top = d;
+      const low = Number.isNaN(a + b + c + d) ? -Infinity : Math.min(a, b, c, d);
+      for (let k = 0; k < thresholds.length && thresholds[k] <= top; k++) {
+        if (thresholds[k] > low) cell_pairs(a, b, c, d, at, wide, thresholds[k], pairs[k]);
+      }
+    }
+  }
+  // Chained into rings. Along the frame of low samples, where a ring runs straight past the
+  // repeated edge samples, only its corners are kept.
+  const next = new Int32Array(2 * wide * high).fill(-1);
+  const on_frame = (x, y) => (x === -0.5 || x === nx + 0.5 ? 1 : 0) | (y === -0.5 || y === ny + 0.5 ? 2 : 0);
+  return thresholds.map((threshold, k) => {
+    const flat = [];
+    const list = pairs[k];
+    for (let p = 0; p < list.length; p += 2) next[list[p]] = list[p + 1];
+    for (let p = 0; p < list.length; p += 2) {
+      const start = list[p];
+      if (next[start] < 0) continue; // already in a ring
+      const count_at = flat.push(0) - 1;
+      let edge = start;
+      do {
+        const t = crossing_at(edge, threshold);
+        const at = edge >> 1;
+        const x = (at % wide) - 1.5 + (edge & 1 ? 0 : t);
+        const y = (at - (at % wide)) / wide - 1.5 + (edge & 1 ? t : 0);
+        const n = flat.length;
+        const side = on_frame(x, y);
+        // the last vertex lies between its predecessor and this one on the same side of the frame
+        if (
+          side &&
+          n - count_at > 4 &&
+          side & on_frame(flat[n - 2], flat[n - 1]) & on_frame(flat[n - 4], flat[n - 3]) &&
+          (side & 1 ? x === flat[n - 2] && x === flat[n - 4] : y === flat[n - 1] && y === flat[n - 3])
+        ) {
+          flat[n - 2] = x;
+          flat[n - 1] = y;
+        } else flat.push(x, y);
+        const following = next[edge];
+        next[edge] = -1;
+        edge = following;
+      } while (edge !== start && edge >= 0);
+      flat[count_at] = (flat.length - count_at - 1) / 2;
+      if (flat[count_at] < 3) flat.length = count_at; // a point or a line: a sample that only touches the level
+    }
+    for (let p = 0; p < list.length; p += 2) next[list[p]] = -1;
+    return flat;
+  });
+}
+
+// A cell's oriented segments, by the corners that reach the level (bit k for corner k: lower
+// left, lower right, upper right, upper left) and whether it is a saddle its centre cuts: pairs of
+// its edges (0 bottom, 1 right, 2 top, 3 left: edge k runs from corner k to corner k + 1,
+// counterclockwise). Leaving the set along edge k (corner k reaches the level, corner k + 1 does
+// not) joins the edge where the boundary comes back, the next one counterclockwise, unless the
+// centre of a saddle falls short (cell_segments cuts its high corners off): then the edge before
+// corner k.
+const CELL_PAIRS = Array.from({length: 32}, (_, index) => {
+  const code = index & 15;
+  const above = [0, 1, 2, 3].map((k) => ((code >> k) & 1) === 1);
+  const saddle = code === 5 || code === 10;
+  const cut = saddle && index >= 16;
+  const pairs = [];
+  for (let k = 0; k < 4; k++) {
+    if (!above[k] || above[(k + 1) % 4]) continue;
+    let m = (k + 3) % 4;
+    if (!cut) for (m = (k + 1) % 4; !above[(m + 1) % 4];) m = (m + 1) % 4;
+    pairs.push(k, m);
+  }
+  return pairs;
+});
+
+// One cell's segments for one threshold (corners a lower left, b lower right, c upper right, d
+// upper left; `at` the index of a in a grid `wide` samples wide) appended to `pairs` as edge ids.
+function cell_pairs(a, b, c, d, at, wide, threshold, pairs) {
+  const code = (a >= threshold) | ((b >= threshold) << 1) | ((c >= threshold) << 2) | ((d >= threshold) << 3);
+  const cut = (code === 5 || code === 10) && !((a + b + c + d) / 4 >= threshold);
+  const local = CELL_PAIRS[code + (cut ? 16 : 0)];
+  // bottom, right, top and left edges' ids
+  const edge = (k) => (k === 0 ? 2 * at : k === 1 ? 2 * (at + 1) + 1 : k === 2 ? 2 * (at + wide) : 2 * at + 1);
+  for (let p = 0; p < local.length; p++) pairs.push(edge(local[p]));
 }
