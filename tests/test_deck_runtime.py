@@ -225,3 +225,19 @@ def test_hidden_value_rule_renders_errors_dom_values_and_shown_values():
     # Everything else is rendered every time.
     for case in ("shown_value", "after_error", "in_error", "empty"):
         assert log[case]["rendered"] == 2 and log[case]["events"] == [], (case, log[case])
+
+
+# High contrast's stronger contour lines reach the trajectory plots' contour layer (plots/contours.js
+# draws it as its own SVG, class trajectory-contours, not a Plot chart): its level lines at 0.8
+# opacity instead of 0.35.
+JS_CONTOUR_LINES = """() => {
+  const lines = document.querySelector('#try-it-hessian-eigenvalues svg.trajectory-contours g[aria-label="contour"] g[stroke]');
+  return lines ? Number(getComputedStyle(lines).strokeOpacity) : null;
+}"""
+
+
+def test_high_contrast_strengthens_the_contour_lines(harness_session, site):
+    with deck_slide(harness_session, site, "Try it: Hessian eigenvalues") as (run, _):
+        assert run.page.evaluate(JS_CONTOUR_LINES) == pytest.approx(0.35)
+        run.page.evaluate("() => document.body.classList.add('high-contrast')")
+        assert run.page.evaluate(JS_CONTOUR_LINES) == pytest.approx(0.8)
