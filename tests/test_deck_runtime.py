@@ -109,7 +109,7 @@ def test_a_slider_redraws_its_plot_before_the_next_frame(harness_session, site):
         assert result["before_frame"], f"the plot changed after the next animation frame: {result}"
 
 
-# Every chart's <style> (Plot's rules) lives once in <head> (slides/js/shared_styles.js), so that a
+# Every chart's <style> (Plot's rules) lives once in <head> (libs.js, hoist_styles), so that a
 # redraw adds and removes no stylesheet, which made Chromium rebuild the whole deck's style rules
 # on every slider move (issue 25). The rules still apply: a chart keeps Plot's max-width and its
 # text keeps `white-space: pre`.

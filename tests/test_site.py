@@ -22,8 +22,8 @@ def expected_site() -> set[str]:
     """What the site must contain besides Quarto's own site_libs/."""
     js = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "js").rglob("*.js") if not p.name.endswith(".bundle.js")}
     # The deck's modules as one file and its source map (scripts/deck_bundle.mjs, run by quarto render),
-    # and the playground page's (issue 26).
-    bundles = {f"slides/js/{name}.bundle.js{map}" for name in ("unit6", "playground") for map in ("", ".map")}
+    # and the playground page's and the live-training page's (issue 26: pages without the OJS runtime).
+    bundles = {f"slides/js/{name}.bundle.js{map}" for name in ("unit6", "playground", "training") for map in ("", ".map")}
     vendor = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides" / "vendor").iterdir()
               if p.suffix in (".js", ".css")}
     styles = {p.relative_to(ROOT).as_posix() for p in (ROOT / "slides").glob("*.css")}

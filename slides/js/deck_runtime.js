@@ -63,7 +63,7 @@ export function recompute_on_input(runtime = quarto_runtime(), target = globalTh
 const HIDDEN_PATCHED = Symbol.for("deck.hidden_values_rendered_once");
 
 function is_dom_value(value) {
-  return typeof Node !== "undefined" && value instanceof Node;
+  return typeof globalThis.Node === "function" && value instanceof globalThis.Node;
 }
 
 // The inspector's node holds only a value's tree (a span) that Quarto has hidden: not an error
@@ -88,7 +88,7 @@ export function render_hidden_values_once(connector = globalThis._ojs?.ojsConnec
     if (!shows_a_hidden_value(this._node) || is_dom_value(value)) return fulfilled.call(this, value, name);
     const node = this._node;
     node.classList.remove("observablehq--running");
-    node.dispatchEvent(new CustomEvent("update", {detail: {}}));
+    node.dispatchEvent(new globalThis.CustomEvent("update", {detail: {}}));
   };
   inspector.prototype[HIDDEN_PATCHED] = true;
   return true;

@@ -12,11 +12,16 @@ export const ADDRESS_DELAY_MS = 250;
 export function page_address({delay = ADDRESS_DELAY_MS} = {}) {
   let pending = null;
   let timer = null;
+  // The address shown when the pending state began: if it is no longer shown when the write is
+  // due, the reader has navigated meanwhile (a pasted link, the back button) and their address
+  // wins; the page's hashchange handler shows its state.
+  let shown = null;
 
   function flush() {
     clearTimeout(timer);
     timer = null;
-    if (pending !== null && window.location.hash !== pending) history.replaceState(null, "", pending);
+    const here = window.location.hash;
+    if (pending !== null && here === shown && here !== pending) history.replaceState(null, "", pending);
     pending = null;
   }
 
@@ -29,6 +34,7 @@ export function page_address({delay = ADDRESS_DELAY_MS} = {}) {
   return {
     // `hash`: "#..." of the state now shown
     follow(hash) {
+      if (pending === null) shown = window.location.hash;
       pending = hash;
       clearTimeout(timer);
       timer = setTimeout(flush, delay);
