@@ -1,7 +1,7 @@
 // The playground's loss plot: the loss of each run against the step, on a log scale.
 
 import {Plot, OPTIMIZER_COLORS, format_number, describe_plot} from "./view.js";
-import {MARGINS, canvas_layer, linear_map, marker, polyline, ring, row_point} from "./panels.js";
+import {MARGINS, begin_frame, canvas_layer, linear_map, marker, polyline, ring, row_point} from "./panels.js";
 
 // What the loss panel plots: the loss itself when every loss is > 0, otherwise the loss above
 // the lowest one reached (plus a floor), since a log axis cannot show zero or negative values.
@@ -83,11 +83,7 @@ export function loss_panel({width, height}) {
 
   function draw(k, highlight = null) {
     const tolerance = pixel();
-    context.clearRect(0, 0, width, height);
-    context.save();
-    context.beginPath();
-    context.rect(frame.x, frame.y, frame.w, frame.h);
-    context.clip();
+    begin_frame(context, width, height, frame);
     for (const {optimizer, result} of runs) {
       if (!result) continue;
       const rows = result.rows;

@@ -63,6 +63,15 @@ export function canvas_layer(className) {
   return {box, canvas, context, fit, layers, pixel};
 }
 
+// Clears the canvas and clips what follows to the plot's frame; the caller restores the context.
+export function begin_frame(context, width, height, frame) {
+  context.clearRect(0, 0, width, height);
+  context.save();
+  context.beginPath();
+  context.rect(frame.x, frame.y, frame.w, frame.h);
+  context.clip();
+}
+
 // The polyline through points from..to (x(i), y(i) in CSS pixels) as the current path, leaving
 // out a point less than `tolerance` away in both x and y from the last point drawn (the last
 // point is always drawn). With the tolerance one canvas pixel the picture is the same, and a

@@ -261,8 +261,8 @@ function read_state(hash) {
   const state = default_state();
   if (fields.empty) return state;
   const take = (key) => fields.take(key);
-  if (fields.has("v") && take("v") !== FORMAT_VERSION)
-    throw new LinkError(`unknown link version ${shown(fields.fields.get("v"))}; expected ${FORMAT_VERSION}`);
+  const version = fields.has("v") ? take("v") : FORMAT_VERSION;
+  if (version !== FORMAT_VERSION) throw new LinkError(`unknown link version ${shown(version)}; expected ${FORMAT_VERSION}`);
   if (fields.has("surface")) {
     const surface = read_name("surface", take("surface"), SURFACE_NAMES);
     Object.assign(state, with_surface(state, surface));

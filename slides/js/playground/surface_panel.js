@@ -10,6 +10,7 @@ import {SURFACE_SETUP} from "./state.js";
 import {
   MARGINS,
   DECK_MARGINS,
+  begin_frame,
   canvas_layer,
   dash_array,
   equal_frame,
@@ -106,11 +107,7 @@ export function surface_panel({width, height}, {deck = false} = {}) {
     const {size, frame} = axes;
     const one_d = axes.one_d;
     const tolerance = pixel();
-    context.clearRect(0, 0, size.width, size.height);
-    context.save();
-    context.beginPath();
-    context.rect(frame.x, frame.y, frame.w, frame.h);
-    context.clip();
+    begin_frame(context, size.width, size.height, frame);
     for (const {optimizer, result} of runs) {
       if (!result) continue;
       const rows = result.rows;

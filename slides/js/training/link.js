@@ -81,8 +81,9 @@ function read_training_state(hash) {
   const state = default_training_state();
   if (fields.empty) return state;
   const take = (key) => fields.take(key);
-  if (fields.has("train") && take("train") !== TRAINING_FORMAT_VERSION)
-    throw new LinkError(`unknown training link version ${shown(fields.fields.get("train"))}; expected ${TRAINING_FORMAT_VERSION}`);
+  const version = fields.has("train") ? take("train") : TRAINING_FORMAT_VERSION;
+  if (version !== TRAINING_FORMAT_VERSION)
+    throw new LinkError(`unknown training link version ${shown(version)}; expected ${TRAINING_FORMAT_VERSION}`);
   for (const key of ["rows", "epochs", "sharpness"]) {
     const limit = {rows: ROWS_LIMIT, epochs: EPOCHS_LIMIT, sharpness: SHARPNESS_LIMIT}[key];
     if (fields.has(key)) state[key] = read_number(key, take(key), limit);
